@@ -1,0 +1,1 @@
+//! Embedded Graph API simulator (in progress).
