@@ -1,1 +1,254 @@
-//! (in progress)
+//! Client configuration: token, login flavour, API version, app secret, base URL, timeouts.
+
+use crate::error::{Error, Result};
+use crate::redact::Secret;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+
+/// Graph API version used when none is configured.
+pub const DEFAULT_API_VERSION: &str = "v25.0";
+
+/// Which login the access token comes from; decides the host and what is available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Login {
+    /// Instagram API with Facebook Login (graph.facebook.com, Page-linked accounts).
+    Facebook,
+    /// Instagram API with Instagram Login (graph.instagram.com).
+    Instagram,
+}
+
+impl Login {
+    /// Production host for this flavour.
+    pub const fn host(self) -> &'static str {
+        match self {
+            Login::Facebook => "https://graph.facebook.com",
+            Login::Instagram => "https://graph.instagram.com",
+        }
+    }
+    /// `facebook` or `instagram`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Login::Facebook => "facebook",
+            Login::Instagram => "instagram",
+        }
+    }
+}
+
+/// Retry policy for idempotent requests (GETs) failing with retryable errors.
+#[derive(Debug, Clone)]
+pub struct RetryConfig {
+    /// Extra attempts after the first one.
+    pub max_retries: u32,
+    /// First backoff delay; doubles each attempt (with jitter).
+    pub base_delay: Duration,
+    /// Never wait longer than this for one retry; longer `retry_after` values fail fast instead.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_retries: 2,
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Everything a [`crate::Client`] needs.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// User or Page access token (never printed).
+    pub access_token: Secret,
+    /// Login flavour (host and feature availability).
+    pub login: Login,
+    /// Graph API version, e.g. `v25.0`.
+    pub api_version: String,
+    /// App secret: when set, every call carries `appsecret_proof`.
+    pub app_secret: Option<Secret>,
+    /// Override the host (sandbox, proxy); `None` uses the flavour's host.
+    pub base_url: Option<String>,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Retry policy for idempotent requests.
+    pub retry: RetryConfig,
+}
+
+impl ClientConfig {
+    /// Defaults: Instagram Login, v25.0, 60 s timeout, 2 retries.
+    pub fn new(access_token: impl Into<String>) -> Self {
+        ClientConfig {
+            access_token: Secret::new(access_token),
+            login: Login::Instagram,
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            app_secret: None,
+            base_url: None,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryConfig::default(),
+        }
+    }
+
+    /// The base URL requests go to (no trailing slash, no version).
+    pub fn effective_base_url(&self) -> &str {
+        self.base_url
+            .as_deref()
+            .unwrap_or(self.login.host())
+            .trim_end_matches('/')
+    }
+
+    /// Parse the bindings' JSON config: `access_token` (required), `login`, `api_version`,
+    /// `app_secret`, `base_url`, `timeout_ms`, `max_retries`. Errors name the key, never the value.
+    pub fn from_json(v: &Value) -> Result<Self> {
+        let obj = v
+            .as_object()
+            .ok_or_else(|| Error::invalid_params("client config: expected an object"))?;
+        let text = |key: &str| -> Result<Option<String>> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) if s.is_empty() => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(Error::invalid_params(format!(
+                    "client config: {key}: expected a string"
+                ))),
+            }
+        };
+        let number = |key: &str| -> Result<Option<u64>> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(n) => n
+                    .as_u64()
+                    .or_else(|| {
+                        n.as_f64()
+                            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                            .map(|f| f as u64)
+                    })
+                    .map(Some)
+                    .ok_or_else(|| {
+                        Error::invalid_params(format!(
+                            "client config: {key}: expected a non-negative integer"
+                        ))
+                    }),
+            }
+        };
+        const KNOWN: &[&str] = &[
+            "access_token",
+            "login",
+            "api_version",
+            "app_secret",
+            "base_url",
+            "timeout_ms",
+            "max_retries",
+        ];
+        if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+            return Err(Error::invalid_params(format!(
+                "client config: {k}: unknown option (expected one of {})",
+                KNOWN.join(", ")
+            )));
+        }
+        let token = text("access_token")?
+            .ok_or_else(|| Error::invalid_params("client config: access_token: is required"))?;
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid_params(
+                "client config: access_token: contains whitespace",
+            ));
+        }
+        let mut cfg = ClientConfig::new(token);
+        if let Some(l) = text("login")? {
+            cfg.login = match l.as_str() {
+                "facebook" => Login::Facebook,
+                "instagram" => Login::Instagram,
+                _ => {
+                    return Err(Error::invalid_params(
+                        "client config: login: expected \"facebook\" or \"instagram\"",
+                    ))
+                }
+            };
+        }
+        if let Some(ver) = text("api_version")? {
+            cfg.api_version = normalize_version(&ver)?;
+        }
+        cfg.app_secret = text("app_secret")?.map(Secret::new);
+        if let Some(b) = text("base_url")? {
+            let u = url::Url::parse(&b)
+                .map_err(|e| Error::invalid_params(format!("client config: base_url: {e}")))?;
+            if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
+                return Err(Error::invalid_params(
+                    "client config: base_url: expected an http(s) URL",
+                ));
+            }
+            if u.query().is_some() {
+                return Err(Error::invalid_params(
+                    "client config: base_url: must not carry a query string",
+                ));
+            }
+            cfg.base_url = Some(b.trim_end_matches('/').to_owned());
+        }
+        if let Some(ms) = number("timeout_ms")? {
+            if ms == 0 {
+                return Err(Error::invalid_params(
+                    "client config: timeout_ms: must be > 0",
+                ));
+            }
+            cfg.timeout = Duration::from_millis(ms);
+            cfg.connect_timeout = cfg.connect_timeout.min(cfg.timeout);
+        }
+        if let Some(n) = number("max_retries")? {
+            cfg.retry.max_retries = n.min(10) as u32;
+        }
+        Ok(cfg)
+    }
+}
+
+/// Accept `v25.0`, `25.0` or `25`; reject anything else.
+pub fn normalize_version(v: &str) -> Result<String> {
+    let core = v.trim().trim_start_matches('v');
+    let mut parts = core.split('.');
+    let major = parts
+        .next()
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
+    let minor = parts.next().unwrap_or("0");
+    match (
+        major,
+        minor.chars().all(|c| c.is_ascii_digit()) && !minor.is_empty(),
+        parts.next(),
+    ) {
+        (Some(m), true, None) => Ok(format!("v{m}.{minor}")),
+        _ => Err(Error::invalid_params(format!(
+            "client config: api_version: expected like \"v25.0\", got {v:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn versions_normalise() {
+        assert_eq!(normalize_version("25").unwrap(), "v25.0");
+        assert_eq!(normalize_version("v24.0").unwrap(), "v24.0");
+        assert!(normalize_version("latest").is_err());
+    }
+
+    #[test]
+    fn config_errors_name_the_key_not_the_value() {
+        let e =
+            ClientConfig::from_json(&json!({"access_token": "SECRETTOKEN", "login": "myspace"}))
+                .unwrap_err();
+        assert!(e.message.contains("login") && !e.message.contains("SECRETTOKEN"));
+        let e = ClientConfig::from_json(&json!({"access_token": "T", "bogus": 1})).unwrap_err();
+        assert!(e.message.contains("bogus"));
+        let c = ClientConfig::from_json(
+            &json!({"access_token": "T", "login": "facebook", "base_url": "http://127.0.0.1:9/"}),
+        )
+        .unwrap();
+        assert_eq!(c.effective_base_url(), "http://127.0.0.1:9");
+        assert!(!format!("{c:?}").contains("\"T\""));
+    }
+}

@@ -167,11 +167,15 @@ impl Error {
         let i = |k: &str| env.get(k).and_then(as_i64_loose);
         let code = i("code");
         let subcode = i("error_subcode");
-        let is_transient = env.get("is_transient").and_then(Value::as_bool).unwrap_or(false);
+        let is_transient = env
+            .get("is_transient")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let kind = classify(http_status, code, subcode, is_transient);
         Error {
             kind,
-            message: s("message").unwrap_or_else(|| format!("Graph API error (HTTP {http_status})")),
+            message: s("message")
+                .unwrap_or_else(|| format!("Graph API error (HTTP {http_status})")),
             http_status: Some(http_status),
             code,
             error_subcode: subcode,
@@ -187,17 +191,26 @@ impl Error {
 
     fn from_bare_status(http_status: u16, body: Option<&Value>) -> Self {
         // Instagram Login token endpoints answer {"error_type","code","error_message"}.
-        if let Some(msg) = body.and_then(|b| b.get("error_message")).and_then(Value::as_str) {
+        if let Some(msg) = body
+            .and_then(|b| b.get("error_message"))
+            .and_then(Value::as_str)
+        {
             let mut e = Self::new(classify(http_status, None, None, false), msg);
             e.http_status = Some(http_status);
-            e.error_type = body.and_then(|b| b.get("error_type")).and_then(Value::as_str).map(str::to_owned);
+            e.error_type = body
+                .and_then(|b| b.get("error_type"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             if e.error_type.as_deref() == Some("OAuthException") && e.kind == ErrorKind::Api {
                 e.kind = ErrorKind::Auth;
             }
             return e;
         }
         let kind = classify(http_status, None, None, false);
-        let mut e = Self::new(kind, format!("Graph API answered HTTP {http_status} without an error envelope"));
+        let mut e = Self::new(
+            kind,
+            format!("Graph API answered HTTP {http_status} without an error envelope"),
+        );
         e.http_status = Some(http_status);
         e.is_transient = matches!(kind, ErrorKind::Transient);
         e
@@ -263,14 +276,20 @@ impl Error {
 }
 
 fn as_i64_loose(v: &Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// Subcodes of the publishing flow that Meta documents as retryable.
 const TRANSIENT_SUBCODES: &[i64] = &[2207001, 2207003, 2207008, 2207027, 2207032, 2207053];
 
 /// Map Graph's code/subcode (not the HTTP status: throttles arrive as HTTP 400) to a kind.
-pub fn classify(http_status: u16, code: Option<i64>, subcode: Option<i64>, is_transient: bool) -> ErrorKind {
+pub fn classify(
+    http_status: u16,
+    code: Option<i64>,
+    subcode: Option<i64>,
+    is_transient: bool,
+) -> ErrorKind {
     if let Some(code) = code {
         let by_code = match code {
             190 | 102 | 463 | 467 => Some(ErrorKind::Auth),
@@ -313,12 +332,27 @@ mod tests {
     #[test]
     fn throttles_arrive_as_http_400_and_are_classified_by_code() {
         assert_eq!(classify(400, Some(4), None, false), ErrorKind::RateLimited);
-        assert_eq!(classify(400, Some(80002), None, false), ErrorKind::RateLimited);
+        assert_eq!(
+            classify(400, Some(80002), None, false),
+            ErrorKind::RateLimited
+        );
         assert_eq!(classify(400, Some(190), Some(463), false), ErrorKind::Auth);
-        assert_eq!(classify(400, Some(100), Some(33), false), ErrorKind::NotFound);
-        assert_eq!(classify(400, Some(100), None, false), ErrorKind::InvalidParams);
-        assert_eq!(classify(400, Some(10), Some(2018278), false), ErrorKind::Permission);
-        assert_eq!(classify(400, Some(-1), Some(2207001), false), ErrorKind::Transient);
+        assert_eq!(
+            classify(400, Some(100), Some(33), false),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(400, Some(100), None, false),
+            ErrorKind::InvalidParams
+        );
+        assert_eq!(
+            classify(400, Some(10), Some(2018278), false),
+            ErrorKind::Permission
+        );
+        assert_eq!(
+            classify(400, Some(-1), Some(2207001), false),
+            ErrorKind::Transient
+        );
         assert_eq!(classify(500, None, None, false), ErrorKind::Transient);
         assert_eq!(classify(400, Some(12345), None, true), ErrorKind::Transient);
         assert_eq!(classify(400, Some(12345), None, false), ErrorKind::Api);

@@ -14,11 +14,11 @@ pub mod request;
 pub mod transport;
 pub mod usage;
 
+pub use client::Client;
+pub use config::{ClientConfig, Login, DEFAULT_API_VERSION};
+pub use error::{Error, ErrorKind, Result};
+pub use ops::{operations, Operation};
+pub use paging::{Page, Paginator};
+
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
-
-
-
-
-
-

@@ -4,7 +4,12 @@ use serde_json::Value;
 use std::fmt;
 
 /// Query parameters that carry credentials in Graph URLs.
-pub const SECRET_PARAMS: &[&str] = &["access_token", "appsecret_proof", "client_secret", "fb_exchange_token"];
+pub const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "appsecret_proof",
+    "client_secret",
+    "fb_exchange_token",
+];
 
 /// A string that never prints: Debug and Display show `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,0 +1,344 @@
+//! Param plumbing shared by all operations: schema generation, deserialization with JSON
+//! paths, and validators for Graph ids, `fields` and timestamps.
+
+use super::OpContext;
+use crate::config::Login;
+use crate::error::Error;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::{json, Value};
+use std::borrow::Cow;
+
+/// A param rejected by validation: `path` is relative to `params`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    /// JSON path below `params` (`limit`, `recipient.id`).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParamError {
+    /// Error for `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ParamError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+    /// `op: params.path: message` as an `invalid_params` error.
+    pub fn into_error(self, op: &str) -> Error {
+        let at = if self.path.is_empty() {
+            "params".to_owned()
+        } else {
+            format!("params.{}", self.path)
+        };
+        Error::invalid_params(format!("{op}: {at}: {}", self.message))
+    }
+}
+
+/// Params schema of an operation in the generator subset (inlined, no `$ref`, no null types).
+pub fn schema_for<T: JsonSchema>() -> Value {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    settings.meta_schema = None;
+    let generator = settings.into_generator();
+    let mut v = generator.into_root_schema_for::<T>().to_value();
+    if let Some(o) = v.as_object_mut() {
+        if let Some(Value::String(d)) = o.get_mut("description") {
+            *d = unwrap_doc(d);
+        }
+        o.remove("title");
+        o.remove("$schema");
+        o.insert("additionalProperties".into(), Value::Bool(false));
+        if !o.contains_key("required") {
+            o.insert("required".into(), json!([]));
+        }
+        if let Some(Value::Object(props)) = o.get_mut("properties") {
+            for p in props.values_mut() {
+                simplify(p);
+            }
+        }
+    }
+    v
+}
+
+/// `Option<T>` comes out as `type: [T, "null"]` or `anyOf [T, null]`: the null is implied by
+/// not being required, so drop it; also drop `format`s that only restate Rust integer widths.
+fn simplify(p: &mut Value) {
+    let Some(o) = p.as_object_mut() else { return };
+    if o.get("default") == Some(&Value::Null) {
+        o.remove("default");
+    }
+    if let Some(Value::String(d)) = o.get_mut("description") {
+        *d = unwrap_doc(d);
+    }
+    if let Some(Value::Array(types)) = o.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let t = types[0].clone();
+            o.insert("type".into(), t);
+        }
+    }
+    if let Some(Value::Array(any)) = o.remove("anyOf") {
+        let non_null: Vec<Value> = any
+            .into_iter()
+            .filter(|s| s.get("type") != Some(&json!("null")))
+            .collect();
+        if let [Value::Object(inner)] = non_null.as_slice() {
+            for (k, v) in inner {
+                o.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    if let Some(Value::String(f)) = o.get("format") {
+        if matches!(
+            f.as_str(),
+            "uint"
+                | "uint8"
+                | "uint16"
+                | "uint32"
+                | "uint64"
+                | "int"
+                | "int32"
+                | "int64"
+                | "double"
+                | "float"
+        ) {
+            o.remove("format");
+        }
+    }
+    if let Some(Value::Array(e)) = o.get_mut("enum") {
+        e.retain(|v| !v.is_null());
+    }
+    if o.get("type") == Some(&json!("integer")) && o.get("minimum") == Some(&json!(0)) {
+        // unsigned width, not a documented rule
+        o.remove("minimum");
+    }
+}
+
+/// Doc comments wrap at 100 columns; descriptions are read in UIs, so join wrapped lines
+/// and keep blank-line paragraph breaks.
+fn unwrap_doc(d: &str) -> String {
+    d.split("\n\n")
+        .map(|para| para.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Deserialize `params` into the typed request; errors carry the JSON path.
+pub fn deserialize<T: DeserializeOwned>(v: Value) -> Result<T, ParamError> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let msg = e.inner().to_string();
+        if let Some(field) = msg
+            .strip_prefix("missing field `")
+            .and_then(|s| s.split('`').next())
+        {
+            let full = if path.is_empty() {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
+            return ParamError::new(full, "is required");
+        }
+        ParamError::new(path, msg)
+    })
+}
+
+/// Reject keys the schema does not declare, naming them (serde's own message would not).
+pub fn check_unknown_keys(schema: &Value, params: &Value) -> Result<(), ParamError> {
+    let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        params.as_object(),
+    ) else {
+        return Ok(());
+    };
+    if let Some(k) = obj.keys().find(|k| !props.contains_key(k.as_str())) {
+        let mut known: Vec<&str> = props.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        return Err(ParamError::new(
+            k.clone(),
+            format!("unknown parameter (expected one of: {})", known.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// A Graph node id (numeric ids, `me`, or opaque ids made of safe characters).
+pub fn node_id(path: &str, v: &str) -> Result<String, ParamError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(ParamError::new(path, "must not be empty"));
+    }
+    if v.len() > 128
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '='))
+    {
+        return Err(ParamError::new(
+            path,
+            format!("{v:?} is not a Graph object id"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// The IG account to act on: the given id, or `me` with Instagram Login.
+pub fn ig_user(ctx: &OpContext, path: &str, v: Option<&str>) -> Result<String, ParamError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => node_id(path, id),
+        None if ctx.login == Login::Instagram => Ok("me".to_owned()),
+        None => Err(ParamError::new(
+            path,
+            "is required with Facebook Login (the IG professional account id from /me/accounts?fields=instagram_business_account)",
+        )),
+    }
+}
+
+/// Validate a Graph `fields` selection (`id,caption,children{id,media_url},comments.limit(5){text}`).
+pub fn fields(path: &str, v: &str) -> Result<String, ParamError> {
+    let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(ParamError::new(path, "must not be empty"));
+    }
+    let mut braces = 0i32;
+    let mut parens = 0i32;
+    for c in compact.chars() {
+        match c {
+            '{' if parens == 0 => braces += 1,
+            '}' if parens == 0 => braces -= 1,
+            '(' => parens += 1,
+            ')' => parens -= 1,
+            _ if parens > 0 => {}
+            c if c.is_ascii_alphanumeric() || matches!(c, '_' | ',' | '.') => {}
+            c => {
+                return Err(ParamError::new(
+                    path,
+                    format!("unexpected character {c:?} in fields"),
+                ))
+            }
+        }
+        if braces < 0 || parens < 0 {
+            return Err(ParamError::new(path, "unbalanced brackets in fields"));
+        }
+    }
+    if braces != 0 || parens != 0 {
+        return Err(ParamError::new(path, "unbalanced brackets in fields"));
+    }
+    if compact.contains(",,") || compact.starts_with(',') || compact.ends_with(',') {
+        return Err(ParamError::new(path, "empty field name in fields"));
+    }
+    Ok(compact)
+}
+
+/// Page size within `1..=max`.
+pub fn page_limit(path: &str, v: Option<u32>, max: u32) -> Result<Option<u32>, ParamError> {
+    match v {
+        Some(n) if n == 0 || n > max => Err(ParamError::new(
+            path,
+            format!("must be between 1 and {max}, got {n}"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// A point in time: Unix seconds, or a date / RFC 3339 string (Meta's `+0000` form too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp(pub i64);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Float(f64),
+            Text(String),
+        }
+        let raw = Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected Unix seconds or a date like \"2026-01-31\" / \"2026-01-31T12:00:00Z\"",
+            )
+        })?;
+        match raw {
+            Raw::Int(i) => Ok(Timestamp(i)),
+            Raw::Float(f) if f.fract() == 0.0 => Ok(Timestamp(f as i64)),
+            Raw::Float(_) => Err(serde::de::Error::custom("expected whole Unix seconds")),
+            Raw::Text(s) => parse_time(&s).map(Timestamp).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{s:?} is not Unix seconds or a date like \"2026-01-31\" / \"2026-01-31T12:00:00Z\""
+                ))
+            }),
+        }
+    }
+}
+
+fn parse_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(i);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp());
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%z") {
+        return Some(dt.timestamp());
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        return Some(dt.and_utc().timestamp());
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()?
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp())
+}
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        "Timestamp".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({"type": ["integer", "string"], "x-timestamp": true})
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_syntax() {
+        assert_eq!(
+            fields("f", "id, caption,children{id,media_url}").unwrap(),
+            "id,caption,children{id,media_url}"
+        );
+        assert!(fields("f", "comments.limit(5){text,replies{id}}").is_ok());
+        assert!(fields("f", "business_discovery.username(nasa.gov){media{id}}").is_ok());
+        assert!(fields("f", "id,children{id").is_err());
+        assert!(fields("f", "id;drop").is_err());
+        assert!(fields("f", "id,,caption").is_err());
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_time("2026-01-01"), Some(1767225600));
+        assert_eq!(parse_time("2026-01-01T00:00:00+0000"), Some(1767225600));
+        assert_eq!(parse_time("2026-01-01T01:00:00+01:00"), Some(1767225600));
+        assert_eq!(parse_time("1767225600"), Some(1767225600));
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(node_id("x", "17841400000000001").is_ok());
+        assert!(node_id("x", "me").is_ok());
+        assert!(node_id("x", "1/../me").is_err());
+        assert!(node_id("x", "1?fields=x").is_err());
+    }
+}
