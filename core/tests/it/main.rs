@@ -1,0 +1,7 @@
+//! The core's one integration binary: fixtures, a scripted fake Graph server, and the sandbox.
+
+mod fake;
+mod fixtures;
+mod paging;
+mod sandbox;
+mod transport;

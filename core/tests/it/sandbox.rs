@@ -1,0 +1,1 @@
+//! Against the embedded sandbox (added once the sandbox lands).
