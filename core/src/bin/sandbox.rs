@@ -1,1 +1,187 @@
-fn main() {}
+//! `instagram-graph-sandbox`: run the embedded Graph API simulator as a process.
+//!
+//! Prints one JSON line (`{"url","access_token","app_secret","ig_user_id","seed"}`) on stdout,
+//! then serves until SIGINT/SIGTERM, or until stdin closes with `--exit-on-stdin-eof`.
+#![forbid(unsafe_code)]
+
+use instagram_graph::sandbox::{Sandbox, SandboxOptions};
+use std::io::{Read as _, Write as _};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "\
+instagram-graph-sandbox: an offline Instagram Graph API simulator
+
+Usage: instagram-graph-sandbox [options]
+
+Options:
+  --port N                   port to listen on (default 0: any free port)
+  --host H                   interface to bind (default 127.0.0.1)
+  --seed N                   seed of the demo data (default 42)
+  --latency-ms N             delay added to every Graph request (default 0)
+  --media-count N            feed media of the demo account (default 180)
+  --require-appsecret-proof  reject calls without appsecret_proof
+  --exit-on-stdin-eof        stop when standard input closes
+  --help                     show this help
+
+Prints one JSON line with url, access_token, app_secret, ig_user_id and seed, then serves
+until SIGINT or SIGTERM.";
+
+struct Args {
+    opts: SandboxOptions,
+    exit_on_eof: bool,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut opts = SandboxOptions::default();
+    let mut exit_on_eof = false;
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (flag.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs {what}"))
+        };
+        fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
+            v.parse()
+                .map_err(|_| format!("{name}: '{v}' is not a valid number"))
+        }
+        match name.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--port" => opts.port = num(&name, value("a port")?)?,
+            "--host" => opts.host = value("a host")?,
+            "--seed" => opts.seed = num(&name, value("a number")?)?,
+            "--latency-ms" => {
+                opts.latency = Duration::from_millis(num(&name, value("milliseconds")?)?)
+            }
+            "--media-count" => opts.media_count = num(&name, value("a number")?)?,
+            "--require-appsecret-proof" => opts.require_appsecret_proof = true,
+            "--exit-on-stdin-eof" => exit_on_eof = true,
+            other => return Err(format!("unknown option {other} (see --help)")),
+        }
+    }
+    Ok(Some(Args { opts, exit_on_eof }))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("instagram-graph-sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut sb = match Sandbox::start(args.opts) {
+        Ok(sb) => sb,
+        Err(e) => {
+            eprintln!("instagram-graph-sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{}", sb.info_json())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(out);
+    wait_for_exit(args.exit_on_eof);
+    sb.stop();
+    ExitCode::SUCCESS
+}
+
+/// Block until SIGINT/SIGTERM, or stdin EOF when asked.
+fn wait_for_exit(exit_on_eof: bool) {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("instagram-graph-sandbox: cannot wait for signals: {e}");
+            return;
+        }
+    };
+    let (eof_tx, eof_rx) = tokio::sync::oneshot::channel::<()>();
+    if exit_on_eof {
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            let mut stdin = std::io::stdin().lock();
+            while matches!(stdin.read(&mut buf), Ok(n) if n > 0) {}
+            let _ = eof_tx.send(());
+        });
+    }
+    rt.block_on(async move {
+        let eof = async move {
+            if exit_on_eof {
+                let _ = eof_rx.await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate() => {}
+            _ = eof => {}
+        }
+    });
+}
+
+#[cfg(unix)]
+async fn terminate() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending::<()>().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(a: &[&str]) -> Result<Option<Args>, String> {
+        parse_args(a.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn flags() {
+        let a = parse(&[
+            "--port",
+            "8080",
+            "--seed=7",
+            "--latency-ms",
+            "20",
+            "--media-count",
+            "200",
+            "--require-appsecret-proof",
+            "--exit-on-stdin-eof",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(a.opts.port, 8080);
+        assert_eq!(a.opts.seed, 7);
+        assert_eq!(a.opts.latency, Duration::from_millis(20));
+        assert_eq!(a.opts.media_count, 200);
+        assert!(a.opts.require_appsecret_proof && a.exit_on_eof);
+        assert!(parse(&["--help"]).unwrap().is_none());
+        assert!(parse(&["--port"]).is_err());
+        assert!(parse(&["--port", "x"]).is_err());
+        assert!(parse(&["--colour"]).is_err());
+    }
+}
