@@ -1,1 +1,49 @@
-//! Python binding (in progress).
+//! `instagram_graph._native`: the Python binding of the `instagram-graph` core.
+//!
+//! Thin on purpose: a handful of generic entry points that take and return JSON strings.
+//! Every operation goes through `Client.call(op_id, params_json)`; the idiomatic classes,
+//! generated methods and typing live in the Python package.
+
+// The core's `Error` is one flat struct of Graph's fields by design; it only crosses here.
+#![allow(clippy::result_large_err)]
+
+mod client;
+mod errors;
+mod json;
+mod paginator;
+mod runtime;
+mod sandbox;
+
+use pyo3::prelude::*;
+
+/// The operation catalogue as a JSON array string.
+#[pyfunction]
+fn operations() -> String {
+    instagram_graph::operations().to_string()
+}
+
+/// Build the error a Graph answer (`http_status` + JSON body) classifies as, without any
+/// request: lets the Python tests check the mapping against Meta's documented envelopes.
+#[pyfunction]
+#[pyo3(signature = (http_status, body_json))]
+fn _error_from_graph(py: Python<'_>, http_status: u16, body_json: &str) -> PyResult<Py<PyAny>> {
+    let body = json::parse(body_json, "body")?;
+    let err = instagram_graph::Error::from_graph(http_status, Some(&body));
+    Ok(errors::to_pyerr(py, &err).into_value(py).into_any())
+}
+
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    runtime::configure();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "DEFAULT_API_VERSION",
+        instagram_graph::config::DEFAULT_API_VERSION,
+    )?;
+    m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(_error_from_graph, m)?)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<paginator::Paginator>()?;
+    m.add_class::<sandbox::Sandbox>()?;
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! `Paginator`: one walk over a paginated operation, one page in memory at a time.
+
+use crate::runtime;
+use instagram_graph as ig;
+use pyo3::prelude::*;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// A page walk started by `Client.paginator`. Pages come as JSON strings `{data, paging}`;
+/// `None` once the walk is over.
+#[pyclass(frozen, module = "instagram_graph._native")]
+pub(crate) struct Paginator {
+    // tokio's Mutex: the lock is held across the request's awaits.
+    walk: Arc<Mutex<ig::Paginator>>,
+}
+
+impl Paginator {
+    pub(crate) fn new(walk: ig::Paginator) -> Self {
+        Paginator {
+            walk: Arc::new(Mutex::new(walk)),
+        }
+    }
+}
+
+async fn next_json(walk: Arc<Mutex<ig::Paginator>>) -> ig::Result<Option<String>> {
+    let mut walk = walk.lock().await;
+    Ok(walk.next_page().await?.map(|p| p.to_json().to_string()))
+}
+
+#[pymethods]
+impl Paginator {
+    /// Fetch the next page (blocking, GIL released).
+    fn next_page(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        runtime::block_on(py, next_json(self.walk.clone()))
+    }
+
+    /// Fetch the next page, as an asyncio awaitable.
+    fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        runtime::awaitable(py, next_json(self.walk.clone()))
+    }
+
+    fn __repr__(&self) -> String {
+        match self.walk.try_lock() {
+            Ok(w) => format!(
+                "Paginator(pages_fetched={}, items_yielded={}, done={})",
+                w.pages_fetched(),
+                w.items_yielded(),
+                if w.is_done() { "True" } else { "False" }
+            ),
+            Err(_) => "Paginator(<fetching>)".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+"""instagram-graph: the Instagram Graph API from Python, on a Rust core.
+
+Example::
+
+    import instagram_graph as ig
+
+    with ig.sandbox.start() as sb:
+        client = ig.Client(sb.access_token, base_url=sb.url)
+        page = client.call("media.list", {"ig_user_id": sb.ig_user_id, "limit": 25})
+        for media in client.paginate("media.list", {"ig_user_id": sb.ig_user_id}):
+            print(media["id"], media.get("caption"))
+        client.media.list(ig_user_id=sb.ig_user_id)  # generated method
+
+``Client`` blocks (with the GIL released); ``AsyncClient`` has the same surface with
+awaitable calls and ``async for`` paging. Errors are in :mod:`instagram_graph.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import _native, errors, sandbox
+from ._client import DEFAULT_API_VERSION, AsyncClient, Client, Login
+from ._generated import OPERATION_IDS, OperationId, Timestamp
+from ._json import JsonDict
+from .errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    InstagramError,
+    InternalError,
+    InvalidParamsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TransientError,
+    TransportError,
+    UnsupportedError,
+)
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "OPERATION_IDS",
+    "ApiError",
+    "AsyncClient",
+    "AuthError",
+    "Client",
+    "ConflictError",
+    "InstagramError",
+    "InternalError",
+    "InvalidParamsError",
+    "JsonDict",
+    "Login",
+    "NotFoundError",
+    "OperationId",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Timestamp",
+    "TransientError",
+    "TransportError",
+    "UnsupportedError",
+    "__version__",
+    "errors",
+    "operations",
+    "sandbox",
+]
+
+
+def operations() -> list[dict[str, Any]]:
+    """The operation catalogue: one dict per operation with ``id``, ``resource``,
+    ``operation``, ``summary``, ``description``, ``http``, ``params`` (JSON Schema),
+    ``paginated``, ``page_size``, ``idempotent``, ``logins`` and ``limits``."""
+    ops: list[dict[str, Any]] = json.loads(_native.operations())
+    return ops

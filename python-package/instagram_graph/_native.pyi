@@ -1,0 +1,68 @@
+"""Type stubs of the native module (bindings-python). JSON strings cross the boundary;
+use the classes of :mod:`instagram_graph` rather than this module."""
+
+import asyncio
+from typing import final
+
+__version__: str
+DEFAULT_API_VERSION: str
+
+def operations() -> str:
+    """The operation catalogue as a JSON array string."""
+
+def _error_from_graph(http_status: int, body_json: str) -> BaseException:
+    """The exception a Graph answer classifies as (no request is made)."""
+
+@final
+class Client:
+    """A Graph API client for one access token (thread-safe)."""
+
+    def __new__(cls, config_json: str) -> Client: ...
+    def call(self, op_id: str, params_json: str | None = None) -> str:
+        """Call an operation; blocks with the GIL released. Returns the JSON result."""
+
+    def call_async(self, op_id: str, params_json: str | None = None) -> asyncio.Future[str]:
+        """Same as ``call``, as an asyncio awaitable (needs a running event loop)."""
+
+    def paginator(
+        self, op_id: str, params_json: str | None = None, max_items: int | None = None
+    ) -> Paginator:
+        """Start walking a paginated operation; params are validated now."""
+
+    @property
+    def login(self) -> str: ...
+    @property
+    def api_version(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    def usage_json(self) -> str | None:
+        """The last usage reading from Meta's headers as JSON, or None before any call."""
+
+@final
+class Paginator:
+    """One walk over a paginated operation."""
+
+    def next_page(self) -> str | None:
+        """The next page as JSON ``{data, paging}``, or None at the end (blocking)."""
+
+    def next_page_async(self) -> asyncio.Future[str | None]:
+        """Same as ``next_page``, as an asyncio awaitable."""
+
+@final
+class Sandbox:
+    """A running embedded Graph API sandbox."""
+
+    @staticmethod
+    def start(options_json: str | None = None) -> Sandbox: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def app_secret(self) -> str: ...
+    @property
+    def ig_user_id(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def info_json(self) -> str: ...
+    def stop(self) -> None: ...

@@ -1,0 +1,236 @@
+"""Exceptions raised by instagram-graph.
+
+Every error is an :class:`InstagramError` carrying the same fields in every language:
+``kind`` (stable snake_case class: ``auth``, ``permission``, ``rate_limited``,
+``invalid_params``, ``not_found``, ``transient``, ``transport``, ``unsupported``,
+``conflict``, ``api``, ``internal``), ``message``, ``http_status``, Graph's ``code``,
+``error_subcode``, ``error_type``, ``error_user_title``, ``error_user_msg``, ``fbtrace_id``,
+``is_transient``, ``retry_after`` (seconds, when known) and ``error_data``.
+
+Hierarchy::
+
+    InstagramError
+    ├── ApiError                    Graph answered with an error
+    │   ├── AuthError               token invalid, expired or revoked (190, 102)
+    │   ├── PermissionDeniedError   missing permission or feature (3, 10, 200-299)
+    │   ├── RateLimitError          throttled (4, 17, 32, 613, 80001-80009); see retry_after
+    │   ├── NotFoundError           object missing or not visible (100/33, 803, HTTP 404)
+    │   ├── TransientError          temporary Graph failure worth retrying (1, 2, HTTP 5xx)
+    │   └── ConflictError           the same content was already posted (506)
+    ├── InvalidParamsError          params rejected, locally before any request or by Graph (100)
+    ├── TransportError              no Graph answer: connect, TLS, timeout, undecodable body
+    ├── UnsupportedError            unknown operation or not available with this login
+    └── InternalError               a bug in instagram-graph
+
+Messages never contain the access token or app secret: the core scrubs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "ConflictError",
+    "InstagramError",
+    "InternalError",
+    "InvalidParamsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "TransientError",
+    "TransportError",
+    "UnsupportedError",
+    "error_class_for_kind",
+]
+
+_FIELDS = (
+    "kind",
+    "http_status",
+    "code",
+    "error_subcode",
+    "error_type",
+    "error_user_title",
+    "error_user_msg",
+    "fbtrace_id",
+    "is_transient",
+    "retry_after",
+    "error_data",
+)
+
+
+class InstagramError(Exception):
+    """Root of every instagram-graph error."""
+
+    #: Kind used when none is given (each subclass sets its own).
+    default_kind = "api"
+
+    kind: str
+    message: str
+    http_status: int | None
+    code: int | None
+    error_subcode: int | None
+    error_type: str | None
+    error_user_title: str | None
+    error_user_msg: str | None
+    fbtrace_id: str | None
+    is_transient: bool
+    retry_after: float | None
+    error_data: Any
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str | None = None,
+        http_status: int | None = None,
+        code: int | None = None,
+        error_subcode: int | None = None,
+        error_type: str | None = None,
+        error_user_title: str | None = None,
+        error_user_msg: str | None = None,
+        fbtrace_id: str | None = None,
+        is_transient: bool = False,
+        retry_after: float | None = None,
+        error_data: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind if kind is not None else self.default_kind
+        self.http_status = http_status
+        self.code = code
+        self.error_subcode = error_subcode
+        self.error_type = error_type
+        self.error_user_title = error_user_title
+        self.error_user_msg = error_user_msg
+        self.fbtrace_id = fbtrace_id
+        self.is_transient = is_transient
+        self.retry_after = retry_after
+        self.error_data = error_data
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (same keys as the Node binding's error details)."""
+        out: dict[str, Any] = {"message": self.message}
+        for name in _FIELDS:
+            out[name] = getattr(self, name)
+        return out
+
+    def __str__(self) -> str:
+        extra = []
+        if self.code is not None:
+            extra.append(f"code {self.code}")
+        if self.error_subcode is not None:
+            extra.append(f"subcode {self.error_subcode}")
+        if self.http_status is not None:
+            extra.append(f"HTTP {self.http_status}")
+        if self.fbtrace_id is not None:
+            extra.append(f"fbtrace_id {self.fbtrace_id}")
+        if self.retry_after is not None:
+            extra.append(f"retry after {self.retry_after:g}s")
+        return f"{self.message} ({', '.join(extra)})" if extra else self.message
+
+    def __repr__(self) -> str:
+        parts = [f"kind={self.kind!r}", f"message={self.message!r}"]
+        for name in ("http_status", "code", "error_subcode", "fbtrace_id", "retry_after"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields: rebuild through a helper so pickling keeps class and fields.
+        fields = {name: getattr(self, name) for name in _FIELDS}
+        return (_rebuild, (type(self), self.message, fields), self.__dict__.copy())
+
+
+def _rebuild(cls: type[InstagramError], message: str, fields: dict[str, Any]) -> InstagramError:
+    return cls(message, **fields)
+
+
+class ApiError(InstagramError):
+    """Graph answered with an error envelope (or a bare HTTP error status)."""
+
+
+class AuthError(ApiError):
+    """The access token is invalid, expired or revoked (Graph code 190, 102)."""
+
+    default_kind = "auth"
+
+
+class PermissionDeniedError(ApiError):
+    """The token lacks a permission or the app a feature (Graph code 3, 10, 200-299)."""
+
+    default_kind = "permission"
+
+
+class RateLimitError(ApiError):
+    """Throttled by an app, user, page or business-use-case limit.
+
+    ``retry_after`` is the wait in seconds when Meta's usage headers say it.
+    """
+
+    default_kind = "rate_limited"
+
+
+class NotFoundError(ApiError):
+    """The object does not exist or is not visible to this token."""
+
+    default_kind = "not_found"
+
+
+class TransientError(ApiError):
+    """A temporary Graph failure; retrying later can succeed."""
+
+    default_kind = "transient"
+
+
+class ConflictError(ApiError):
+    """The same content was already posted (Graph code 506)."""
+
+    default_kind = "conflict"
+
+
+class InvalidParamsError(InstagramError, ValueError):
+    """Params rejected: locally before any request (the message names the JSON path, e.g.
+    ``media.list: params.limit: ...``) or by Graph (code 100, with ``http_status`` set)."""
+
+    default_kind = "invalid_params"
+
+
+class TransportError(InstagramError):
+    """The request got no Graph answer: DNS, connect, TLS, timeout or an undecodable body."""
+
+    default_kind = "transport"
+
+
+class UnsupportedError(InstagramError):
+    """The operation does not exist or is not available with this login flavour."""
+
+    default_kind = "unsupported"
+
+
+class InternalError(InstagramError):
+    """A bug in instagram-graph (for example a panic caught at the native boundary)."""
+
+    default_kind = "internal"
+
+
+_BY_KIND: dict[str, type[InstagramError]] = {
+    "auth": AuthError,
+    "permission": PermissionDeniedError,
+    "rate_limited": RateLimitError,
+    "not_found": NotFoundError,
+    "transient": TransientError,
+    "conflict": ConflictError,
+    "api": ApiError,
+    "invalid_params": InvalidParamsError,
+    "transport": TransportError,
+    "unsupported": UnsupportedError,
+    "internal": InternalError,
+}
+
+
+def error_class_for_kind(kind: str) -> type[InstagramError]:
+    """The exception class raised for an error ``kind`` (unknown kinds give ApiError)."""
+    return _BY_KIND.get(kind, ApiError)

@@ -1,0 +1,142 @@
+"""The embedded Graph API sandbox: a local, deterministic stand-in for graph.instagram.com.
+
+Example::
+
+    import instagram_graph as ig
+
+    with ig.sandbox.start(seed=7) as sb:
+        client = sb.client()          # or ig.Client(sb.access_token, base_url=sb.url)
+        print(client.user.get()["username"])
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from types import TracebackType
+from typing import Any
+
+from . import _native
+from ._client import AsyncClient, Client
+from ._json import JsonDict, dump_options
+
+__all__ = ["Sandbox", "start"]
+
+
+class Sandbox:
+    """A running sandbox (see :func:`start`). Stops on ``stop()``, at the end of a ``with``
+    block, or when garbage-collected."""
+
+    def __init__(self, native: _native.Sandbox) -> None:
+        self._native = native
+
+    @property
+    def url(self) -> str:
+        """Base URL to pass as ``Client(base_url=...)``."""
+        return self._native.url
+
+    @property
+    def access_token(self) -> str:
+        """Access token of the demo account."""
+        return self._native.access_token
+
+    @property
+    def app_secret(self) -> str:
+        """App secret of the demo app (for ``appsecret_proof``)."""
+        return self._native.app_secret
+
+    @property
+    def ig_user_id(self) -> str:
+        """IG user id of the demo account."""
+        return self._native.ig_user_id
+
+    @property
+    def running(self) -> bool:
+        """Whether the sandbox still serves requests."""
+        return self._native.running
+
+    @property
+    def info(self) -> JsonDict:
+        """What the sandbox reports about itself (accounts, options)."""
+        info: JsonDict = json.loads(self._native.info_json())
+        return info
+
+    def client(self, **options: Any) -> Client:
+        """A :class:`~instagram_graph.Client` for the demo account (``options`` as for Client)."""
+        options.setdefault("base_url", self.url)
+        options.setdefault("app_secret", self.app_secret)
+        return Client(self.access_token, **options)
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An :class:`~instagram_graph.AsyncClient` for the demo account."""
+        options.setdefault("base_url", self.url)
+        options.setdefault("app_secret", self.app_secret)
+        return AsyncClient(self.access_token, **options)
+
+    def stats(self) -> JsonDict:
+        """``GET /_sandbox/stats``: requests served, by endpoint."""
+        return self._admin("GET", "stats")
+
+    def reset(self) -> JsonDict:
+        """``POST /_sandbox/reset``: back to the seeded state."""
+        return self._admin("POST", "reset")
+
+    def _admin(self, method: str, path: str) -> JsonDict:
+        # Our own sandbox's http:// URL, never user input: S310's scheme concern does not apply.
+        req = urllib.request.Request(  # noqa: S310
+            f"{self.url}/_sandbox/{path}", method=method, data=b"" if method == "POST" else None
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+            body = resp.read()
+        out: JsonDict = json.loads(body) if body else {}
+        return out
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        self._native.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        # Never the token or app secret.
+        state = "running" if self.running else "stopped"
+        return f"Sandbox(url={self.url!r}, ig_user_id={self.ig_user_id!r}, {state})"
+
+
+def start(
+    *,
+    seed: int | None = None,
+    latency_ms: int | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    media_count: int | None = None,
+    require_appsecret_proof: bool | None = None,
+) -> Sandbox:
+    """Start a sandbox on a local port and return it once it accepts requests.
+
+    Args:
+        seed: Seed of the demo data (default 42); the same seed gives the same data.
+        latency_ms: Delay added to every Graph request.
+        host: Interface to bind (default ``127.0.0.1``).
+        port: Port to bind (default: any free port).
+        media_count: Number of media of the demo account.
+        require_appsecret_proof: Reject calls without ``appsecret_proof``.
+    """
+    options = {
+        "seed": seed,
+        "latency_ms": latency_ms,
+        "host": host,
+        "port": port,
+        "media_count": media_count,
+        "require_appsecret_proof": require_appsecret_proof,
+    }
+    return Sandbox(_native.Sandbox.start(dump_options(options)))
