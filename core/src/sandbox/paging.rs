@@ -55,8 +55,12 @@ pub(crate) fn parse_limit(raw: Option<&str>, cap: usize) -> Result<usize, GraphE
     let Some(raw) = raw else {
         return Ok(DEFAULT_LIMIT.min(cap));
     };
-    match raw.trim().parse::<u64>() {
+    let t = raw.trim();
+    let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // A huge number is still a positive integer: cap it rather than reject it.
+    match t.parse::<u64>() {
         Ok(n) if n > 0 => Ok((n.min(cap as u64)) as usize),
+        Err(_) if digits && t.trim_start_matches('0').len() > 19 => Ok(cap),
         _ => Err(GraphError::param(format!(
             "The parameter limit must be a positive integer, got '{}'",
             truncate(raw, 40)
@@ -135,6 +139,10 @@ mod tests {
         assert_eq!(parse_limit(None, 10).unwrap(), 10);
         assert_eq!(parse_limit(Some("500"), 50).unwrap(), 50);
         assert_eq!(parse_limit(Some("7"), 50).unwrap(), 7);
+        assert_eq!(
+            parse_limit(Some("123456789012345678901234"), 50).unwrap(),
+            50
+        );
         for bad in ["0", "-3", "abc", "", "2.5"] {
             let e = parse_limit(Some(bad), 50).unwrap_err();
             assert_eq!(e.code, 100);

@@ -50,10 +50,15 @@ impl Sandbox {
             .parse()
             .or_else(|_| {
                 use std::net::ToSocketAddrs as _;
-                (opts.host.as_str(), opts.port)
+                // Prefer IPv4 for names like `localhost`: more clients reach 127.0.0.1.
+                let addrs: Vec<SocketAddr> = (opts.host.as_str(), opts.port)
                     .to_socket_addrs()
-                    .ok()
-                    .and_then(|mut a| a.next())
+                    .map(Iterator::collect)
+                    .unwrap_or_default();
+                addrs
+                    .iter()
+                    .find(|a| a.is_ipv4())
+                    .or(addrs.first())
                     .map(|a| a.ip())
                     .ok_or(())
             })
