@@ -347,8 +347,21 @@ fn time_mod(f: &FieldSel, name: &str) -> Result<Option<i64>, GraphError> {
     f.modifier(name).map(|v| parse_time(name, v)).transpose()
 }
 
-/// `since`/`until` as Graph takes them: unix seconds or a date/time string.
+/// Latest instant accepted (9999-12-31T23:59:59Z): keeps window arithmetic far from overflow.
+const MAX_TIME: i64 = 253_402_300_799;
+
+/// `since`/`until` as Graph takes them: unix seconds or a date/time string, 1970..=9999.
 pub(crate) fn parse_time(name: &str, raw: &str) -> Result<i64, GraphError> {
+    let t = parse_time_any(name, raw)?;
+    if !(0..=MAX_TIME).contains(&t) {
+        return Err(GraphError::param(format!(
+            "The parameter {name} is out of range"
+        )));
+    }
+    Ok(t)
+}
+
+fn parse_time_any(name: &str, raw: &str) -> Result<i64, GraphError> {
     // `+0000` sent without URL-encoding arrives as ` 0000`.
     let owned = raw.trim().replace(' ', "+");
     let s = owned.as_str();
@@ -481,6 +494,8 @@ mod tests {
             1_767_268_800
         );
         assert_eq!(parse_time("until", "soon").unwrap_err().code, 100);
+        assert!(parse_time("until", "-9223372036854775808").is_err());
+        assert!(parse_time("until", "9223372036854775807").is_err());
     }
 
     #[test]

@@ -698,3 +698,33 @@ fn starts_outside_any_runtime_and_reports_info() {
     });
     assert!(bad.is_err());
 }
+
+#[tokio::test]
+async fn malformed_input_gets_graph_errors_not_crashes() {
+    let sb = start();
+    let cases = [
+        "/me?fields=%7B%7D%7D",
+        "/me?fields=media.limit(",
+        "/me?fields=media.limit(abc){id}",
+        "/me?fields=media.after(%00%FF){id}",
+        "/me?fields=media.since(-99999999999999999999){id}",
+        "/me/media?since=-9223372036854775808&until=9223372036854775807",
+        "/me/media?before=c2J4MTp4Ong",
+        "/me/insights?metric=reach&period=day&since=-9223372036854775808",
+        "/me/insights?metric=,,,&period=day",
+        "/me/insights?metric=follower_demographics&period=lifetime&metric_type=total_value&breakdown=age,age,age,age",
+        "/me/media/extra/segments",
+        "/?ids=,,,",
+        "/me?fields=insights",
+        "/me/media?limit=99999999999999999999999999",
+    ];
+    for c in cases {
+        let (s, v) = graph(&sb, c).await;
+        assert!(s == 200 || s == 400, "{c}: HTTP {s}");
+        if s == 400 {
+            assert!(v["error"]["code"].is_i64(), "{c}: {v}");
+        }
+    }
+    // Still serving.
+    ok(&sb, "/me").await;
+}

@@ -231,6 +231,10 @@ pub(crate) fn validate_account(params: &Pairs, now: i64) -> Result<AccountQuery,
         if !ACCOUNT_BREAKDOWNS.contains(&b.as_str()) {
             return Err(must_be_one_of("breakdown", i, ACCOUNT_BREAKDOWNS));
         }
+        // A repeated dimension would multiply the result combinations for nothing.
+        if breakdown[..i].contains(b) {
+            return Err(GraphError::param(format!("Duplicate breakdown ({b})")));
+        }
     }
     if !breakdown.is_empty() {
         if time_series {
@@ -645,6 +649,11 @@ mod tests {
         .is_err());
         let q = validate_account(&p("metric=follower_demographics&period=lifetime&metric_type=total_value&breakdown=age,gender"), now).unwrap();
         assert_eq!(q.breakdown, ["age", "gender"]);
+        assert!(validate_account(
+            &p("metric=follower_demographics&period=lifetime&metric_type=total_value&breakdown=city,city"),
+            now
+        )
+        .is_err());
         assert!(validate_account(&p("metric=engaged_audience_demographics&period=lifetime&metric_type=total_value&breakdown=age"), now).is_err());
         assert!(validate_account(&p("metric=engaged_audience_demographics&period=lifetime&metric_type=total_value&breakdown=age&timeframe=last_90_days"), now).is_err());
     }
