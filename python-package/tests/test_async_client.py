@@ -1,0 +1,119 @@
+"""AsyncClient against a real sandbox: awaitable calls, async paging, real concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+
+import pytest
+from support import MEDIA_COUNT, media_requests, request_count
+
+import instagram_graph as ig
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_user_get_and_one_media_page(sb: ig.sandbox.Sandbox) -> None:
+    async with ig.AsyncClient(sb.access_token, base_url=sb.url) as client:
+        me = await client.user.get()
+        assert me["id"] == sb.ig_user_id
+        assert me["media_count"] == MEDIA_COUNT
+        page = await client.call("media.list", {"ig_user_id": sb.ig_user_id, "limit": 10})
+        assert len(page["data"]) == 10
+        assert "access_token" not in page["paging"]["next"]
+        assert page == await client.media.list(ig_user_id=sb.ig_user_id, limit=10)
+
+
+async def test_paginate_is_an_async_iterator_over_every_media(sb: ig.sandbox.Sandbox) -> None:
+    client = sb.async_client()
+    before = media_requests(sb.url)
+    ids = [m["id"] async for m in client.paginate("media.list", {"ig_user_id": sb.ig_user_id})]
+    assert len(ids) == MEDIA_COUNT == len(set(ids))
+    assert media_requests(sb.url) - before == 2
+    limited = [m async for m in client.paginate("media.list", max_items=42)]
+    assert len(limited) == 42
+    assert [m["id"] for m in limited] == ids[:42]
+
+
+async def test_generated_async_methods_are_coroutines(sb: ig.sandbox.Sandbox) -> None:
+    client = sb.async_client()
+    assert inspect.iscoroutinefunction(client.media.list)
+    assert inspect.iscoroutinefunction(client.call)
+    media = (await client.media.list(limit=1))["data"][0]
+    got = await client.media.get(media_id=media["id"], fields="id,comments_count")
+    assert got["id"] == media["id"]
+    comments = await client.comments.list(media_id=media["id"])
+    assert len(comments["data"]) <= got["comments_count"]
+
+
+async def test_validation_errors_raise_before_any_request(sb: ig.sandbox.Sandbox) -> None:
+    client = sb.async_client()
+    before = request_count(sb.url)
+    with pytest.raises(ig.InvalidParamsError, match=r"media\.list: params\.limit"):
+        await client.media.list(limit=1000)
+    # paginate validates when called, before the first `async for` step.
+    with pytest.raises(ig.InvalidParamsError, match=r"params\.limit"):
+        client.paginate("media.list", {"limit": "many"})
+    with pytest.raises(ig.UnsupportedError):
+        await client.call("nope.nope")
+    assert request_count(sb.url) == before
+
+
+async def test_wrong_token_is_an_auth_error(sb: ig.sandbox.Sandbox) -> None:
+    token = "EAAnotTheRightToken987"
+    client = ig.AsyncClient(token, base_url=sb.url)
+    with pytest.raises(ig.AuthError) as info:
+        await client.user.get()
+    assert info.value.code == 190
+    assert token not in str(info.value)
+    assert token not in repr(info.value)
+    with pytest.raises(ig.AuthError):
+        async for _ in client.paginate("media.list"):
+            pass
+
+
+async def test_gathered_calls_overlap(slow_sb: ig.sandbox.Sandbox) -> None:
+    client = slow_sb.async_client()
+    latency = 0.3
+    finished: list[float] = []
+
+    async def one() -> None:
+        started = time.monotonic()
+        await client.user.get(fields="id")
+        assert time.monotonic() - started >= latency
+        finished.append(time.monotonic())
+
+    before = request_count(slow_sb.url)
+    await asyncio.gather(*(one() for _ in range(5)))
+    assert request_count(slow_sb.url) - before == 5
+    # Run one after another, the answers would be at least 300 ms apart (1.2 s from first to
+    # last); overlapping, they all land within one latency period.
+    assert max(finished) - min(finished) < latency
+
+
+async def test_a_cancelled_call_leaves_the_client_usable(slow_sb: ig.sandbox.Sandbox) -> None:
+    client = slow_sb.async_client()
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(client.user.get(), timeout=0.05)
+    assert (await client.user.get(fields="id"))["id"] == slow_sb.ig_user_id
+
+
+async def test_breaking_out_of_a_walk_then_starting_another(sb: ig.sandbox.Sandbox) -> None:
+    client = sb.async_client()
+    seen = []
+    async for m in client.paginate("media.list", {"limit": 5}):
+        seen.append(m["id"])
+        if len(seen) == 7:
+            break
+    again = [m["id"] async for m in client.paginate("media.list", {"limit": 5}, max_items=7)]
+    assert again == seen
+
+
+async def test_aclose(sb: ig.sandbox.Sandbox) -> None:
+    async with sb.async_client() as client:
+        assert "AsyncClient(" in repr(client)
+        assert sb.access_token not in repr(client)
+    assert client.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await client.user.get()
