@@ -13,7 +13,6 @@
 //! ```
 
 // `crate::error::Error` carries every Graph field by value; it is the crate's shared type.
-#![allow(clippy::result_large_err)]
 
 mod errors;
 mod fields;

@@ -16,13 +16,19 @@ pub struct Seen {
 
 impl Seen {
     pub fn q(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
+/// A queued answer: status, headers, body.
+type Scripted = (u16, Vec<(String, String)>, String);
+
 #[derive(Clone, Default)]
 struct State {
-    script: Arc<Mutex<VecDeque<(u16, Vec<(String, String)>, String)>>>,
+    script: Arc<Mutex<VecDeque<Scripted>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
@@ -36,31 +42,53 @@ impl Fake {
     pub async fn start() -> Fake {
         let state = State::default();
         let st = state.clone();
-        let app = axum::Router::new().fallback(move |method: Method, uri: Uri, _h: HeaderMap, _b: Bytes| {
-            let st = st.clone();
-            async move {
-                let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                st.seen.lock().unwrap().push(Seen { method: method.to_string(), path: uri.path().to_owned(), query });
-                let next = st.script.lock().unwrap().pop_front();
-                let (status, headers, body) =
-                    next.unwrap_or((500, vec![], r#"{"error":{"message":"script exhausted","code":1}}"#.into()));
-                let mut resp = (StatusCode::from_u16(status).unwrap(), body).into_response();
-                resp.headers_mut().insert("content-type", "application/json".parse().unwrap());
-                for (k, v) in headers {
-                    resp.headers_mut().insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, _h: HeaderMap, _b: Bytes| {
+                let st = st.clone();
+                async move {
+                    let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
+                    st.seen.lock().unwrap().push(Seen {
+                        method: method.to_string(),
+                        path: uri.path().to_owned(),
+                        query,
+                    });
+                    let next = st.script.lock().unwrap().pop_front();
+                    let (status, headers, body) = next.unwrap_or((
+                        500,
+                        vec![],
+                        r#"{"error":{"message":"script exhausted","code":1}}"#.into(),
+                    ));
+                    let mut resp = (StatusCode::from_u16(status).unwrap(), body).into_response();
+                    resp.headers_mut()
+                        .insert("content-type", "application/json".parse().unwrap());
+                    for (k, v) in headers {
+                        resp.headers_mut().insert(
+                            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                            v.parse().unwrap(),
+                        );
+                    }
+                    resp
                 }
-                resp
-            }
-        });
+            },
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(async { rx.await.ok(); }).await.ok();
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    rx.await.ok();
+                })
+                .await
+                .ok();
         });
-        Fake { url, state, _shutdown: tx }
+        Fake {
+            url,
+            state,
+            _shutdown: tx,
+        }
     }
 
     pub fn push(&self, status: u16, body: Value) -> &Self {
@@ -68,8 +96,15 @@ impl Fake {
     }
 
     pub fn push_with_headers(&self, status: u16, headers: &[(&str, &str)], body: Value) -> &Self {
-        let hs = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.state.script.lock().unwrap().push_back((status, hs, body.to_string()));
+        let hs = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.state
+            .script
+            .lock()
+            .unwrap()
+            .push_back((status, hs, body.to_string()));
         self
     }
 
