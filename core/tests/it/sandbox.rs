@@ -7,12 +7,18 @@ use std::collections::{BTreeMap, HashSet};
 
 fn start() -> (Sandbox, Client) {
     let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
-    let c = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()})).unwrap();
+    let c = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+        .unwrap();
     (sb, c)
 }
 
 async fn stats(sb: &Sandbox) -> Value {
-    reqwest::get(format!("{}/_sandbox/stats", sb.url())).await.unwrap().json().await.unwrap()
+    reqwest::get(format!("{}/_sandbox/stats", sb.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -20,10 +26,17 @@ async fn profile_and_every_media_exactly_once() {
     let (sb, c) = start();
     let me = c.call("user.get", json!({})).await.unwrap();
     let media_count = me["media_count"].as_u64().expect("media_count");
-    assert!(media_count >= 150, "demo account has at least 150 media, got {media_count}");
+    assert!(
+        media_count >= 150,
+        "demo account has at least 150 media, got {media_count}"
+    );
 
     let items = c
-        .paginate("media.list", json!({"ig_user_id": sb.ig_user_id(), "fields": "id,media_type,media_product_type"}), None)
+        .paginate(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "fields": "id,media_type,media_product_type"}),
+            None,
+        )
         .unwrap()
         .collect_all()
         .await
@@ -33,43 +46,87 @@ async fn profile_and_every_media_exactly_once() {
     assert_eq!(ids.len(), items.len(), "no duplicates");
     let mut by_type = BTreeMap::new();
     for m in &items {
-        *by_type.entry((m["media_type"].as_str().unwrap(), m["media_product_type"].as_str().unwrap())).or_insert(0) += 1;
+        *by_type
+            .entry((
+                m["media_type"].as_str().unwrap(),
+                m["media_product_type"].as_str().unwrap(),
+            ))
+            .or_insert(0) += 1;
     }
-    for want in [("IMAGE", "FEED"), ("VIDEO", "REELS"), ("CAROUSEL_ALBUM", "FEED")] {
-        assert!(by_type.contains_key(&want), "demo data mixes {want:?}: {by_type:?}");
+    for want in [
+        ("IMAGE", "FEED"),
+        ("VIDEO", "REELS"),
+        ("CAROUSEL_ALBUM", "FEED"),
+    ] {
+        assert!(
+            by_type.contains_key(&want),
+            "demo data mixes {want:?}: {by_type:?}"
+        );
     }
     // limit=100 pages: ceil(media/100) requests for the walk, plus the profile.
     let s = stats(&sb).await;
-    assert_eq!(s["requests"].as_u64().unwrap(), 1 + media_count.div_ceil(100));
+    assert_eq!(
+        s["requests"].as_u64().unwrap(),
+        1 + media_count.div_ceil(100)
+    );
 }
 
 #[tokio::test]
 async fn one_page_has_clean_next_and_last_page_has_none() {
     let (sb, c) = start();
-    let page = c.call("media.list", json!({"ig_user_id": sb.ig_user_id(), "limit": 25, "fields": "id"})).await.unwrap();
+    let page = c
+        .call(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "limit": 25, "fields": "id"}),
+        )
+        .await
+        .unwrap();
     assert_eq!(page["data"].as_array().unwrap().len(), 25);
     let next = page["paging"]["next"].as_str().expect("more pages");
     assert!(!next.contains("access_token") && !next.contains(sb.access_token()));
-    let since = c.call("media.list", json!({"ig_user_id": sb.ig_user_id(), "limit": 100, "fields": "id,timestamp"})).await.unwrap();
-    let newest = since["data"][0]["timestamp"].as_str().unwrap().to_owned();
-    let only_newest = c
-        .call("media.list", json!({"ig_user_id": sb.ig_user_id(), "since": newest, "fields": "id"}))
+    let since = c
+        .call(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "limit": 100, "fields": "id,timestamp"}),
+        )
         .await
         .unwrap();
-    assert_eq!(only_newest["data"].as_array().unwrap().len(), 1, "since is inclusive and filters");
-    assert!(only_newest["paging"].get("next").is_none(), "last page has no next");
+    let newest = since["data"][0]["timestamp"].as_str().unwrap().to_owned();
+    let only_newest = c
+        .call(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "since": newest, "fields": "id"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        only_newest["data"].as_array().unwrap().len(),
+        1,
+        "since is inclusive and filters"
+    );
+    assert!(
+        only_newest["paging"].get("next").is_none(),
+        "last page has no next"
+    );
 }
 
 #[tokio::test]
 async fn media_children_and_comments() {
     let (sb, c) = start();
     let all = c
-        .paginate("media.list", json!({"ig_user_id": sb.ig_user_id(), "fields": "id,media_type,comments_count"}), None)
+        .paginate(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "fields": "id,media_type,comments_count"}),
+            None,
+        )
         .unwrap()
         .collect_all()
         .await
         .unwrap();
-    let carousel = all.iter().find(|m| m["media_type"] == "CAROUSEL_ALBUM").unwrap();
+    let carousel = all
+        .iter()
+        .find(|m| m["media_type"] == "CAROUSEL_ALBUM")
+        .unwrap();
     let m = c
         .call("media.get", json!({"media_id": carousel["id"], "fields": "id,media_type,children{id,media_type,media_url}"}))
         .await
@@ -78,7 +135,10 @@ async fn media_children_and_comments() {
     assert!((2..=10).contains(&kids.len()));
     assert!(kids.iter().all(|k| k["media_url"].is_string()));
 
-    let busiest = all.iter().max_by_key(|m| m["comments_count"].as_u64().unwrap()).unwrap();
+    let busiest = all
+        .iter()
+        .max_by_key(|m| m["comments_count"].as_u64().unwrap())
+        .unwrap();
     let want = busiest["comments_count"].as_u64().unwrap();
     let comments = c
         .paginate("comments.list", json!({"media_id": busiest["id"]}), None)
@@ -94,22 +154,35 @@ async fn media_children_and_comments() {
 #[tokio::test]
 async fn graph_errors_come_back_classified() {
     let (sb, _) = start();
-    let bad = Client::from_json(&json!({"access_token": "WRONG-TOKEN-123", "base_url": sb.url()})).unwrap();
+    let bad = Client::from_json(&json!({"access_token": "WRONG-TOKEN-123", "base_url": sb.url()}))
+        .unwrap();
     let e = bad.call("user.get", json!({})).await.unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::Auth, Some(190)));
     assert!(!e.to_string().contains("WRONG-TOKEN-123"));
 
-    let c = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()})).unwrap();
-    let e = c.call("media.get", json!({"media_id": "999999999"})).await.unwrap_err();
-    assert_eq!((e.kind, e.code, e.error_subcode), (ErrorKind::NotFound, Some(100), Some(33)));
+    let c = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+        .unwrap();
+    let e = c
+        .call("media.get", json!({"media_id": "999999999"}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.code, e.error_subcode),
+        (ErrorKind::NotFound, Some(100), Some(33))
+    );
     assert!(e.fbtrace_id.is_some());
 }
 
 #[tokio::test]
 async fn appsecret_proof_is_accepted_when_required() {
-    let opts = SandboxOptions { require_appsecret_proof: true, ..SandboxOptions::default() };
+    let opts = SandboxOptions {
+        require_appsecret_proof: true,
+        ..SandboxOptions::default()
+    };
     let sb = Sandbox::start(opts).unwrap();
-    let unsigned = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()})).unwrap();
+    let unsigned =
+        Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+            .unwrap();
     assert!(unsigned.call("user.get", json!({})).await.is_err());
     let signed = Client::from_json(
         &json!({"access_token": sb.access_token(), "base_url": sb.url(), "app_secret": sb.app_secret()}),

@@ -9,23 +9,38 @@ async fn sends_token_and_appsecret_proof_and_version_path() {
     let fake = Fake::start().await;
     fake.push(200, json!({"id": "1784", "username": "x"}));
     let c = client(&fake.url, json!({}));
-    let v = c.call("user.get", json!({"fields": "id,username"})).await.unwrap();
+    let v = c
+        .call("user.get", json!({"fields": "id,username"}))
+        .await
+        .unwrap();
     assert_eq!(v["username"], "x");
     let seen = fake.seen();
-    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str()), ("GET", "/v25.0/me"));
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].path.as_str()),
+        ("GET", "/v25.0/me")
+    );
     assert_eq!(seen[0].q("access_token"), Some("TOKEN-abc123"));
     // python: hmac.new(b"APPSECRET-xyz", b"TOKEN-abc123", hashlib.sha256).hexdigest()
-    assert_eq!(seen[0].q("appsecret_proof"), Some(instagram_graph::transport::appsecret_proof("TOKEN-abc123", "APPSECRET-xyz").as_str()));
+    assert_eq!(
+        seen[0].q("appsecret_proof"),
+        Some(instagram_graph::transport::appsecret_proof("TOKEN-abc123", "APPSECRET-xyz").as_str())
+    );
     assert_eq!(seen[0].q("fields"), Some("id,username"));
 }
 
 #[tokio::test]
 async fn retries_transient_reads_then_succeeds() {
     let fake = Fake::start().await;
-    fake.push(503, json!(null)).push(400, json!({"error": {"message": "tmp", "code": 2, "is_transient": true}}));
+    fake.push(503, json!(null)).push(
+        400,
+        json!({"error": {"message": "tmp", "code": 2, "is_transient": true}}),
+    );
     fake.push(200, json!({"id": "m1"}));
     let c = client(&fake.url, json!({}));
-    let v = c.call("media.get", json!({"media_id": "m1", "fields": "id"})).await.unwrap();
+    let v = c
+        .call("media.get", json!({"media_id": "m1", "fields": "id"}))
+        .await
+        .unwrap();
     assert_eq!(v["id"], "m1");
     assert_eq!(fake.seen().len(), 3);
 }
@@ -40,7 +55,10 @@ async fn does_not_retry_permanent_errors_and_never_leaks_secrets() {
     assert_eq!(e.code, Some(190));
     assert_eq!(fake.seen().len(), 1, "auth errors are not retried");
     let all = format!("{e} {e:?} {} {:?}", e.to_json(), c);
-    assert!(!all.contains("TOKEN-abc123") && !all.contains("APPSECRET-xyz"), "{all}");
+    assert!(
+        !all.contains("TOKEN-abc123") && !all.contains("APPSECRET-xyz"),
+        "{all}"
+    );
     assert!(e.message.starts_with("user.get: "));
 }
 
@@ -48,12 +66,20 @@ async fn does_not_retry_permanent_errors_and_never_leaks_secrets() {
 async fn throttle_carries_retry_after_from_usage_headers_and_fails_fast() {
     let fake = Fake::start().await;
     let buc = r#"{"17841400000000001":[{"type":"instagram","call_count":100,"total_cputime":10,"total_time":10,"estimated_time_to_regain_access":7}]}"#;
-    fake.push_with_headers(400, &[("x-business-use-case-usage", buc)], json!({"error": {"message": "too many calls", "code": 80002}}));
+    fake.push_with_headers(
+        400,
+        &[("x-business-use-case-usage", buc)],
+        json!({"error": {"message": "too many calls", "code": 80002}}),
+    );
     let c = client(&fake.url, json!({}));
     let e = c.call("user.get", json!({})).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::RateLimited);
     assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(7 * 60)));
-    assert_eq!(fake.seen().len(), 1, "a 7-minute wait is reported, not slept");
+    assert_eq!(
+        fake.seen().len(),
+        1,
+        "a 7-minute wait is reported, not slept"
+    );
     assert_eq!(c.usage().unwrap().max_percent(), 100.0);
 }
 
@@ -61,17 +87,31 @@ async fn throttle_carries_retry_after_from_usage_headers_and_fails_fast() {
 async fn validation_happens_before_any_request() {
     let fake = Fake::start().await;
     let c = client(&fake.url, json!({}));
-    let e = c.call("media.list", json!({"limit": 1000})).await.unwrap_err();
+    let e = c
+        .call("media.list", json!({"limit": 1000}))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidParams);
     assert!(e.message.contains("params.limit"));
-    let e = c.call("comments.list", json!({"media_id": 5})).await.unwrap_err();
-    assert!(e.message.starts_with("comments.list: params.media_id: invalid type"), "{}", e.message);
+    let e = c
+        .call("comments.list", json!({"media_id": 5}))
+        .await
+        .unwrap_err();
+    assert!(
+        e.message
+            .starts_with("comments.list: params.media_id: invalid type"),
+        "{}",
+        e.message
+    );
     assert!(fake.seen().is_empty());
 }
 
 #[tokio::test]
 async fn unreachable_host_is_a_transport_error_without_the_token() {
-    let c = client("http://127.0.0.1:9", json!({"max_retries": 0, "timeout_ms": 2000}));
+    let c = client(
+        "http://127.0.0.1:9",
+        json!({"max_retries": 0, "timeout_ms": 2000}),
+    );
     let e = c.call("user.get", json!({})).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Transport);
     assert!(!format!("{e} {e:?}").contains("TOKEN-abc123"));
