@@ -276,7 +276,8 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-fn parse_time(s: &str) -> Option<i64> {
+/// Unix seconds from Unix seconds, RFC 3339, Meta's `+0000` form, a naive UTC datetime or a date.
+pub fn parse_time(s: &str) -> Option<i64> {
     let s = s.trim();
     if let Ok(i) = s.parse::<i64>() {
         return Some(i);

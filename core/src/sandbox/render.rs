@@ -365,22 +365,8 @@ fn parse_time_any(name: &str, raw: &str) -> Result<i64, GraphError> {
     // `+0000` sent without URL-encoding arrives as ` 0000`.
     let owned = raw.trim().replace(' ', "+");
     let s = owned.as_str();
-    if let Ok(n) = s.parse::<i64>() {
-        return Ok(n);
-    }
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(d.timestamp());
-    }
-    if let Ok(d) = chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%z") {
-        return Ok(d.timestamp());
-    }
-    if let Ok(d) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
-        return Ok(d.and_utc().timestamp());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        if let Some(dt) = d.and_hms_opt(0, 0, 0) {
-            return Ok(dt.and_utc().timestamp());
-        }
+    if let Some(t) = crate::ops::params::parse_time(s) {
+        return Ok(t);
     }
     Err(GraphError::param(format!(
         "The parameter {name} must be a unix timestamp or a date (YYYY-MM-DD), got '{}'",
