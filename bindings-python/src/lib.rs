@@ -32,6 +32,22 @@ fn _error_from_graph(py: Python<'_>, http_status: u16, body_json: &str) -> PyRes
     Ok(errors::to_pyerr(py, &err).into_value(py).into_any())
 }
 
+/// Test hook: panic inside a future run by the blocking path (or, with `awaitable`, the asyncio
+/// path), to prove a panic surfaces as `InternalError` rather than taking Python down.
+#[pyfunction]
+#[pyo3(signature = (awaitable=false))]
+fn _panic_in_future(py: Python<'_>, awaitable: bool) -> PyResult<Py<PyAny>> {
+    async fn boom() -> instagram_graph::Result<String> {
+        panic!("deliberate panic from _panic_in_future");
+    }
+    if awaitable {
+        Ok(runtime::awaitable(py, boom())?.unbind())
+    } else {
+        let s = runtime::block_on(py, boom())?;
+        Ok(s.into_pyobject(py)?.into_any().unbind())
+    }
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     runtime::configure();
@@ -42,6 +58,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(_error_from_graph, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_in_future, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;
     m.add_class::<sandbox::Sandbox>()?;

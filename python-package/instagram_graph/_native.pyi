@@ -2,7 +2,7 @@
 use the classes of :mod:`instagram_graph` rather than this module."""
 
 import asyncio
-from typing import final
+from typing import Any, final
 
 __version__: str
 DEFAULT_API_VERSION: str
@@ -66,3 +66,6 @@ class Sandbox:
     def running(self) -> bool: ...
     def info_json(self) -> str: ...
     def stop(self) -> None: ...
+
+def _panic_in_future(awaitable: bool = False) -> Any:
+    """Test hook: a panic inside a future, surfacing as InternalError."""

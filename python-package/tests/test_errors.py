@@ -176,3 +176,15 @@ def test_a_token_echoed_by_the_server_is_scrubbed(stand_in: str) -> None:
     assert "Malformed access token" in err.message
     for text in (str(err), repr(err), repr(err.args), json.dumps(err.to_dict())):
         assert token not in text
+
+
+def test_a_panic_in_the_blocking_path_is_an_internal_error() -> None:
+    with pytest.raises(ig.InternalError, match="deliberate panic") as info:
+        _native._panic_in_future()
+    assert info.value.kind == "internal"
+
+
+@pytest.mark.asyncio
+async def test_a_panic_in_an_awaitable_is_an_internal_error() -> None:
+    with pytest.raises(ig.InternalError, match="deliberate panic"):
+        await _native._panic_in_future(awaitable=True)
