@@ -1,0 +1,25 @@
+/**
+ * n8n-nodes-instagram-graph: the plain Node API (the n8n nodes live in dist/nodes and
+ * dist/credentials). Backed by the Rust core through a napi-rs addon shipped in native/.
+ */
+export { InstagramClient, type ClientOptions } from './src/client';
+export { startSandbox, type Sandbox, type SandboxOptions } from './src/sandbox';
+export { operations, type OperationInfo, type ParamSchema } from './src/catalogue';
+export {
+	InstagramError,
+	AuthError,
+	PermissionError,
+	RateLimitError,
+	InvalidParamsError,
+	NotFoundError,
+	TransientError,
+	TransportError,
+	UnsupportedError,
+	ConflictError,
+	ApiError,
+	InternalError,
+	type ErrorKind,
+	type ErrorFields,
+} from './src/errors';
+export type { GraphObject, Page, Paging, PaginateOptions, Timestamp } from './src/types';
+export type * from './src/generated/operations';

@@ -1,0 +1,58 @@
+/**
+ * Node parameters → Graph params, driven by the generated OPERATION_META: empty optional
+ * values are omitted (the core then applies Graph's defaults) rather than sent as "".
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { OperationMeta, ParamKind } from './generated/properties';
+
+function isEmpty(v: unknown): boolean {
+	return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+function toStringList(v: unknown): string[] {
+	const parts = Array.isArray(v) ? v.map((x) => String(x)) : String(v).split(',');
+	return parts.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** One node value as the Graph param of `kind`, or `undefined` to omit it. */
+export function convertValue(kind: ParamKind, v: unknown): unknown {
+	if (isEmpty(v)) return undefined;
+	switch (kind) {
+		case 'string':
+		case 'enum':
+			return typeof v === 'string' ? v.trim() : String(v);
+		case 'integer':
+		case 'number':
+			return typeof v === 'number' ? v : Number(String(v).trim());
+		case 'boolean':
+			return typeof v === 'boolean' ? v : String(v).trim().toLowerCase() === 'true';
+		case 'timestamp': {
+			if (typeof v === 'number') return v;
+			if (v instanceof Date) return Math.floor(v.getTime() / 1000);
+			const luxon = v as { toISO?: () => string | null };
+			if (typeof luxon.toISO === 'function') return luxon.toISO() ?? undefined;
+			const s = String(v).trim();
+			return /^\d+$/.test(s) ? Number(s) : s;
+		}
+		case 'string_list':
+		case 'enum_list': {
+			const list = toStringList(v);
+			return list.length ? list : undefined;
+		}
+	}
+}
+
+/** The Graph params of item `i` for an operation. */
+export function collectParams(ctx: IExecuteFunctions, i: number, meta: OperationMeta): IDataObject {
+	const params: IDataObject = {};
+	const entries = Object.entries(meta.params);
+	const options = entries.some(([, p]) => p.place === 'options')
+		? (ctx.getNodeParameter('options', i, {}) as IDataObject)
+		: {};
+	for (const [name, p] of entries) {
+		const raw = p.place === 'top' ? ctx.getNodeParameter(name, i, '') : options[name];
+		const value = convertValue(p.kind, raw);
+		if (value !== undefined) params[name] = value as IDataObject[keyof IDataObject];
+	}
+	return params;
+}

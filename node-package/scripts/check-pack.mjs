@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Checks an `npm pack` tarball of n8n-nodes-instagram-graph against what n8n needs and
+// prints its absolute path last: the addon and dist inside, no runtime dependencies, no
+// lifecycle scripts, only n8n-workflow as peer, every declared node/credential present.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const tarball = process.argv[2];
+if (!tarball) {
+	console.error('usage: check-pack.mjs <tarball>');
+	process.exit(2);
+}
+const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+	.split('\n')
+	.filter(Boolean)
+	.map((e) => e.replace(/^package\//, ''));
+const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+
+const problems = [];
+const need = (cond, msg) => {
+	if (!cond) problems.push(msg);
+};
+need(entries.some((e) => /^native\/instagram-graph\.[\w-]+\.node$/.test(e)), 'no native/instagram-graph.<triple>.node inside');
+for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/src/native.js', ...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])]) {
+	need(entries.includes(f), `missing ${f}`);
+}
+need(entries.some((e) => e.startsWith('dist/icons/') && e.endsWith('.svg')), 'no icons in dist/icons');
+need(!entries.some((e) => e.endsWith('.ts') && !e.endsWith('.d.ts')), 'TypeScript sources inside (files should be dist + native)');
+need(!entries.some((e) => e.startsWith('test/') || e.startsWith('node_modules/')), 'tests or node_modules inside');
+need(!pkg.dependencies || Object.keys(pkg.dependencies).length === 0, 'dependencies must be empty (n8n rule)');
+const forbidden = ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'postprepare'];
+need(!forbidden.some((s) => pkg.scripts?.[s]), `lifecycle scripts are forbidden (${forbidden.join(', ')})`);
+need(JSON.stringify(pkg.peerDependencies) === JSON.stringify({ 'n8n-workflow': '*' }), 'peerDependencies must be exactly {"n8n-workflow":"*"}');
+need(pkg.keywords?.includes('n8n-community-node-package'), 'keyword n8n-community-node-package missing');
+need(pkg.n8n?.n8nNodesApiVersion === 1, 'n8n.n8nNodesApiVersion must be 1');
+need(pkg.license === 'MIT', 'license must be MIT');
+
+if (problems.length) {
+	console.error(`check-pack: ${tarball}:\n  ${problems.join('\n  ')}`);
+	process.exit(1);
+}
+const natives = entries.filter((e) => e.startsWith('native/'));
+console.log(`check-pack: ok (${entries.length} files; addon: ${natives.join(', ')})`);
+console.log(resolve(tarball));

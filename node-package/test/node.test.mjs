@@ -1,0 +1,334 @@
+// The n8n Instagram node's execute() with a mocked IExecuteFunctions, against the sandbox,
+// plus the node description and the credential.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clientFor, collect, ig, require, stats } from './helpers.mjs';
+
+const { Instagram } = require('../dist/nodes/Instagram/Instagram.node.js');
+const { InstagramGraphApi } = require('../dist/credentials/InstagramGraphApi.credentials.js');
+const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+
+const NODE = {
+	id: '11111111-2222-3333-4444-555555555555',
+	name: 'Instagram',
+	type: 'n8n-nodes-instagram-graph.instagram',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** Whether a property is shown for the given parameter values (n8n's `displayOptions.show`). */
+function visible(prop, values) {
+	const show = prop.displayOptions?.show ?? {};
+	return Object.entries(show).every(([k, allowed]) => allowed.includes(values[k]));
+}
+
+/**
+ * A mocked IExecuteFunctions. `params` is one object for every item or one per item; like n8n,
+ * an unset parameter resolves to the default of the property visible for these values.
+ */
+function context({ params, items, credentials, continueOnFail = false }) {
+	const node = new Instagram();
+	const props = node.description.properties;
+	const inputs = items ?? [{ json: {} }];
+	const perItem = (i) => {
+		const p = Array.isArray(params) ? params[i] : params;
+		const values = { resource: 'user', returnAll: false, ...p };
+		return values;
+	};
+	const calls = { getNodeParameter: [] };
+	const ctx = {
+		getInputData: () => inputs,
+		getNodeParameter(name, i, fallback) {
+			calls.getNodeParameter.push(name);
+			const values = perItem(i);
+			if (Object.hasOwn(values, name)) return values[name];
+			const prop = props.find((p) => p.name === name && visible(p, values));
+			if (prop) return structuredClone(prop.default);
+			if (arguments.length >= 3) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		},
+		async getCredentials(type) {
+			assert.equal(type, 'instagramGraphApi');
+			return credentials;
+		},
+		continueOnFail: () => continueOnFail,
+		getNode: () => NODE,
+		helpers: {},
+	};
+	return { run: () => node.execute.call(ctx), calls };
+}
+
+let sb;
+let creds;
+let mediaCount;
+
+before(async () => {
+	sb = await ig.startSandbox({ mediaCount: 60 });
+	creds = { accessToken: sb.accessToken, login: 'instagram', apiVersion: 'v25.0', appSecret: '', baseUrl: sb.url };
+	mediaCount = (await clientFor(sb).user.get({ fields: 'media_count' })).media_count;
+});
+after(async () => {
+	await sb?.stop();
+});
+
+describe('Instagram node: execute()', () => {
+	test('user.get → one item with pairedItem', async () => {
+		const [out] = await context({ params: { resource: 'user', operation: 'get' }, credentials: creds }).run();
+		assert.equal(out.length, 1);
+		assert.equal(out[0].json.id, sb.igUserId);
+		assert.equal(typeof out[0].json.username, 'string');
+		assert.equal(out[0].json.media_count, mediaCount);
+		assert.deepEqual(out[0].pairedItem, { item: 0 });
+	});
+
+	test('media.list returnAll → every media, each paired to its input', async () => {
+		const [out] = await context({
+			params: { resource: 'media', operation: 'list', returnAll: true },
+			credentials: creds,
+		}).run();
+		assert.equal(out.length, mediaCount);
+		assert.equal(new Set(out.map((o) => o.json.id)).size, mediaCount);
+		for (const o of out) assert.deepEqual(o.pairedItem, { item: 0 });
+		// The default `fields` of the catalogue were applied.
+		assert.ok('media_type' in out[0].json && 'permalink' in out[0].json);
+	});
+
+	test('media.list limit → at most limit items (default 50)', async () => {
+		const [seven] = await context({ params: { resource: 'media', operation: 'list', limit: 7 }, credentials: creds }).run();
+		assert.equal(seven.length, 7);
+		const [dflt] = await context({ params: { resource: 'media', operation: 'list' }, credentials: creds }).run();
+		assert.equal(dflt.length, Math.min(50, mediaCount));
+	});
+
+	test('several input items: each item runs with its own parameters', async () => {
+		const [out] = await context({
+			items: [{ json: { a: 1 } }, { json: { a: 2 } }],
+			params: [
+				{ resource: 'media', operation: 'list', limit: 2, fields: 'id' },
+				{ resource: 'media', operation: 'list', limit: 3, fields: 'id,media_type' },
+			],
+			credentials: creds,
+		}).run();
+		assert.deepEqual(
+			out.map((o) => o.pairedItem.item),
+			[0, 0, 1, 1, 1],
+		);
+		assert.deepEqual(Object.keys(out[0].json), ['id']);
+		assert.ok('media_type' in out[4].json);
+	});
+
+	test('empty optional params are omitted, not sent as ""', async () => {
+		const before = (await stats(sb)).by_endpoint['GET /me/media'] ?? 0;
+		const [out] = await context({
+			params: { resource: 'media', operation: 'list', ig_user_id: '', fields: '  ', limit: 3, options: { since: '' } },
+			credentials: creds,
+		}).run();
+		assert.equal(out.length, 3);
+		assert.ok('caption' in out[0].json || 'media_type' in out[0].json, 'Graph default fields when fields is empty');
+		assert.equal((await stats(sb)).by_endpoint['GET /me/media'], before + 1, 'ig_user_id omitted → /me/media');
+	});
+
+	test('ig_user_id and the Options collection (since) are passed', async () => {
+		const all = await collect(clientFor(sb).paginate('media.list', { fields: 'id,timestamp' }));
+		const pivot = all[9].timestamp;
+		const [out] = await context({
+			params: {
+				resource: 'media',
+				operation: 'list',
+				ig_user_id: sb.igUserId,
+				fields: 'id,timestamp',
+				returnAll: true,
+				options: { since: pivot.replace('+0000', 'Z') },
+			},
+			credentials: creds,
+		}).run();
+		assert.ok(out.length >= 10 && out.length < all.length, `got ${out.length}`);
+	});
+
+	test('media.get and comments.list', async () => {
+		const first = (await clientFor(sb).media.list({ fields: 'id,comments_count', limit: 20 })).data.find((m) => m.comments_count > 0);
+		const [got] = await context({ params: { resource: 'media', operation: 'get', media_id: first.id }, credentials: creds }).run();
+		assert.equal(got.length, 1);
+		assert.equal(got[0].json.id, first.id);
+		const [comments] = await context({
+			params: { resource: 'comments', operation: 'list', media_id: first.id, returnAll: true },
+			credentials: creds,
+		}).run();
+		assert.ok(comments.length > 0);
+		for (const c of comments) assert.deepEqual(c.pairedItem, { item: 0 });
+	});
+
+	test('continueOnFail → an error item with json.error and pairedItem; other items still run', async () => {
+		const [out] = await context({
+			items: [{ json: {} }, { json: {} }],
+			params: [
+				{ resource: 'media', operation: 'get', media_id: '999999999999' },
+				{ resource: 'user', operation: 'get', fields: 'id' },
+			],
+			credentials: creds,
+			continueOnFail: true,
+		}).run();
+		assert.equal(out.length, 2);
+		assert.equal(typeof out[0].json.error, 'string');
+		assert.equal(out[0].json.kind, 'not_found');
+		assert.equal(out[0].json.error_code, 'IG_NOT_FOUND');
+		assert.deepEqual(out[0].pairedItem, { item: 0 });
+		assert.ok(out[0].error instanceof NodeApiError);
+		assert.equal(out[1].json.id, sb.igUserId);
+		assert.deepEqual(out[1].pairedItem, { item: 1 });
+	});
+
+	test('without continueOnFail: NodeApiError for Graph errors, with itemIndex', async () => {
+		await assert.rejects(
+			context({
+				items: [{ json: {} }, { json: {} }],
+				params: [
+					{ resource: 'user', operation: 'get' },
+					{ resource: 'media', operation: 'get', media_id: '999999999999' },
+				],
+				credentials: creds,
+			}).run(),
+			(e) => {
+				assert.ok(e instanceof NodeApiError, e?.constructor?.name);
+				assert.equal(e.context.itemIndex, 1);
+				assert.equal(e.httpCode, '400'); // Graph answers 400 with code 100, subcode 33
+				return true;
+			},
+		);
+	});
+
+	test('local validation errors → NodeOperationError before any request', async () => {
+		const before = (await stats(sb)).requests;
+		await assert.rejects(
+			context({ params: { resource: 'media', operation: 'get', media_id: '' }, credentials: creds }).run(),
+			(e) => e instanceof NodeOperationError && /media_id/.test(e.message) && e.context.itemIndex === 0,
+		);
+		await assert.rejects(
+			context({ params: { resource: 'media', operation: 'list', limit: 0 }, credentials: creds }).run(),
+			(e) => e instanceof NodeOperationError && /Limit/.test(e.message),
+		);
+		await assert.rejects(
+			context({ params: { resource: 'media', operation: 'explode' }, credentials: creds }).run(),
+			(e) => e instanceof NodeOperationError && /media\.explode/.test(e.message),
+		);
+		assert.equal((await stats(sb)).requests, before);
+	});
+
+	test('a wrong token: NodeApiError whose message and JSON hold no token', async () => {
+		const token = 'EAAWRONGTOKEN_n8n_0123456789';
+		const err = await context({
+			params: { resource: 'user', operation: 'get' },
+			credentials: { ...creds, accessToken: token },
+		})
+			.run()
+			.then(
+				() => assert.fail('expected a rejection'),
+				(e) => e,
+			);
+		assert.ok(err instanceof NodeApiError);
+		for (const text of [err.message, err.description, err.stack, JSON.stringify(err)]) {
+			assert.ok(!String(text).includes(token), `token leaked: ${text}`);
+		}
+		assert.match(err.message, /token|OAuth|access/i);
+	});
+
+	test('appSecret from the credential is used (sandbox requiring appsecret_proof)', async () => {
+		const strict = await ig.startSandbox({ requireAppsecretProof: true, mediaCount: 2 });
+		try {
+			const base = { accessToken: strict.accessToken, login: 'instagram', apiVersion: 'v25.0', baseUrl: strict.url };
+			const [out] = await context({
+				params: { resource: 'user', operation: 'get', fields: 'id' },
+				credentials: { ...base, appSecret: strict.appSecret },
+			}).run();
+			assert.equal(out[0].json.id, strict.igUserId);
+			await assert.rejects(
+				context({ params: { resource: 'user', operation: 'get' }, credentials: { ...base, appSecret: '' } }).run(),
+				NodeApiError,
+			);
+		} finally {
+			await strict.stop();
+		}
+	});
+});
+
+describe('Instagram node: description', () => {
+	const d = new Instagram().description;
+	const ops = ig.operations();
+
+	test('n8n conventions', () => {
+		assert.equal(d.name, 'instagram');
+		assert.equal(d.version, 1);
+		assert.equal(d.usableAsTool, true);
+		assert.deepEqual(d.inputs, ['main']);
+		assert.deepEqual(d.outputs, ['main']);
+		assert.ok(d.subtitle);
+		assert.ok(d.icon.light.startsWith('file:') && d.icon.dark.startsWith('file:'));
+		assert.deepEqual(d.credentials, [{ name: 'instagramGraphApi', required: true }]);
+	});
+
+	test('every catalogue operation and param is in the generated properties', () => {
+		const resource = d.properties.find((p) => p.name === 'resource');
+		assert.deepEqual(new Set(resource.options.map((o) => o.value)), new Set(ops.map((o) => o.resource)));
+		for (const op of ops) {
+			const show = { resource: op.resource, operation: op.operation, returnAll: false };
+			const operation = d.properties.find((p) => p.name === 'operation' && visible(p, show));
+			assert.ok(operation.options.some((o) => o.value === op.operation), op.id);
+			const shown = d.properties.filter((p) => p.displayOptions?.show?.operation && visible(p, show));
+			const names = new Set(shown.flatMap((p) => (p.type === 'collection' ? p.options.map((o) => o.name) : [p.name])));
+			for (const [name, schema] of Object.entries(op.params.properties)) {
+				if (op.paginated && name === op.page_size.param) continue;
+				assert.ok(names.has(name), `${op.id}: ${name} missing`);
+				const top = shown.find((p) => p.name === name);
+				if (op.params.required.includes(name)) assert.equal(top?.required, true, `${op.id}: ${name} required`);
+				if (top && schema.default !== undefined) assert.deepEqual(top.default, schema.default);
+			}
+			const returnAll = shown.find((p) => p.name === 'returnAll');
+			const limit = shown.find((p) => p.name === 'limit');
+			if (op.paginated) {
+				assert.equal(returnAll.type, 'boolean');
+				assert.equal(limit.type, 'number');
+				assert.equal(limit.default, 50);
+				assert.deepEqual(limit.displayOptions.show.returnAll, [false]);
+			} else {
+				assert.equal(returnAll, undefined);
+				assert.equal(limit, undefined);
+			}
+		}
+	});
+});
+
+describe('InstagramGraphApi credential', () => {
+	const c = new InstagramGraphApi();
+	test('fields, authentication and test request', () => {
+		assert.equal(c.name, 'instagramGraphApi');
+		const byName = Object.fromEntries(c.properties.map((p) => [p.name, p]));
+		assert.equal(byName.accessToken.typeOptions.password, true);
+		assert.equal(byName.accessToken.required, true);
+		assert.equal(byName.appSecret.typeOptions.password, true);
+		assert.deepEqual(byName.login.options.map((o) => o.value).sort(), ['facebook', 'instagram']);
+		assert.equal(byName.login.default, 'instagram');
+		assert.equal(byName.apiVersion.default, 'v25.0');
+		assert.equal(byName.baseUrl.default, '');
+		assert.equal(c.authenticate.type, 'generic');
+		assert.equal(c.authenticate.properties.qs.access_token, '={{$credentials.accessToken}}');
+		assert.match(c.test.request.url, /\/me$/);
+		assert.equal(c.test.request.qs.fields, 'id');
+		assert.match(c.test.request.baseURL, /baseUrl/);
+		assert.ok(c.icon && c.documentationUrl);
+	});
+
+	test('the credential test request works against the sandbox', async () => {
+		// Evaluate the test request the way n8n would for these credential values.
+		const $credentials = { ...creds, baseUrl: `${sb.url}/` };
+		const expr = (s) => (s.startsWith('=') ? s.slice(1) : s);
+		const baseURL = new Function('$credentials', `return ${expr(c.test.request.baseURL).replace(/^\{\{|\}\}$/g, '')}`)($credentials);
+		const path = expr(c.test.request.url).replace(/\{\{(.*?)\}\}/g, (_, e) => new Function('$credentials', `return ${e}`)($credentials));
+		const url = new URL(baseURL + path);
+		url.searchParams.set('fields', c.test.request.qs.fields);
+		url.searchParams.set('access_token', $credentials.accessToken);
+		const res = await fetch(url);
+		assert.equal(res.status, 200);
+		assert.equal((await res.json()).id, sb.igUserId);
+	});
+});
