@@ -1,0 +1,468 @@
+#!/usr/bin/env node
+// Helper for scripts/e2e-run.sh: everything that handles JSON. Plain Node, no dependencies.
+//   run.mjs free-ports N                      print N free loopback TCP ports
+//   run.mjs strip-package DIR/package.json    drop dev/peer/optional deps as n8n's installer does
+//   run.mjs prepare SANDBOX_JSON OUT_DIR      write credentials.json + workflow.json, print the workflow id
+//   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT SCAN_PATH...
+//                                             compare n8n's output with the sandbox, scan for secrets
+//   run.mjs tail SANDBOX_JSON N FILE...       last N lines of each file with secrets redacted
+import { createHmac, createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const API_VERSION = 'v25.0';
+const CRED = { id: 'igE2eCredGood001', name: 'IG e2e sandbox' };
+const BAD_CRED = { id: 'igE2eCredBad0001', name: 'IG e2e wrong token' };
+const NODE_ALL = 'List all media';
+const NODE_LIMIT = 'List first 7';
+const NODE_BAD = 'List with wrong token';
+const NODE_TWO = 'List first 7 per input item'; // fed two items by a Code node
+const LIMIT = 7;
+const FIELDS = 'id,media_type,timestamp';
+
+function die(msg) {
+  console.error(`e2e/run.mjs: ${msg}`);
+  process.exit(2);
+}
+
+function readSandbox(file) {
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
+  if (!line) die(`no JSON line in sandbox output ${file}`);
+  const sb = JSON.parse(line);
+  for (const k of ['url', 'access_token', 'app_secret', 'ig_user_id']) {
+    if (typeof sb[k] !== 'string' || sb[k] === '') die(`sandbox line lacks "${k}"`);
+  }
+  sb.url = sb.url.replace(/\/+$/, '');
+  // A wrong token that is derived, so `check` can look for it too without another file.
+  sb.wrong_token = 'IGWRONG' + createHash('sha256').update(sb.access_token).digest('hex').slice(0, 32);
+  return sb;
+}
+
+function secretsOf(sb) {
+  return [
+    ['the access token', sb.access_token],
+    ['the app secret', sb.app_secret],
+    ['the wrong access token', sb.wrong_token],
+  ];
+}
+
+// Printed text never carries a secret, even when a check fails because of one.
+let redactList = [];
+function redact(text) {
+  let s = String(text);
+  for (const [what, v] of redactList) s = s.split(v).join(`<${what}>`);
+  return s;
+}
+function short(v, n = 300) {
+  const s = redact(typeof v === 'string' ? v : JSON.stringify(v));
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+// ---- free-ports ------------------------------------------------------------------------------
+async function freePorts(n) {
+  const servers = [];
+  const ports = [];
+  for (let i = 0; i < n; i++) {
+    const srv = createServer();
+    await new Promise((ok, ko) => srv.once('error', ko).listen(0, '127.0.0.1', ok));
+    servers.push(srv);
+    ports.push(srv.address().port);
+  }
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  console.log(ports.join(' '));
+}
+
+// ---- strip-package ---------------------------------------------------------------------------
+function stripPackage(file) {
+  const pkg = JSON.parse(readFileSync(file, 'utf8'));
+  // Same three fields n8n's CommunityPackagesService deletes before its `npm install`.
+  for (const k of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete pkg[k];
+  writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
+  console.log(`${pkg.name}@${pkg.version}`);
+}
+
+// ---- prepare ---------------------------------------------------------------------------------
+function prepare(sandboxFile, outDir) {
+  const sb = readSandbox(sandboxFile);
+  const credData = (token) => ({
+    accessToken: token,
+    login: 'instagram',
+    apiVersion: API_VERSION,
+    appSecret: sb.app_secret,
+    baseUrl: sb.url,
+  });
+  const creds = [
+    { ...CRED, type: 'instagramGraphApi', data: credData(sb.access_token) },
+    { ...BAD_CRED, type: 'instagramGraphApi', data: credData(sb.wrong_token) },
+  ];
+  const subst = {
+    '@@IG_USER_ID@@': sb.ig_user_id,
+    '@@CRED_ID@@': CRED.id,
+    '@@CRED_NAME@@': CRED.name,
+    '@@BAD_CRED_ID@@': BAD_CRED.id,
+    '@@BAD_CRED_NAME@@': BAD_CRED.name,
+  };
+  const fill = (v) => {
+    if (typeof v === 'string') {
+      if (!(v in subst) && v.includes('@@')) die(`unknown placeholder ${v}`);
+      return v in subst ? subst[v] : v;
+    }
+    if (Array.isArray(v)) return v.map(fill);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  const wf = fill(JSON.parse(readFileSync(join(HERE, 'workflow.template.json'), 'utf8')));
+  writeFileSync(join(outDir, 'credentials.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
+  writeFileSync(join(outDir, 'workflow.json'), JSON.stringify(wf, null, 2));
+  console.log(wf.id);
+}
+
+// ---- tail: last N lines of each file, secrets redacted (for failure reports) -----------------
+function tail(sandboxFile, n, files) {
+  try {
+    redactList = secretsOf(readSandbox(sandboxFile));
+  } catch {
+    redactList = [];
+  }
+  for (const f of files) {
+    let text;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.trim() === '') continue;
+    // n8n's log file is JSON lines: show "level message" and leave out debug chatter.
+    let lines = text.trimEnd().split('\n').flatMap((l) => {
+      if (!l.startsWith('{"level"')) return [l];
+      try {
+        const e = JSON.parse(l);
+        return e.level === 'debug' ? [] : [`[${e.level}] ${e.message}`];
+      } catch {
+        return [l];
+      }
+    });
+    const total = lines.length;
+    lines = lines.slice(-n);
+    console.log(`---- ${f} (last ${lines.length} of ${total} lines) ----`);
+    // Redact first, then cut: n8n logs the whole execution JSON as one (long) message.
+    console.log(lines.map((l) => short(l, 600)).join('\n'));
+  }
+}
+
+// Error messages n8n logged (file transport, JSON lines), most specific first.
+function n8nErrors(logText) {
+  const out = [];
+  for (const l of logText.split('\n')) {
+    if (!l.startsWith('{"level":"error"')) continue;
+    try {
+      const m = String(JSON.parse(l).message).trim().split('\n')[0];
+      if (m && !/^(Error executing workflow|Execution error:?$)/.test(m) && !out.includes(m)) out.push(m);
+    } catch {
+      /* not JSON */
+    }
+  }
+  return out.slice(0, 3);
+}
+
+// ---- check -----------------------------------------------------------------------------------
+async function graphPages(sb, fields) {
+  const proof = createHmac('sha256', sb.app_secret).update(sb.access_token).digest('hex');
+  const q = new URLSearchParams({ access_token: sb.access_token, appsecret_proof: proof, fields, limit: '100' });
+  let next = `${sb.url}/${API_VERSION}/${encodeURIComponent(sb.ig_user_id)}/media?${q}`;
+  const all = [];
+  let pages = 0;
+  while (next) {
+    if (++pages > 1000) throw new Error('more than 1000 pages: paging.next never ends');
+    const res = await fetch(next);
+    const body = await res.json();
+    if (!res.ok || body.error) throw new Error(`sandbox GET media: HTTP ${res.status} ${short(body)}`);
+    all.push(...body.data);
+    next = body.paging && body.paging.next;
+  }
+  return { items: all, pages };
+}
+
+// `n8n execute --rawOutput` prints JSON.stringify(run, null, 2) through n8n's logger (info level):
+// raw on the console, or as the message of one JSON line in the log file. Both are accepted;
+// the last message that parses to an execution (IRun) wins.
+function isRun(v) {
+  return v && typeof v === 'object' && v.data && v.data.resultData && typeof v.data.resultData === 'object';
+}
+function parseRunFromConsole(text) {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i] !== '{') continue;
+    for (let j = i + 1; j < lines.length; j++) {
+      if (lines[j].trimEnd() !== '}') continue;
+      try {
+        const v = JSON.parse(lines.slice(i, j + 1).join('\n'));
+        if (isRun(v)) return v;
+      } catch {
+        /* a later "}" line may close it */
+      }
+    }
+  }
+  return null;
+}
+function parseRunFromLogFile(text) {
+  let found = null;
+  for (const line of text.split('\n')) {
+    if (!line.includes('resultData')) continue;
+    try {
+      const entry = JSON.parse(line);
+      if (typeof entry.message !== 'string' || !entry.message.startsWith('{')) continue;
+      const v = JSON.parse(entry.message);
+      if (isRun(v)) found = v;
+    } catch {
+      /* not a log entry carrying an execution */
+    }
+  }
+  return found;
+}
+
+function nodeItems(run, name) {
+  const runs = run?.data?.resultData?.runData?.[name];
+  if (!Array.isArray(runs) || runs.length === 0) return { error: `node "${name}" did not run` };
+  const r = runs[runs.length - 1];
+  if (r.error) return { error: `node "${name}" failed: ${short(r.error.message ?? r.error)}` };
+  const items = r.data?.main?.[0];
+  if (!Array.isArray(items)) return { error: `node "${name}" has no main output` };
+  return { items };
+}
+
+// The input item an output item points back at, or null when pairedItem is missing or ambiguous.
+// (n8n fills in pairedItem by itself only when a node had exactly one input item.)
+function pairedInput(item) {
+  const p = item.pairedItem;
+  const refs = Array.isArray(p) ? p : [p];
+  if (p === undefined || p === null || refs.length !== 1) return null;
+  const r = refs[0];
+  if (typeof r === 'number') return r;
+  return r && typeof r.item === 'number' ? r.item : null;
+}
+function pairedOk(item, input = 0) {
+  return pairedInput(item) === input;
+}
+
+function compareIds(name, items, expected, input = 0) {
+  const ids = items.map((it) => it?.json?.id);
+  const problems = [];
+  if (ids.some((id) => typeof id !== 'string')) problems.push('an item has no string json.id');
+  const dups = ids.length - new Set(ids).size;
+  if (dups) problems.push(`${dups} duplicate id(s)`);
+  if (ids.length !== expected.length) problems.push(`${ids.length} items, expected ${expected.length}`);
+  const firstDiff = ids.findIndex((id, i) => id !== expected[i]);
+  if (firstDiff >= 0 && firstDiff < expected.length) {
+    problems.push(`first mismatch at index ${firstDiff}: got ${short(ids[firstDiff])}, expected ${expected[firstDiff]}`);
+  }
+  const unpaired = items.filter((it) => !pairedOk(it, input)).length;
+  if (unpaired) problems.push(`${unpaired} item(s) without pairedItem → input ${input} (e.g. ${short(items.find((it) => !pairedOk(it, input))?.pairedItem)})`);
+  return problems;
+}
+
+function sameJson(a, b) {
+  const norm = (v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm(v[k])]))
+      : Array.isArray(v) ? v.map(norm) : v;
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+function* walk(path) {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) {
+    for (const e of readdirSync(path)) {
+      // The installed package itself (node code, node_modules) is not output.
+      if (e === 'nodes' && path.endsWith('.n8n')) continue;
+      yield* walk(join(path, e));
+    }
+  } else if (st.isFile()) {
+    yield path;
+  }
+}
+
+async function check(sandboxFile, rcText, logFile, stdoutFile, scanPaths) {
+  const sb = readSandbox(sandboxFile);
+  redactList = secretsOf(sb);
+  const results = [];
+  const record = (name, problems, okDetail) => {
+    results.push({ name, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : okDetail });
+  };
+
+  // 1. The execution itself.
+  const rc = Number(rcText);
+  const readOr = (f) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const run = parseRunFromLogFile(readOr(logFile)) ?? parseRunFromConsole(readOr(stdoutFile));
+  {
+    const p = [];
+    if (rc !== 0) p.push(`n8n execute exited with ${rc}`);
+    if (!run) p.push(`no execution JSON in n8n's log ${logFile} nor on its console`);
+    if (p.length) p.push(...n8nErrors(readOr(logFile)).map((m) => `n8n: ${short(m, 200)}`));
+    else {
+      if (run.data?.resultData?.error) p.push(`execution error: ${short(run.data.resultData.error.message ?? run.data.resultData.error)}`);
+      if (run.status && run.status !== 'success') p.push(`status ${run.status}`);
+    }
+    record('n8n-execute', p, `rc 0, status ${run?.status ?? '?'}, nodes run: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`);
+  }
+
+  // 1b. n8n found the package in $N8N_USER_FOLDER/.n8n/nodes and ran under Node 24.
+  {
+    const p = [];
+    let loaded = null;
+    let execPath = null;
+    for (const l of readOr(logFile).split('\n')) {
+      if (!l.includes('n8n-nodes-instagram-graph') && !l.includes('Received CLI command')) continue;
+      try {
+        const e = JSON.parse(l);
+        if (/^Loaded all credentials and nodes from n8n-nodes-instagram-graph$/.test(e.message)) loaded = e.metadata;
+        if (e.message === 'Received CLI command' && e.metadata?.args?.[0] === 'execute') execPath = e.metadata.execPath;
+      } catch {
+        /* not JSON */
+      }
+    }
+    if (!loaded) p.push('n8n never logged "Loaded all credentials and nodes from n8n-nodes-instagram-graph"');
+    record('package-loaded', p, `${loaded?.nodes} node(s), ${loaded?.credentials} credential(s) loaded by n8n ${process.env.E2E_N8N_VERSION ?? '?'} on ${execPath === process.execPath ? `Node ${process.version}` : execPath ?? '?'}`);
+  }
+
+  // 2. Ground truth straight from the sandbox.
+  let truthIds = null;
+  let truthFull = null;
+  try {
+    const ids = await graphPages(sb, 'id');
+    truthIds = ids.items.map((m) => m.id);
+    truthFull = (await graphPages(sb, FIELDS)).items;
+    const p = [];
+    if (ids.pages < 2) p.push(`sandbox served ${truthIds.length} media in ${ids.pages} page: paging is not exercised`);
+    if (new Set(truthIds).size !== truthIds.length) p.push('sandbox itself returned duplicate ids');
+    record('sandbox-truth', p, `${truthIds.length} media ids in ${ids.pages} pages of ≤100`);
+  } catch (e) {
+    record('sandbox-truth', [String(e.message ?? e)], '');
+  }
+
+  // 3. returnAll: every media, in Graph order, once each.
+  if (run && truthIds) {
+    const got = nodeItems(run, NODE_ALL);
+    if (got.error) record('list-returnAll', [got.error], '');
+    else {
+      record('list-returnAll', compareIds(NODE_ALL, got.items, truthIds), `${got.items.length} items = sandbox ids, same order, no duplicates, pairedItem on each`);
+      const p = [];
+      if (got.items.length !== truthFull.length) p.push('item count differs (see list-returnAll)');
+      else {
+        const bad = got.items.findIndex((it, i) => !sameJson(it.json, truthFull[i]));
+        if (bad >= 0) p.push(`item ${bad} json ${short(got.items[bad].json)} != sandbox ${short(truthFull[bad])} (fields=${FIELDS})`);
+      }
+      record(
+        'list-fields',
+        p,
+        `each item's json equals the Graph object for fields=${FIELDS}`,
+      );
+    }
+  }
+
+  // 4. returnAll=false, limit=7: the first seven.
+  if (run && truthIds) {
+    const got = nodeItems(run, NODE_LIMIT);
+    if (got.error) record('list-limit-7', [got.error], '');
+    else record('list-limit-7', compareIds(NODE_LIMIT, got.items, truthIds.slice(0, LIMIT)), `exactly the first ${LIMIT} ids, pairedItem on each`);
+  }
+
+  // 4b. Two input items: the operation runs once per item, and pairedItem says which one.
+  if (run && truthIds) {
+    const got = nodeItems(run, NODE_TWO);
+    if (got.error) record('paired-per-input', [got.error], '');
+    else {
+      const first = truthIds.slice(0, LIMIT);
+      const p = [];
+      if (got.items.length !== 2 * LIMIT) p.push(`${got.items.length} items, expected ${2 * LIMIT} (${LIMIT} per input item)`);
+      p.push(...compareIds(NODE_TWO, got.items.slice(0, LIMIT), first, 0).map((x) => `input 0: ${x}`));
+      p.push(...compareIds(NODE_TWO, got.items.slice(LIMIT), first, 1).map((x) => `input 1: ${x}`));
+      record('paired-per-input', p, `2 input items → 2 × first ${LIMIT} ids, pairedItem 0 then 1`);
+    }
+  }
+
+  // 5. A Graph error (invalid token, code 190) reaches n8n as an error item.
+  if (run) {
+    const got = nodeItems(run, NODE_BAD);
+    const p = [];
+    if (got.error) p.push(got.error);
+    else if (got.items.length !== 1) p.push(`${got.items.length} items, expected 1 error item (${short(got.items.slice(0, 2))})`);
+    else {
+      const json = got.items[0].json ?? {};
+      const text = JSON.stringify(json);
+      if (!('error' in json)) p.push(`item json has no "error": ${short(json)}`);
+      else if (!/\b190\b|invalid (oauth )?access token|invalid.{0,40}token/i.test(text)) {
+        p.push(`error does not mention the invalid token / code 190: ${short(json)}`);
+      }
+      if (!pairedOk(got.items[0])) p.push('error item without pairedItem');
+    }
+    let detail = got.items?.[0] ? `error item: ${short(got.items[0].json?.error, 160)}` : '';
+    // Not required (the message is what users see), but worth knowing when it is missing.
+    if (got.items?.[0] && !/\b190\b/.test(JSON.stringify(got.items[0]))) detail += ' (note: Graph code 190 not in the item)';
+    record('error-invalid-token', p, detail);
+  }
+
+  // 6. No secret in anything n8n printed or wrote (output, logs, database, event logs).
+  {
+    const p = [];
+    let files = 0;
+    let bytes = 0;
+    const seen = new Set([sandboxFile]);
+    for (const root of [logFile, stdoutFile, ...scanPaths]) {
+      for (const f of walk(root)) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        const buf = readFileSync(f);
+        files++;
+        bytes += buf.length;
+        for (const [what, v] of secretsOf(sb)) {
+          if (buf.includes(Buffer.from(v))) p.push(`${what} appears in ${f}`);
+        }
+      }
+    }
+    record('no-secret-leak', p, `token, app secret and wrong token absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
+  }
+
+  let failed = 0;
+  for (const r of results) {
+    if (!r.ok) failed++;
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${redact(r.detail)}`);
+  }
+  console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+switch (cmd) {
+  case 'free-ports':
+    await freePorts(Number(args[0] || 1));
+    break;
+  case 'strip-package':
+    stripPackage(args[0]);
+    break;
+  case 'prepare':
+    prepare(args[0], args[1]);
+    break;
+  case 'tail':
+    tail(args[0], Number(args[1]), args.slice(2));
+    break;
+  case 'check':
+    await check(args[0], args[1], args[2], args[3], args.slice(4));
+    break;
+  default:
+    die(`unknown command ${cmd ?? '(none)'}`);
+}
