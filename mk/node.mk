@@ -2,14 +2,15 @@
 # (node-package), its generated surfaces, tests, lint and tarball. Included by the top-level
 # Makefile; also usable alone: `make -f mk/node.mk node-test`.
 #
-#   node-deps       npm ci in node-package (skipped while package-lock.json is unchanged)
+#   node-deps       npm install --no-save from package-lock.json (skipped while the lock is unchanged)
 #   node-addon      cargo build -p instagram-graph-node, copy the cdylib to node-package/native/
 #   node-gen        regenerate src/generated/operations.ts + nodes/Instagram/generated/properties.ts
 #   node-gen-check  fail when a checked-in generated file is stale
 #   node-build      addon + tsc into node-package/dist (require('./node-package') works after it)
 #   node-test       node --test against the embedded sandbox
-#   node-lint       tsc --noEmit (strict) + n8n-node lint + node-gen-check
-#   node-pack       npm pack into node-package/, check the tarball, print its path
+#   node-lint       tsc --noEmit (strict) + n8n-node lint (strict, unmodified config) + node-gen-check
+#                   + scan-lint (dist/**/*.js under the rules n8n's package scanner applies)
+#   node-pack       npm pack into node-package/, check the tarball, print its path (last line)
 
 CARGO ?= cargo
 CARGO_TARGET_DIR ?= $(CURDIR)/target
@@ -30,10 +31,13 @@ NODE_BUILT := $(NODE_PKG)/dist/index.js
 
 node-deps: $(NODE_STAMP_DEPS)
 
-# npm ci rewrites node_modules/.package-lock.json, so this reruns only when the lock changes.
+# Installs exactly the versions of package-lock.json. Not `npm ci`: the registry reachable here
+# serves only the linux builds of some optional platform packages (@unrs/resolver-binding-*),
+# so the lock cannot list the others and `npm ci` refuses it as out of sync; `npm install
+# --no-save` follows the lock and never rewrites it. Reruns only when the lock changes.
 # Install scripts stay off (node-package/.npmrc): a dev dependency ships a pnpm-only preinstall.
 $(NODE_STAMP_DEPS): $(NODE_PKG)/package-lock.json $(NODE_PKG)/package.json
-	cd $(NODE_PKG) && $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd $(NODE_PKG) && $(NPM) install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # cargo decides what is stale; the copy happens only when the library changed.
@@ -48,9 +52,9 @@ node-gen: node-addon
 node-gen-check: node-addon
 	$(NODE) $(NODE_PKG)/scripts/generate.mjs --check
 
-$(NODE_BUILT): $(NODE_STAMP_DEPS) $(NODE_SOURCES) $(NODE_PKG)/scripts/copy-assets.mjs
+$(NODE_BUILT): $(NODE_STAMP_DEPS) $(NODE_SOURCES) $(NODE_PKG)/scripts/postbuild.mjs
 	rm -rf $(NODE_PKG)/dist
-	cd $(NODE_PKG) && ./node_modules/.bin/tsc -p tsconfig.json && $(NODE) scripts/copy-assets.mjs
+	cd $(NODE_PKG) && ./node_modules/.bin/tsc -p tsconfig.json && $(NODE) scripts/postbuild.mjs
 	@touch $@
 
 node-build: node-addon $(NODE_BUILT)
@@ -58,12 +62,14 @@ node-build: node-addon $(NODE_BUILT)
 node-test: node-build
 	cd $(NODE_PKG) && $(NODE) --test --test-reporter=spec test/*.test.mjs
 
-node-lint: node-deps node-gen-check
+node-lint: node-build node-gen-check
 	cd $(NODE_PKG) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
 	cd $(NODE_PKG) && ./node_modules/.bin/n8n-node lint
+	$(NODE) $(NODE_PKG)/scripts/scan-lint.mjs
 
 node-pack: node-build
 	rm -f $(NODE_PKG)/n8n-nodes-instagram-graph-*.tgz
+	$(NODE) $(NODE_PKG)/scripts/scan-lint.mjs
 	cd $(NODE_PKG) && $(NPM) pack --ignore-scripts --loglevel=error >/dev/null
 	$(NODE) $(NODE_PKG)/scripts/check-pack.mjs $(NODE_PKG)/n8n-nodes-instagram-graph-*.tgz
 
