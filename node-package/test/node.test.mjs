@@ -171,10 +171,16 @@ describe('Instagram node: execute()', () => {
 		}).run();
 		assert.equal(out.length, 2);
 		assert.equal(typeof out[0].json.error, 'string');
-		assert.equal(out[0].json.kind, 'not_found');
-		assert.equal(out[0].json.error_code, 'IG_NOT_FOUND');
+		assert.equal(out[0].json.details.kind, 'not_found');
+		assert.equal(out[0].json.details.error_code, 'IG_NOT_FOUND');
+		assert.equal(out[0].json.details.code, 100);
+		assert.equal(out[0].json.details.error_subcode, 33);
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
-		assert.ok(out[0].error instanceof NodeApiError);
+		// n8n would overwrite the JSON of an item carrying `error` with {error}; and it routes an
+		// item whose JSON has only error/message/details to the error output (continueErrorOutput).
+		assert.equal(out[0].error, undefined);
+		assert.ok(Object.keys(out[0].json).every((k) => ['error', 'message', 'details'].includes(k)));
+		assert.equal(out[1].error, undefined);
 		assert.equal(out[1].json.id, sb.igUserId);
 		assert.deepEqual(out[1].pairedItem, { item: 1 });
 	});

@@ -46,13 +46,18 @@ function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiErr
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 }
 
-/** The JSON of an error item under continueOnFail: `error` (the message) plus the core's fields. */
+/**
+ * The JSON of an error item under continueOnFail: `error` (the message) and `details` (the
+ * core's fields: kind, Graph code, subcode, fbtrace_id, ...). Only these two keys, and no
+ * `item.error`: n8n replaces the JSON of items carrying `error` with `{error: message}`, and
+ * routes items whose JSON holds only error/message/details to the error output.
+ */
 function errorJson(error: unknown, nodeError: Error): IDataObject {
 	if (error instanceof InstagramError) {
-		const fields: IDataObject = { ...(error.toJSON() as unknown as IDataObject) };
-		delete fields.message;
-		delete fields.name;
-		return { error: error.message, ...fields };
+		const details: IDataObject = { ...(error.toJSON() as unknown as IDataObject) };
+		delete details.message;
+		delete details.name;
+		return { error: error.message, details };
 	}
 	return { error: nodeError.message };
 }
@@ -115,7 +120,7 @@ export class Instagram implements INodeType {
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error, i);
 				if (this.continueOnFail()) {
-					out.push({ json: errorJson(error, nodeError), error: nodeError, pairedItem: { item: i } });
+					out.push({ json: errorJson(error, nodeError), pairedItem: { item: i } });
 					continue;
 				}
 				throw nodeError;
