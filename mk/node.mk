@@ -40,11 +40,15 @@ $(NODE_STAMP_DEPS): $(NODE_PKG)/package-lock.json $(NODE_PKG)/package.json
 	cd $(NODE_PKG) && $(NPM) install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# cargo decides what is stale; the copy happens only when the library changed.
+# cargo decides what is stale; the copy happens only when the library is newer. The copy loses
+# its DWARF line tables (strip --strip-debug, when strip exists): half the size in the tarball,
+# and panics still name their file and line.
 node-addon:
 	$(CARGO) build -p instagram-graph-node
 	@mkdir -p $(NODE_PKG)/native
-	@cmp -s $(NODE_DYLIB) $(NODE_ADDON) || { cp $(NODE_DYLIB) $(NODE_ADDON) && echo "copied $(NODE_ADDON)"; }
+	@if [ ! -f $(NODE_ADDON) ] || [ $(NODE_DYLIB) -nt $(NODE_ADDON) ]; then \
+	  cp $(NODE_DYLIB) $(NODE_ADDON).tmp && { strip --strip-debug $(NODE_ADDON).tmp 2>/dev/null || true; } && \
+	  mv -f $(NODE_ADDON).tmp $(NODE_ADDON) && echo "copied $(NODE_ADDON)"; fi
 
 node-gen: node-addon
 	$(NODE) $(NODE_PKG)/scripts/generate.mjs
