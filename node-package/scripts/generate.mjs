@@ -3,8 +3,10 @@
 // catalogue (read through the built native addon):
 //   src/generated/operations.ts                 param types + namespaced client methods
 //   nodes/Instagram/generated/properties.ts     n8n resource/operation/field properties
-// Usage: node scripts/generate.mjs [--check]
+// Usage: node scripts/generate.mjs [--check] [--catalogue FILE --out DIR]
 // --check regenerates in memory and fails when a checked-in file differs.
+// --catalogue/--out generate from a catalogue JSON file into another directory (tests use it
+// to cover the whole schema subset before the core has operations using every part of it).
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -322,6 +324,10 @@ function n8nField(p, show) {
 		case 'boolean':
 			field.type = 'boolean';
 			field.default = s.default ?? false;
+			// n8n words every boolean as "Whether ..."; catalogue docs are imperative ("Hide the comment").
+			if (field.description && !/^whether\b/i.test(field.description)) {
+				field.description = `Whether to ${field.description[0].toLowerCase()}${field.description.slice(1)}`;
+			}
 			break;
 		case 'timestamp':
 			field.type = 'dateTime';
@@ -449,15 +455,21 @@ function genPropertiesTs(ops) {
 
 // ---------------------------------------------------------------- main
 
+function arg(name) {
+	const i = process.argv.indexOf(name);
+	return i > 0 ? process.argv[i + 1] : undefined;
+}
 const check = process.argv.includes('--check');
-const ops = JSON.parse(loadAddon().operations());
+const catalogueFile = arg('--catalogue');
+const OUT = arg('--out') ?? ROOT;
+const ops = JSON.parse(catalogueFile ? readFileSync(catalogueFile, 'utf8') : loadAddon().operations());
 const outputs = [
 	['src/generated/operations.ts', genOperationsTs(ops)],
 	['nodes/Instagram/generated/properties.ts', genPropertiesTs(ops)],
 ];
 let stale = 0;
 for (const [rel, text] of outputs) {
-	const file = join(ROOT, rel);
+	const file = join(OUT, rel);
 	let current = null;
 	try {
 		current = readFileSync(file, 'utf8');
