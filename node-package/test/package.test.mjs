@@ -53,6 +53,51 @@ describe('native loader', () => {
 	});
 });
 
+describe('TypeScript consumers', () => {
+	test('dist/index.d.ts type-checks a typical program (strict)', () => {
+		const ts = require('typescript');
+		const dir = mkdtempSync(join(tmpdir(), 'ig-consumer-'));
+		try {
+			const file = join(dir, 'consumer.ts');
+			writeFileSync(
+				file,
+				`import { InstagramClient, startSandbox, operations, InstagramError, RateLimitError, type MediaListParams, type Page } from ${JSON.stringify(PKG_DIR)};
+				export async function main(): Promise<number> {
+					const sb = await startSandbox({ seed: 1, mediaCount: 3 });
+					const client = new InstagramClient({ accessToken: sb.accessToken, baseUrl: sb.url, login: 'instagram', timeoutMs: 5000 });
+					const params: MediaListParams = { ig_user_id: sb.igUserId, limit: 2, since: new Date(0) };
+					const page: Page = await client.media.list(params);
+					let n = page.data.length;
+					for await (const m of client.paginate('media.list', { fields: 'id' }, { maxItems: 3 })) n += String(m.id).length;
+					for await (const p of client.pages('comments.list', { media_id: '1' })) n += p.data.length;
+					await client.media.get({ media_id: '1' });
+					// @ts-expect-error media_id is required
+					await client.media.get({});
+					// @ts-expect-error limit is a number
+					await client.media.list({ limit: 'ten' });
+					try { await client.user.get(); } catch (e) { if (e instanceof RateLimitError) n += e.retryAfter ?? 0; if (e instanceof InstagramError) n += e.graphCode ?? 0; }
+					n += operations().filter((o) => o.paginated).length;
+					await sb.stop();
+					return n;
+				}`,
+			);
+			const program = ts.createProgram([file], {
+				strict: true,
+				noEmit: true,
+				target: ts.ScriptTarget.ES2022,
+				module: ts.ModuleKind.CommonJS,
+				moduleResolution: ts.ModuleResolutionKind.Node10,
+				types: [],
+				lib: ['lib.es2022.d.ts'],
+			});
+			const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+			assert.deepEqual(diags, []);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
 describe('package.json follows the n8n community-package rules', () => {
 	test('rules', () => {
 		assert.equal(pkg.name, 'n8n-nodes-instagram-graph');
