@@ -112,9 +112,9 @@ impl NativeClient {
         params_json: String,
         max_items: Option<f64>,
     ) -> napi::Result<NativePaginator> {
-        let secrets = client_secrets(&self.inner);
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        guard_sync("paginate", &secrets, || {
+        let owned = client_secrets(&self.inner);
+        let secrets: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let walker = guard_sync("paginate", &secrets, || {
             let max = match max_items {
                 None => None,
                 Some(m) if m.is_finite() && m >= 0.0 && m.fract() == 0.0 => Some(m as u64),
@@ -127,11 +127,11 @@ impl NativeClient {
             let params = parse_json(&format!("{op_id}: params"), &params_json)?;
             self.inner.paginate(&op_id, params, max)
         })
-        .map(|p| NativePaginator {
-            inner: Arc::new(tokio::sync::Mutex::new(p)),
-            secrets: client_secrets(&self.inner),
+        .map_err(throw)?;
+        Ok(NativePaginator {
+            inner: Arc::new(tokio::sync::Mutex::new(walker)),
+            secrets: owned,
         })
-        .map_err(throw)
     }
 }
 
