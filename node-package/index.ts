@@ -21,5 +21,5 @@ export {
 	type ErrorKind,
 	type ErrorFields,
 } from './src/errors';
-export type { GraphObject, Page, Paging, PaginateOptions, Timestamp } from './src/types';
+export type { GraphObject, Page, Paging, PaginateOptions, Timestamp, Usage, UsageCounters } from './src/types';
 export type * from './src/generated/operations';

@@ -104,6 +104,12 @@ impl NativeClient {
         .await
     }
 
+    /// The last reading of Meta's usage headers as JSON (`null` before any answer carried one).
+    #[napi]
+    pub fn usage(&self) -> String {
+        serde_json::to_string(&self.inner.usage()).unwrap_or_else(|_| "null".to_owned())
+    }
+
     /// Start walking a paginated operation; params are validated now (throws an envelope).
     #[napi]
     pub fn paginator(

@@ -10,7 +10,7 @@ import {
 	type PaginatedOperationId,
 } from './generated/operations';
 import { callSync, loadNative, toJson, unwrap, type NativeClientHandle } from './native';
-import type { GraphObject, Page, PaginateOptions } from './types';
+import type { GraphObject, Page, PaginateOptions, Usage } from './types';
 
 /** Options of {@link InstagramClient}. */
 export interface ClientOptions {
@@ -103,6 +103,11 @@ export class InstagramClient extends OperationMethods {
 	async call(opId: string, params?: object): Promise<GraphObject> {
 		const text = await this.#native.call(String(opId), toJson(`${opId}: params`, normaliseParams(params)));
 		return unwrap(text) as GraphObject;
+	}
+
+	/** The last reading of Meta's usage headers, or `null` before any answer carried one. */
+	usage(): Usage | null {
+		return JSON.parse(this.#native.usage()) as Usage | null;
 	}
 
 	/**

@@ -12,6 +12,7 @@ import { errorFromFields, InstagramError, localError } from './errors';
 export interface NativeClientHandle {
 	call(opId: string, paramsJson: string): Promise<string>;
 	paginator(opId: string, paramsJson: string, maxItems?: number | null): NativePaginatorHandle;
+	usage(): string;
 }
 
 /** The addon's paginator. */

@@ -25,3 +25,22 @@ export interface PaginateOptions {
 
 /** Anything that can be sent as a timestamp param: Unix seconds, a date string, or a Date. */
 export type Timestamp = number | string | Date;
+
+/** Percent-of-limit counters of one usage header entry (0–100). */
+export interface UsageCounters {
+	call_count: number;
+	total_time: number;
+	total_cputime: number;
+}
+
+/** The last reading of Meta's usage headers (`X-App-Usage`, `X-Business-Use-Case-Usage`). */
+export interface Usage {
+	app: UsageCounters | null;
+	business: Array<{
+		object_id: string;
+		kind: string;
+		counters: UsageCounters;
+		/** Minutes until a throttled pair is usable again, when Meta says. */
+		estimated_time_to_regain_access: number | null;
+	}>;
+}

@@ -149,6 +149,15 @@ describe('InstagramClient', () => {
 		for (const r of results) assert.equal(r.id, sb.igUserId);
 	});
 
+	test('usage(): null before any answer, then the reading of Meta usage headers', async () => {
+		const fresh = clientFor(sb);
+		assert.equal(fresh.usage(), null);
+		await fresh.user.get({ fields: 'id' });
+		const u = fresh.usage();
+		assert.ok(u && u.app && typeof u.app.call_count === 'number', JSON.stringify(u));
+		assert.ok(u.business.some((b) => b.kind === 'instagram' && b.object_id === sb.igUserId), JSON.stringify(u));
+	});
+
 	test('app secret: appsecret_proof is sent when configured', async () => {
 		const strict = await ig.startSandbox({ requireAppsecretProof: true, mediaCount: 3 });
 		try {
