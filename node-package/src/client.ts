@@ -1,5 +1,5 @@
 /**
- * `InstagramClient`: the plain Node API over the Rust core. Generic `call`/`paginate`/`pages`
+ * `InstagramClient`: the plain Node API over the Rust core. Generic `call`/`paginate`/`paginatePages`
  * plus namespaced methods generated from the catalogue (`client.media.list(...)`).
  */
 import { localError } from './errors';
@@ -114,9 +114,9 @@ export class InstagramClient extends OperationMethods {
 	 * Walk a paginated operation page by page (one page in memory at a time). Params are
 	 * validated now: this throws `InvalidParamsError`/`UnsupportedError` synchronously.
 	 */
-	pages<K extends PaginatedOperationId>(opId: K, params?: OperationParams[K], options?: PaginateOptions): AsyncIterableIterator<Page>;
-	pages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page>;
-	pages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page> {
+	paginatePages<K extends PaginatedOperationId>(opId: K, params?: OperationParams[K], options?: PaginateOptions): AsyncIterableIterator<Page>;
+	paginatePages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page>;
+	paginatePages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page> {
 		const maxItems = checkMaxItems(opId, options?.maxItems);
 		const paramsJson = toJson(`${opId}: params`, normaliseParams(params));
 		const walker = callSync(() => this.#native.paginator(String(opId), paramsJson, maxItems ?? null));
@@ -137,7 +137,7 @@ export class InstagramClient extends OperationMethods {
 	paginate<K extends PaginatedOperationId>(opId: K, params?: OperationParams[K], options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 	paginate(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 	paginate(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<GraphObject> {
-		const pages = this.pages(opId, params, options);
+		const pages = this.paginatePages(opId, params, options);
 		async function* items(): AsyncGenerator<GraphObject> {
 			for await (const page of pages) yield* page.data;
 		}

@@ -17,7 +17,7 @@ export interface Page<T = GraphObject> {
 	paging?: Paging;
 }
 
-/** Options of `paginate()` / `pages()`. */
+/** Options of `paginate()` / `paginatePages()`. */
 export interface PaginateOptions {
 	/** Stop after this many items in total (default: every item). */
 	maxItems?: number;

@@ -85,7 +85,7 @@ describe('InstagramClient', () => {
 		const requests = (await stats(sb)).requests - before;
 		assert.equal(requests, Math.ceil(mediaCount / 100), 'pages use the edge maximum (100)');
 
-		const pages = await collect(client.pages('media.list', { limit: 50, fields: 'id' }));
+		const pages = await collect(client.paginatePages('media.list', { limit: 50, fields: 'id' }));
 		assert.equal(pages.length, Math.ceil(mediaCount / 50));
 		for (const p of pages.slice(0, -1)) assert.equal(typeof p.paging?.next, 'string');
 		assert.equal(pages.at(-1).paging?.next, undefined);

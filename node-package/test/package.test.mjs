@@ -69,7 +69,7 @@ describe('TypeScript consumers', () => {
 					const page: Page = await client.media.list(params);
 					let n = page.data.length;
 					for await (const m of client.paginate('media.list', { fields: 'id' }, { maxItems: 3 })) n += String(m.id).length;
-					for await (const p of client.pages('comments.list', { media_id: '1' })) n += p.data.length;
+					for await (const p of client.paginatePages('comments.list', { media_id: '1' })) n += p.data.length;
 					await client.media.get({ media_id: '1' });
 					// @ts-expect-error media_id is required
 					await client.media.get({});

@@ -19,6 +19,7 @@ Timestamp = int | str | datetime.datetime | datetime.date
 
 OperationId = Literal[
     "user.get",
+    "pages.list",
     "media.list",
     "media.get",
     "comments.list",
@@ -27,6 +28,7 @@ OperationId = Literal[
 
 OPERATION_IDS: tuple[OperationId, ...] = (
     "user.get",
+    "pages.list",
     "media.list",
     "media.get",
     "comments.list",
@@ -69,6 +71,52 @@ class UserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+
+class PagesOperations:
+    """``pages`` operations (blocking): ``client.pages.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List pages with their linked IG accounts.
+
+        List the Facebook Pages the user behind the token manages, each with its linked Instagram
+        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
+        Login operations need. Pages without a linked account have no
+        ``instagram_business_account``.
+
+        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
+
+        Args:
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
+                if you need Page tokens (they are secrets). Default:
+                ``id,name,instagram_business_account{id,username}``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("pages.list", {...})``.
+
+        Limits:
+            - Facebook Login only (a Facebook User token)
+            - needs pages_show_list; Business Manager assets may also need business_management
+        """
+        return self._call(
+            "pages.list",
+            {
+                "limit": limit,
                 "fields": fields,
             },
         )
@@ -214,6 +262,9 @@ class SyncOperations:
     user: UserOperations
     """``user`` operations."""
 
+    pages: PagesOperations
+    """``pages`` operations."""
+
     media: MediaOperations
     """``media`` operations."""
 
@@ -222,6 +273,7 @@ class SyncOperations:
 
     def _bind_operations(self, call: SyncCall) -> None:
         self.user = UserOperations(call)
+        self.pages = PagesOperations(call)
         self.media = MediaOperations(call)
         self.comments = CommentsOperations(call)
 
@@ -262,6 +314,52 @@ class AsyncUserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncPagesOperations:
+    """``pages`` operations (awaitable): ``client.pages.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List pages with their linked IG accounts.
+
+        List the Facebook Pages the user behind the token manages, each with its linked Instagram
+        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
+        Login operations need. Pages without a linked account have no
+        ``instagram_business_account``.
+
+        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
+
+        Args:
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
+                if you need Page tokens (they are secrets). Default:
+                ``id,name,instagram_business_account{id,username}``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("pages.list", {...})``.
+
+        Limits:
+            - Facebook Login only (a Facebook User token)
+            - needs pages_show_list; Business Manager assets may also need business_management
+        """
+        return await self._call(
+            "pages.list",
+            {
+                "limit": limit,
                 "fields": fields,
             },
         )
@@ -407,6 +505,9 @@ class AsyncOperations:
     user: AsyncUserOperations
     """``user`` operations."""
 
+    pages: AsyncPagesOperations
+    """``pages`` operations."""
+
     media: AsyncMediaOperations
     """``media`` operations."""
 
@@ -415,5 +516,6 @@ class AsyncOperations:
 
     def _bind_operations(self, call: AsyncCall) -> None:
         self.user = AsyncUserOperations(call)
+        self.pages = AsyncPagesOperations(call)
         self.media = AsyncMediaOperations(call)
         self.comments = AsyncCommentsOperations(call)

@@ -9,6 +9,7 @@
 
 pub mod comments;
 pub mod media;
+pub mod pages;
 pub mod params;
 pub mod user;
 
@@ -145,6 +146,7 @@ pub fn registry() -> &'static [OpSpec] {
     REGISTRY.get_or_init(|| {
         vec![
             spec::<user::Get>(),
+            spec::<pages::List>(),
             spec::<media::List>(),
             spec::<media::Get>(),
             spec::<comments::List>(),
@@ -336,6 +338,13 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("params.media_id"), "{}", e.message);
+        let e = prepare("pages.list", json!({}), &ctx(Login::Instagram)).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Unsupported, "Facebook Login only");
+        assert!(
+            e.message.contains("not available with Instagram Login"),
+            "{}",
+            e.message
+        );
         let e = prepare("nope.nope", json!({}), &ctx(Login::Instagram)).unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::Unsupported);
     }

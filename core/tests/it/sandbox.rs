@@ -191,3 +191,39 @@ async fn appsecret_proof_is_accepted_when_required() {
     signed.call("user.get", json!({})).await.unwrap();
     assert!(signed.usage().is_some(), "usage headers are read");
 }
+
+#[tokio::test]
+async fn facebook_login_finds_the_instagram_account_through_its_pages() {
+    let (sb, _) = start();
+    let fb = Client::from_json(
+        &json!({"access_token": sb.access_token(), "base_url": sb.url(), "login": "facebook"}),
+    )
+    .unwrap();
+    let pages = fb
+        .paginate("pages.list", json!({}), None)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let linked: Vec<&str> = pages
+        .iter()
+        .filter_map(|p| {
+            p.pointer("/instagram_business_account/id")
+                .and_then(Value::as_str)
+        })
+        .collect();
+    assert_eq!(linked, vec![sb.ig_user_id()]);
+    assert!(
+        pages.iter().all(|p| p.get("access_token").is_none()),
+        "no Page tokens unless asked"
+    );
+    // ... and that id is what Facebook Login operations then take.
+    let me = fb
+        .call(
+            "user.get",
+            json!({"ig_user_id": linked[0], "fields": "id,username"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(me["id"], sb.ig_user_id());
+}

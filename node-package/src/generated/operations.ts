@@ -19,6 +19,22 @@ export interface UserGetParams {
 }
 
 /**
+ * Params of `pages.list`: List pages with their linked IG accounts.
+ */
+export interface PagesListParams {
+	/**
+	 * Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).
+	 * @defaultValue `"id,name,instagram_business_account{id,username}"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+}
+
+/**
  * Params of `media.list`: List the account's media.
  */
 export interface MediaListParams {
@@ -84,6 +100,7 @@ export interface CommentsListParams {
 /** Params type of every operation, by id. */
 export interface OperationParams {
 	'user.get': UserGetParams;
+	'pages.list': PagesListParams;
 	'media.list': MediaListParams;
 	'media.get': MediaGetParams;
 	'comments.list': CommentsListParams;
@@ -93,13 +110,13 @@ export interface OperationParams {
 export type OperationId = keyof OperationParams;
 
 /** Operations whose results come in cursor pages. */
-export type PaginatedOperationId = 'media.list' | 'comments.list';
+export type PaginatedOperationId = 'pages.list' | 'media.list' | 'comments.list';
 
 /** Every operation id, in catalogue order. */
-export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'media.list', 'media.get', 'comments.list'];
+export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list'];
 
 /** The paginated operation ids. */
-export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['media.list', 'comments.list'];
+export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['pages.list', 'media.list', 'comments.list'];
 
 /**
  * Methods of the `user` resource (`client.user`).
@@ -113,6 +130,28 @@ export interface UserMethods {
 	 * Logins: facebook, instagram. Operation id `user.get`.
 	 */
 	get(params?: UserGetParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `pages` resource (`client.pages`).
+ */
+export interface PagesMethods {
+	/**
+	 * List pages with their linked IG accounts. `GET /me/accounts`
+	 *
+	 * List the Facebook Pages the user behind the token manages, each with its linked Instagram professional account (`instagram_business_account`): the `ig_user_id` that Facebook Login operations need. Pages without a linked account have no `instagram_business_account`.
+	 *
+	 * Limits: Facebook Login only (a Facebook User token); needs pages_show_list; Business Manager assets may also need business_management.
+	 * Logins: facebook. Operation id `pages.list`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	list(params?: PagesListParams): Promise<Page>;
+	/**
+	 * Every item of `pages.list`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	listAll(params?: PagesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
 /**
@@ -180,6 +219,8 @@ export interface OperationCaller {
 export abstract class OperationMethods implements OperationCaller {
 	/** The `user` operations. */
 	readonly user: UserMethods;
+	/** The `pages` operations. */
+	readonly pages: PagesMethods;
 	/** The `media` operations. */
 	readonly media: MediaMethods;
 	/** The `comments` operations. */
@@ -188,6 +229,10 @@ export abstract class OperationMethods implements OperationCaller {
 	constructor() {
 		this.user = {
 			get: async (params?: UserGetParams) => (await this.call('user.get', params)) as GraphObject,
+		};
+		this.pages = {
+			list: async (params?: PagesListParams) => (await this.call('pages.list', params)) as Page,
+			listAll: (params?: PagesListParams, options?: PaginateOptions) => this.paginate('pages.list', params, options),
 		};
 		this.media = {
 			list: async (params?: MediaListParams) => (await this.call('media.list', params)) as Page,

@@ -28,6 +28,15 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'pages.list': {
+		paginated: true,
+		params: {
+			fields: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
 	'media.list': {
 		paginated: true,
 		params: {
@@ -94,6 +103,10 @@ export const properties: INodeProperties[] = [
 				value: 'media',
 			},
 			{
+				name: 'Page',
+				value: 'pages',
+			},
+			{
 				name: 'User',
 				value: 'user',
 			},
@@ -119,6 +132,26 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'get',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+			},
+		},
+		options: [
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List pages with their linked IG accounts',
+				action: 'List pages with their linked IG accounts',
+			},
+		],
+		default: 'list',
 	},
 	{
 		displayName: 'Operation',
@@ -191,6 +224,49 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: 'id,name,instagram_business_account{id,username}',
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+				operation: ['list'],
+			},
+		},
+		description: 'Fields of each Page, comma-separated in Graph syntax. Add <code>access_token</code> only if you need Page tokens (they are secrets).',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+				operation: ['list'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+				operation: ['list'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
 	},
 	{
 		displayName: 'Fields',
