@@ -237,6 +237,23 @@ mod tests {
                 "{}: paginated ops declare a page size",
                 s.id
             );
+            // Resources become client namespaces (`client.media`) next to the generic methods.
+            const RESERVED: &[&str] = &[
+                "call",
+                "paginate",
+                "paginate_pages",
+                "usage",
+                "close",
+                "aclose",
+                "closed",
+                "config",
+                "login",
+            ];
+            assert!(
+                !RESERVED.contains(&s.resource()),
+                "{}: resource name collides with a client method",
+                s.id
+            );
         }
     }
 
