@@ -88,6 +88,9 @@ pub struct Error {
     pub retry_after: Option<Duration>,
     /// Graph `error_data`, when present.
     pub error_data: Option<Value>,
+    /// Graph itself said `is_transient: true` (the request was not carried out), as opposed to
+    /// our own judgement from a code or an HTTP 5xx. Only this makes a write safe to resend.
+    pub(crate) graph_says_transient: bool,
 }
 
 impl fmt::Display for Error {
@@ -132,6 +135,7 @@ impl Error {
             is_transient: matches!(kind, ErrorKind::Transient),
             retry_after: None,
             error_data: None,
+            graph_says_transient: false,
         }
     }
 
@@ -186,6 +190,7 @@ impl Error {
             is_transient: is_transient || kind == ErrorKind::Transient,
             retry_after: None,
             error_data: env.get("error_data").cloned(),
+            graph_says_transient: is_transient,
         }
     }
 
@@ -214,6 +219,11 @@ impl Error {
         e.http_status = Some(http_status);
         e.is_transient = matches!(kind, ErrorKind::Transient);
         e
+    }
+
+    /// Whether Graph's envelope itself said `is_transient: true`.
+    pub fn graph_says_transient(&self) -> bool {
+        self.graph_says_transient
     }
 
     /// Whether an automatic retry can help (the transport's retry policy reads this).

@@ -247,13 +247,12 @@ pub fn retry_delay(
     attempt: u32,
     idempotent: bool,
 ) -> Option<Duration> {
-    let explicitly_transient = err.is_transient && err.kind != ErrorKind::Transport;
-    if attempt >= policy.max_retries || !err.is_retryable() || !(idempotent || explicitly_transient)
-    {
+    if attempt >= policy.max_retries || !err.is_retryable() {
         return None;
     }
-    // Transport errors on non-idempotent calls may have reached Meta: never replay those.
-    if !idempotent && err.kind == ErrorKind::Transport {
+    // A write is resent only when Graph said it was not carried out (`is_transient: true`):
+    // a 5xx, a timeout or a reset may hide a write that landed, and Graph has no idempotency keys.
+    if !idempotent && !err.graph_says_transient() {
         return None;
     }
     let backoff = policy.base_delay.saturating_mul(1u32 << attempt.min(16));

@@ -116,3 +116,39 @@ async fn unreachable_host_is_a_transport_error_without_the_token() {
     assert_eq!(e.kind, ErrorKind::Transport);
     assert!(!format!("{e} {e:?}").contains("TOKEN-abc123"));
 }
+
+#[tokio::test]
+async fn writes_carry_their_body_and_are_not_replayed_on_ambiguous_failures() {
+    use instagram_graph::request::{Body, GraphRequest, Method};
+    use instagram_graph::transport::Transport;
+    let fake = Fake::start().await;
+    let cfg = instagram_graph::ClientConfig::from_json(
+        &json!({"access_token": "TOKEN-abc123", "base_url": fake.url}),
+    )
+    .unwrap();
+    let t = Transport::new(&cfg).unwrap();
+    let post = GraphRequest {
+        method: Method::Post,
+        path: vec!["1784".into(), "media_publish".into()],
+        query: vec![],
+        body: Some(Body::Form(vec![("creation_id".into(), "c1".into())])),
+    };
+    // A 5xx on a write may have landed at Meta: report it, never send the write twice.
+    fake.push(500, json!(null));
+    let e = t.send(&post, false).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Transient);
+    assert_eq!(fake.seen().len(), 1);
+    // When Graph itself says is_transient, the write did not happen and may be retried.
+    fake.push(
+        400,
+        json!({"error": {"message": "try again", "code": 2, "is_transient": true}}),
+    );
+    fake.push(200, json!({"id": "m1"}));
+    assert_eq!(t.send(&post, false).await.unwrap()["id"], "m1");
+    let seen = fake.seen();
+    assert_eq!(seen.len(), 3);
+    assert_eq!(
+        (seen[2].method.as_str(), seen[2].path.as_str()),
+        ("POST", "/v25.0/1784/media_publish")
+    );
+}
