@@ -408,11 +408,14 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, scanPaths) {
       else if (!/\b190\b|invalid (oauth )?access token|invalid.{0,40}token/i.test(text)) {
         p.push(`error does not mention the invalid token / code 190: ${short(json)}`);
       }
+      // The Graph fields cross into n8n: DESIGN §4 errors carry kind and Graph code.
+      const d = json.details ?? {};
+      if (d.kind !== 'auth' || d.code !== 190) p.push(`details lack kind "auth" / Graph code 190: ${short(d)}`);
       if (!pairedOk(got.items[0])) p.push('error item without pairedItem');
     }
-    let detail = got.items?.[0] ? `error item: ${short(got.items[0].json?.error, 160)}` : '';
-    // Not required (the message is what users see), but worth knowing when it is missing.
-    if (got.items?.[0] && !/\b190\b/.test(JSON.stringify(got.items[0]))) detail += ' (note: Graph code 190 not in the item)';
+    const detail = got.items?.[0]
+      ? `error item: ${short(got.items[0].json?.error, 120)} (kind ${got.items[0].json?.details?.kind}, code ${got.items[0].json?.details?.code})`
+      : '';
     record('error-invalid-token', p, detail);
   }
 
