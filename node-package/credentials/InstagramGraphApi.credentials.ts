@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -9,6 +8,9 @@ import type {
 /**
  * An Instagram access token (Instagram Login or Facebook Login), with the Graph API version
  * and an optional app secret. `baseUrl` lets a sandbox or proxy stand in for Meta's hosts.
+ * The "Test" button runs the Instagram node's `instagramGraphApiTest` (through the core, so it
+ * signs with appsecret_proof and follows the login flavour): n8n would prefer a declarative
+ * `test` here over `testedBy`, so there is none.
  */
 export class InstagramGraphApi implements ICredentialType {
 	name = 'instagramGraphApi';
@@ -77,18 +79,6 @@ export class InstagramGraphApi implements ICredentialType {
 		properties: {
 			qs: {
 				access_token: '={{$credentials.accessToken}}',
-			},
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL:
-				'={{ $credentials.baseUrl ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.login === "facebook" ? "https://graph.facebook.com" : "https://graph.instagram.com") }}',
-			url: '=/{{ $credentials.apiVersion || "v25.0" }}/me',
-			method: 'GET',
-			qs: {
-				fields: 'id',
 			},
 		},
 	};

@@ -86,12 +86,16 @@ function checkMaxItems(opId: string, maxItems: unknown): number | undefined {
 export class InstagramClient extends OperationMethods {
 	readonly #native: NativeClientHandle;
 
+	/** The login flavour in use (decides the host and which operations are available). */
+	readonly login: 'facebook' | 'instagram';
+
 	/** Throws `InvalidParamsError` on a bad option (naming the option, never its value). */
 	constructor(options: ClientOptions) {
 		super();
 		const config = coreConfig(options);
 		const native = loadNative();
 		this.#native = callSync(() => new native.NativeClient(toJson('client options', config)));
+		this.login = options.login === 'facebook' ? 'facebook' : 'instagram';
 	}
 
 	/**

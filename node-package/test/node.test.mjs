@@ -258,6 +258,42 @@ describe('Instagram node: execute()', () => {
 	});
 });
 
+describe('Instagram node: credential test through the core', () => {
+	const testFn = new Instagram().methods.credentialTest.instagramGraphApiTest;
+	const run = (data) => testFn.call({}, { id: 'c1', name: 'IG', type: 'instagramGraphApi', data });
+
+	test('Instagram Login: OK with the account name; a wrong token is an Error without the token', async () => {
+		const sb = await ig.startSandbox({ mediaCount: 2 });
+		try {
+			const base = { accessToken: sb.accessToken, login: 'instagram', apiVersion: 'v25.0', baseUrl: sb.url };
+			const ok = await run(base);
+			assert.equal(ok.status, 'OK', ok.message);
+			assert.match(ok.message, /@sandbox\.studio/);
+			const bad = await run({ ...base, accessToken: 'WRONG-TOKEN-987' });
+			assert.equal(bad.status, 'Error');
+			assert.ok(!bad.message.includes('WRONG-TOKEN-987'), bad.message);
+		} finally {
+			await sb.stop();
+		}
+	});
+
+	test('signs with appsecret_proof (a sandbox requiring it) and handles Facebook Login via pages', async () => {
+		const sb = await ig.startSandbox({ requireAppsecretProof: true, mediaCount: 2 });
+		try {
+			const base = { accessToken: sb.accessToken, apiVersion: 'v25.0', baseUrl: sb.url, appSecret: sb.appSecret };
+			assert.equal((await run({ ...base, login: 'instagram' })).status, 'OK');
+			const fb = await run({ ...base, login: 'facebook' });
+			assert.equal(fb.status, 'OK', fb.message);
+			assert.match(fb.message, /1 linked Instagram account/);
+			const unsigned = await run({ ...base, login: 'instagram', appSecret: '' });
+			assert.equal(unsigned.status, 'Error');
+			assert.match(unsigned.message, /appsecret_proof/);
+		} finally {
+			await sb.stop();
+		}
+	});
+});
+
 describe('Instagram node: description', () => {
 	const d = new Instagram().description;
 	const ops = ig.operations();
@@ -270,7 +306,7 @@ describe('Instagram node: description', () => {
 		assert.deepEqual(d.outputs, ['main']);
 		assert.ok(d.subtitle);
 		assert.ok(d.icon.light.startsWith('file:') && d.icon.dark.startsWith('file:'));
-		assert.deepEqual(d.credentials, [{ name: 'instagramGraphApi', required: true }]);
+		assert.deepEqual(d.credentials, [{ name: 'instagramGraphApi', required: true, testedBy: 'instagramGraphApiTest' }]);
 	});
 
 	test('every catalogue operation and param is in the generated properties', () => {
@@ -306,7 +342,7 @@ describe('Instagram node: description', () => {
 
 describe('InstagramGraphApi credential', () => {
 	const c = new InstagramGraphApi();
-	test('fields, authentication and test request', () => {
+	test('fields and authentication; the Test button is the node method, not a declarative request', () => {
 		assert.equal(c.name, 'instagramGraphApi');
 		const byName = Object.fromEntries(c.properties.map((p) => [p.name, p]));
 		assert.equal(byName.accessToken.typeOptions.password, true);
@@ -318,23 +354,9 @@ describe('InstagramGraphApi credential', () => {
 		assert.equal(byName.baseUrl.default, '');
 		assert.equal(c.authenticate.type, 'generic');
 		assert.equal(c.authenticate.properties.qs.access_token, '={{$credentials.accessToken}}');
-		assert.match(c.test.request.url, /\/me$/);
-		assert.equal(c.test.request.qs.fields, 'id');
-		assert.match(c.test.request.baseURL, /baseUrl/);
+		// n8n runs a credential's own `test` in preference to a node's `testedBy`
+		// (CredentialsTester.getCredentialTestFunction), so the core-backed test needs none here.
+		assert.equal(c.test, undefined);
 		assert.ok(c.icon && c.documentationUrl);
-	});
-
-	test('the credential test request works against the sandbox', async () => {
-		// Evaluate the test request the way n8n would for these credential values.
-		const $credentials = { ...creds, baseUrl: `${sb.url}/` };
-		const expr = (s) => (s.startsWith('=') ? s.slice(1) : s);
-		const baseURL = new Function('$credentials', `return ${expr(c.test.request.baseURL).replace(/^\{\{|\}\}$/g, '')}`)($credentials);
-		const path = expr(c.test.request.url).replace(/\{\{(.*?)\}\}/g, (_, e) => new Function('$credentials', `return ${e}`)($credentials));
-		const url = new URL(baseURL + path);
-		url.searchParams.set('fields', c.test.request.qs.fields);
-		url.searchParams.set('access_token', $credentials.accessToken);
-		const res = await fetch(url);
-		assert.equal(res.status, 200);
-		assert.equal((await res.json()).id, sb.igUserId);
 	});
 });

@@ -1,8 +1,11 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
 	IDataObject,
 	IExecuteFunctions,
 	INode,
+	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -81,9 +84,40 @@ export class Instagram implements INodeType {
 			{
 				name: 'instagramGraphApi',
 				required: true,
+				testedBy: 'instagramGraphApiTest',
 			},
 		],
 		properties,
+	};
+
+	methods = {
+		credentialTest: {
+			/**
+			 * n8n's "Test" button, through the core: unlike the credential's declarative request
+			 * it signs with appsecret_proof and follows the login flavour. Instagram Login reads
+			 * the account (`user.get`); Facebook Login lists the Pages (`pages.list`), since
+			 * `/me` is then the Facebook user, not an Instagram account.
+			 */
+			async instagramGraphApiTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				try {
+					const client = clientFrom(credential.data ?? {});
+					if (client.login === 'facebook') {
+						let linked = 0;
+						for await (const page of client.paginate('pages.list', {}, { maxItems: 100 })) {
+							if (page.instagram_business_account) linked++;
+						}
+						return { status: 'OK', message: `Connection successful (${linked} linked Instagram account(s))` };
+					}
+					const me = await client.call('user.get', { fields: 'id,username' });
+					return { status: 'OK', message: `Connection successful (@${String(me.username ?? me.id)})` };
+				} catch (error) {
+					return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+				}
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
