@@ -3,10 +3,13 @@
 //   run.mjs free-ports N                      print N free loopback TCP ports
 //   run.mjs strip-package DIR/package.json    drop dev/peer/optional deps as n8n's installer does
 //   run.mjs prepare SANDBOX_JSON OUT_DIR      write credentials.json + workflow.json, print the workflow id
-//   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT SCAN_PATH...
+//   run.mjs cred-test SANDBOX_JSON BASE_URL SERVER_PID OUT_JSON DEADLINE_S
+//                                             drive a running `n8n start` through its REST API: owner
+//                                             setup, then POST /rest/credentials/test (the "Test" button)
+//   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT CRED_TEST_JSON SCAN_PATH...
 //                                             compare n8n's output with the sandbox, scan for secrets
 //   run.mjs tail SANDBOX_JSON N FILE...       last N lines of each file with secrets redacted
-import { createHmac, createHash } from 'node:crypto';
+import { createHmac, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -85,18 +88,23 @@ function stripPackage(file) {
 }
 
 // ---- prepare ---------------------------------------------------------------------------------
-function prepare(sandboxFile, outDir) {
-  const sb = readSandbox(sandboxFile);
-  const credData = (token) => ({
+// The credential's fields (credentials/InstagramGraphApi.credentials.ts), pointed at the sandbox.
+function credData(sb, token, extra = {}) {
+  return {
     accessToken: token,
     login: 'instagram',
     apiVersion: API_VERSION,
     appSecret: sb.app_secret,
     baseUrl: sb.url,
-  });
+    ...extra,
+  };
+}
+
+function prepare(sandboxFile, outDir) {
+  const sb = readSandbox(sandboxFile);
   const creds = [
-    { ...CRED, type: 'instagramGraphApi', data: credData(sb.access_token) },
-    { ...BAD_CRED, type: 'instagramGraphApi', data: credData(sb.wrong_token) },
+    { ...CRED, type: 'instagramGraphApi', data: credData(sb, sb.access_token) },
+    { ...BAD_CRED, type: 'instagramGraphApi', data: credData(sb, sb.wrong_token) },
   ];
   const subst = {
     '@@IG_USER_ID@@': sb.ig_user_id,
@@ -118,6 +126,162 @@ function prepare(sandboxFile, outDir) {
   writeFileSync(join(outDir, 'credentials.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
   writeFileSync(join(outDir, 'workflow.json'), JSON.stringify(wf, null, 2));
   console.log(wf.id);
+}
+
+// ---- cred-test: the credential "Test" button, through a running `n8n start` -------------------
+// The editor's Test button is `POST /rest/credentials/test` with `{ credentials: { id, name, type,
+// data } }` (TestCredentialRequestDto, n8n 2.40.7). `id` is required: these are the imported
+// credentials' ids (owned by the owner's project), as the editor sends for a saved credential;
+// `data` holds the form's values, which n8n tests as sent (it only swaps redacted placeholders for
+// stored values). n8n finds no declarative `test` on instagramGraphApi and runs the node's
+// `methods.credentialTest[testedBy]` (CredentialsTester.getCredentialTestFunction).
+// Writes { cases: [{ name, http, status, message }], error?, ms } to OUT_JSON (raw messages: the
+// file lives in the unscanned TMP; `check` redacts whatever it prints). Exit 1 when the flow broke.
+const CRED_CASES = (sb, requireProof) => [
+  { name: 'instagram', cred: CRED, data: credData(sb, sb.access_token) },
+  { name: 'wrong-token', cred: BAD_CRED, data: credData(sb, sb.wrong_token) },
+  { name: 'facebook', cred: CRED, data: credData(sb, sb.access_token, { login: 'facebook' }) },
+  // Only meaningful when the sandbox demands appsecret_proof: then the OKs above were signed.
+  ...(requireProof ? [{ name: 'no-app-secret', cred: CRED, data: credData(sb, sb.access_token, { appSecret: '' }) }] : []),
+];
+
+async function credTest(sandboxFile, base, serverPid, outFile, deadlineS) {
+  const sb = readSandbox(sandboxFile);
+  const t0 = Date.now();
+  const deadline = t0 + deadlineS * 1000;
+  const out = { cases: [], ms: {} };
+  const browserId = randomUUID(); // n8n binds its auth cookie to the browser-id header
+  let cookie = '';
+  const alive = () => {
+    try {
+      process.kill(serverPid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const request = async (method, path, body) => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no answer within ${deadlineS} s (before ${method} ${path})`);
+    const headers = { accept: 'application/json', 'browser-id': browserId };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (cookie) headers.cookie = cookie;
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(Math.min(left, 30_000)),
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    const auth = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+    return { status: res.status, json, text, auth: auth && auth.split(';')[0] };
+  };
+  const fail = (what, r) => {
+    throw new Error(`${what}: HTTP ${r.status} ${short(r.json?.message ?? r.text, 200)}`);
+  };
+  try {
+    // 1. Ready. Not /healthz (200 as soon as the port is open) nor any REST route (until the
+    // migrations are done every path answers 200 "n8n is starting up. Please wait", and the
+    // controllers are mounted later still): /healthz/readiness turns 200 only once the server
+    // has finished starting (AbstractServer.markAsReady in n8n 2.40.7).
+    let last = 'no answer';
+    for (;;) {
+      if (!alive()) throw new Error(`n8n start (pid ${serverPid}) exited before it was ready (${last})`);
+      try {
+        const r = await request('GET', '/healthz/readiness');
+        if (r.status === 200 && r.json?.status === 'ok') break;
+        last = `GET /healthz/readiness: HTTP ${r.status}`;
+      } catch (e) {
+        if (Date.now() >= deadline) throw new Error(`n8n not ready within ${deadlineS} s (${last})`);
+        last = String(e.cause?.code ?? e.message);
+      }
+      if (Date.now() >= deadline) throw new Error(`n8n not ready within ${deadlineS} s (${last})`);
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    out.ms.ready = Date.now() - t0;
+    const settings = await request('GET', '/rest/settings'); // public: the REST API is mounted
+    if (settings.status !== 200 || typeof settings.json?.data !== 'object') fail('GET /rest/settings', settings);
+
+    // 2. The owner (a fresh instance has none; imported credentials belong to its project).
+    const owner = {
+      email: 'e2e-owner@example.com',
+      firstName: 'E2E',
+      lastName: 'Owner',
+      password: `E2e-${randomBytes(12).toString('hex')}-1`, // throwaway: upper case + digit, 8..64
+    };
+    const setup = await request('POST', '/rest/owner/setup', owner);
+    if (setup.status !== 200) fail('POST /rest/owner/setup', setup);
+    cookie = setup.auth ?? '';
+    if (!cookie) {
+      const login = await request('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+      if (login.status !== 200) fail('POST /rest/login', login);
+      cookie = login.auth ?? '';
+      if (!cookie) throw new Error('neither owner setup nor login set the n8n-auth cookie');
+    }
+    out.ms.owner = Date.now() - t0;
+
+    // 3. The Test button, once per case.
+    for (const c of CRED_CASES(sb, process.env.E2E_REQUIRE_PROOF === '1')) {
+      const started = Date.now();
+      const r = await request('POST', '/rest/credentials/test', {
+        credentials: { id: c.cred.id, name: c.cred.name, type: 'instagramGraphApi', data: c.data },
+      });
+      const result = r.json?.data;
+      out.cases.push({
+        name: c.name,
+        http: r.status,
+        status: result?.status ?? null,
+        message: typeof result?.message === 'string' ? result.message : r.text.slice(0, 2000),
+        ms: Date.now() - started,
+      });
+    }
+    out.ms.total = Date.now() - t0;
+  } catch (e) {
+    out.error = String(e.message ?? e);
+  }
+  writeFileSync(outFile, JSON.stringify(out, null, 2), { mode: 0o600 });
+  if (out.error) {
+    redactList = secretsOf(sb);
+    console.error(`e2e/run.mjs cred-test: ${redact(out.error)}`);
+    process.exit(1);
+  }
+}
+
+function checkCredTest(sb, file) {
+  let res;
+  try {
+    res = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return { problems: [`no result from the REST credential test (${file}: ${e.code ?? e.message})`], detail: '' };
+  }
+  const p = [];
+  if (res.error) p.push(res.error);
+  const byName = Object.fromEntries((res.cases ?? []).map((c) => [c.name, c]));
+  const expect = (name, status, re, why) => {
+    const c = byName[name];
+    if (!c) {
+      if (!res.error) p.push(`${name}: not run`);
+      return;
+    }
+    if (c.http !== 200) p.push(`${name}: HTTP ${c.http} ${short(c.message, 200)}`);
+    else if (c.status !== status) p.push(`${name}: status ${c.status}, expected ${status} (${short(c.message, 200)})`);
+    else if (!re.test(c.message)) p.push(`${name}: message ${short(c.message, 200)} does not ${why}`);
+    for (const [what, v] of secretsOf(sb)) if (c.message.includes(v)) p.push(`${name}: ${what} appears in the message`);
+  };
+  expect('instagram', 'OK', /@sandbox\.studio\b/, 'name the sandbox account @sandbox.studio');
+  expect('wrong-token', 'Error', /\b190\b|invalid (oauth )?access token|invalid.{0,40}token/i, 'say the token is invalid');
+  expect('facebook', 'OK', /\b[1-9]\d* linked Instagram account/, 'count a linked Instagram account');
+  if (process.env.E2E_REQUIRE_PROOF === '1') expect('no-app-secret', 'Error', /appsecret_proof/, 'mention appsecret_proof');
+  const detail = (res.cases ?? []).map((c) => `${c.name} → ${c.status} "${short(c.message, 70)}"`).join('; ');
+  const ms = res.ms?.total ? ` (ready ${(res.ms.ready / 1000).toFixed(1)} s, all ${(res.ms.total / 1000).toFixed(1)} s)` : '';
+  return { problems: p, detail: `POST /rest/credentials/test: ${detail}${ms}` };
 }
 
 // ---- tail: last N lines of each file, secrets redacted (for failure reports) -----------------
@@ -290,7 +454,7 @@ function* walk(path) {
   }
 }
 
-async function check(sandboxFile, rcText, logFile, stdoutFile, scanPaths) {
+async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, scanPaths) {
   const sb = readSandbox(sandboxFile);
   redactList = secretsOf(sb);
   const results = [];
@@ -419,6 +583,12 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, scanPaths) {
     record('error-invalid-token', p, detail);
   }
 
+  // 5b. n8n's credential "Test" button (REST, `n8n start`) runs the node's testedBy function.
+  {
+    const { problems, detail } = checkCredTest(sb, credTestFile);
+    record('credential-test', problems, detail);
+  }
+
   // 6. No secret in anything n8n printed or wrote (output, logs, database, event logs).
   {
     const p = [];
@@ -464,7 +634,10 @@ switch (cmd) {
     tail(args[0], Number(args[1]), args.slice(2));
     break;
   case 'check':
-    await check(args[0], args[1], args[2], args[3], args.slice(4));
+    await check(args[0], args[1], args[2], args[3], args[4], args.slice(5));
+    break;
+  case 'cred-test':
+    await credTest(args[0], args[1].replace(/\/+$/, ''), Number(args[2]), args[3], Number(args[4] || 120));
     break;
   default:
     die(`unknown command ${cmd ?? '(none)'}`);

@@ -9,13 +9,17 @@
 # 2. installs the tarball the way n8n installs community packages (shared/reference/n8n.md §2.10)
 #    into a fresh N8N_USER_FOLDER under .e2e/run/;
 # 3. imports credentials + e2e/workflow.template.json and runs `n8n execute --id --rawOutput`;
-# 4. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit
-#    and error paths, and scans everything n8n printed or wrote for the token and app secret.
+# 4. starts `n8n start` on free ports and, as its owner, presses the credential "Test" button
+#    through the REST API (POST /rest/credentials/test): n8n runs the node's testedBy function;
+# 5. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit,
+#    error and credential-test paths, and scans everything n8n printed or wrote (the server's
+#    logs too) for the token and app secret.
 # Prints PASS/FAIL per check, exits non-zero on any failure.
 #
 # Environment: IG_SANDBOX_BIN, IG_SANDBOX_ARGS (extra sandbox flags; default --require-appsecret-proof),
 # E2E_DIR (default <repo>/.e2e), E2E_KEEP=1 keeps .e2e/run/ afterwards,
-# E2E_EXEC_TIMEOUT (seconds for each n8n command, default 300).
+# E2E_EXEC_TIMEOUT (seconds for each n8n command, default 300),
+# E2E_SERVER_TIMEOUT (seconds for `n8n start` to answer and the credential tests to finish, default 120).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +29,7 @@ SANDBOX_BIN="${IG_SANDBOX_BIN:-$ROOT/target/debug/instagram-graph-sandbox}"
 # "Require App Secret"); the sandbox enforces it. IG_SANDBOX_ARGS= (empty) turns that off.
 SANDBOX_ARGS="${IG_SANDBOX_ARGS---require-appsecret-proof}"
 EXEC_TIMEOUT="${E2E_EXEC_TIMEOUT:-300}"
+SERVER_TIMEOUT="${E2E_SERVER_TIMEOUT:-120}"
 RUN_MJS="$ROOT/e2e/run.mjs"
 
 if [[ $# -ne 1 || ! -f "$1" ]]; then
@@ -63,6 +68,7 @@ chmod 700 "$TMP"
 SANDBOX_PID=""
 SANDBOX_IN=""
 CHILD_PID=""   # the long command running now (npm, n8n), stopped by cleanup on a signal
+SERVER_PID=""  # `n8n start`, leader of its own process group (setsid), stopped by stop_server
 
 # shellcheck disable=SC2317  # reached through the EXIT trap
 stop_child() {
@@ -72,6 +78,24 @@ stop_child() {
   kill -KILL "$CHILD_PID" 2>/dev/null || true
   wait "$CHILD_PID" 2>/dev/null || true
   CHILD_PID=""
+}
+
+# shellcheck disable=SC2317  # reached through the EXIT trap
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  # One SIGTERM to n8n itself: a graceful shutdown (n8n stops its task runner). A second TERM
+  # would hit Node's default handler (n8n listens with process.once), so no group TERM here.
+  # Seen with n8n 2.40.7: a TERM that arrives while it is still starting is logged ("Shutting
+  # down...") but n8n finishes starting and keeps running, hence the grace period and the KILL.
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "e2e-run: n8n start (pid $SERVER_PID) still running 10 s after SIGTERM; killing its process group" >&2
+  fi
+  # Whatever is left in its process group (a task runner, or n8n itself after the grace period).
+  kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
 }
 
 # shellcheck disable=SC2317  # reached through the EXIT trap
@@ -95,11 +119,12 @@ cleanup() {
     echo "e2e-run: interrupted; stopping pid $CHILD_PID" >&2
     stop_child
   fi
+  stop_server
   if [[ $rc -ne 0 ]]; then
     echo "e2e-run: FAILED (exit $rc) — n8n's own output and logs (secrets redacted):" >&2
     node "$RUN_MJS" tail "$TMP/sandbox.json" 40 \
       "$LOGS/npm-install.log" "$LOGS/import-credentials.log" "$LOGS/import-workflow.log" \
-      "$LOGS/execute.stderr" "$LOGS/n8n.log" "$TMP/sandbox.stderr" >&2 2>/dev/null || true
+      "$LOGS/execute.stderr" "$LOGS/start.log" "$LOGS/cred-test.log" "$LOGS/n8n.log" "$TMP/sandbox.stderr" >&2 2>/dev/null || true
   fi
   stop_sandbox
   rm -rf "$TMP"
@@ -195,9 +220,27 @@ run_logged "$LOGS/execute.stdout" "$LOGS/execute.stderr" \
   timeout "$EXEC_TIMEOUT" "$N8N" execute --id="$WF_ID" --rawOutput || exec_rc=$?
 say "n8n execute exited with $exec_rc"
 
-# ---- 4. checks (the sandbox is still up: run.mjs reads the ground truth from it) -------------
+# ---- 4. `n8n start` and the credential "Test" button through the REST API --------------------
+# Fresh ports (the ones above were the CLI's); same user folder, database and log file, so the
+# secret scan covers the server too. setsid: n8n leads its own process group, which stop_server
+# (and the EXIT trap) can kill whole.
+read -r SRV_PORT SRV_BROKER SRV_RUNNER_HEALTH < <(node "$RUN_MJS" free-ports 3)
+say "n8n start on 127.0.0.1:$SRV_PORT, then POST /rest/credentials/test"
+N8N_PORT="$SRV_PORT" N8N_RUNNERS_BROKER_PORT="$SRV_BROKER" N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT="$SRV_RUNNER_HEALTH" \
+  setsid "$N8N" start >"$LOGS/start.log" 2>&1 </dev/null {SANDBOX_IN}>&- &
+SERVER_PID=$!
+cred_rc=0
+# With a sandbox that demands appsecret_proof, a test without the app secret must fail too.
+if [[ "$SANDBOX_ARGS" == *--require-appsecret-proof* ]]; then export E2E_REQUIRE_PROOF=1; else export E2E_REQUIRE_PROOF=0; fi
+run_logged "$LOGS/cred-test.log" - node "$RUN_MJS" cred-test "$TMP/sandbox.json" "http://127.0.0.1:$SRV_PORT" \
+  "$SERVER_PID" "$TMP/cred-test.json" "$SERVER_TIMEOUT" || cred_rc=$?
+say "credential tests done (rc $cred_rc); stopping n8n start"
+stop_server
+say "n8n start stopped"
+
+# ---- 5. checks (the sandbox is still up: run.mjs reads the ground truth from it) -------------
 check_rc=0
-node "$RUN_MJS" check "$TMP/sandbox.json" "$exec_rc" "$LOGS/n8n.log" "$LOGS/execute.stdout" "$LOGS" "$N8N_USER_FOLDER" \
-  || check_rc=$?
+node "$RUN_MJS" check "$TMP/sandbox.json" "$exec_rc" "$LOGS/n8n.log" "$LOGS/execute.stdout" "$TMP/cred-test.json" \
+  "$LOGS" "$N8N_USER_FOLDER" || check_rc=$?
 say "done in $(now)s"
 exit "$check_rc"
