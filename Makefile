@@ -60,7 +60,6 @@ gen-check: node-gen-check py-gen-check
 lint: rust-lint node-lint py-lint
 
 e2e: node-pack sandbox-bin
-	scripts/e2e-install.sh
 	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-run.sh "$$(ls -t node-package/n8n-nodes-instagram-graph-*.tgz | head -1)"
 
 test: build rust-test node-test py-test lint e2e

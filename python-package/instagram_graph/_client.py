@@ -65,6 +65,26 @@ def _items(page: str | None) -> list[JsonDict] | None:
 class _Base:
     _inner: _native.Client | None
 
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        login: Login = "instagram",
+        api_version: str = DEFAULT_API_VERSION,
+        app_secret: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+    ) -> None:
+        self._inner = _native_client(
+            access_token, login, api_version, app_secret, base_url, timeout, max_retries
+        )
+        self._bind()
+
+    def _bind(self) -> None:
+        """Attach the generated namespaces (``client.media``) to this client's ``call``."""
+        raise NotImplementedError
+
     def _client(self) -> _native.Client:
         if self._inner is None:
             raise RuntimeError(f"this {type(self).__name__} is closed")
@@ -131,20 +151,7 @@ class Client(_Base, SyncOperations):
                 ...
     """
 
-    def __init__(
-        self,
-        access_token: str,
-        *,
-        login: Login = "instagram",
-        api_version: str = DEFAULT_API_VERSION,
-        app_secret: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 2,
-    ) -> None:
-        self._inner = _native_client(
-            access_token, login, api_version, app_secret, base_url, timeout, max_retries
-        )
+    def _bind(self) -> None:
         self._bind_operations(self.call)
 
     def call(self, op_id: str, params: Mapping[str, Any] | None = None) -> JsonDict:
@@ -212,20 +219,7 @@ class AsyncClient(_Base, AsyncOperations):
                 ...
     """
 
-    def __init__(
-        self,
-        access_token: str,
-        *,
-        login: Login = "instagram",
-        api_version: str = DEFAULT_API_VERSION,
-        app_secret: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 2,
-    ) -> None:
-        self._inner = _native_client(
-            access_token, login, api_version, app_secret, base_url, timeout, max_retries
-        )
+    def _bind(self) -> None:
         self._bind_operations(self.call)
 
     async def call(self, op_id: str, params: Mapping[str, Any] | None = None) -> JsonDict:

@@ -207,11 +207,6 @@ pub fn prepare(
     Ok((spec, req))
 }
 
-/// Validate and build without sending (used by `Client::call` and the bindings' dry runs).
-pub fn call(op_id: &str, params: Value, ctx: &OpContext) -> Result<GraphRequest> {
-    prepare(op_id, params, ctx).map(|(_, r)| r)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -340,29 +340,9 @@ fn add_feed(acc: &mut Account, seed: u64, count: usize, people: &[(String, Strin
                 for _ in 0..n {
                     let (cid, cpk) = ids.next(&mut m);
                     let video = m.chance(20);
-                    let child = Media {
-                        id: cid.clone(),
-                        ig_id: cpk,
-                        shortcode: pk_to_shortcode(cpk),
-                        media_type: if video {
-                            MediaType::Video
-                        } else {
-                            MediaType::Image
-                        },
-                        product_type: ProductType::Feed,
-                        caption: None,
-                        media_url: Some(media_url(cpk, video)),
-                        thumbnail_url: video.then(|| thumb_url(cpk)),
-                        alt_text: if video { None } else { alt_text(&mut m) },
-                        timestamp: t,
-                        like_count: 0,
-                        likes_hidden: true,
-                        comment_enabled: false,
-                        shared_to_feed: None,
-                        children: Vec::new(),
-                        parent_id: Some(id.clone()),
-                        comments: Vec::new(),
-                    };
+                    let mut child = bare_media(cid.clone(), cpk, video, ProductType::Feed, t);
+                    child.alt_text = if video { None } else { alt_text(&mut m) };
+                    child.parent_id = Some(id.clone());
                     media.children.push(cid.clone());
                     acc.media.insert(cid, child);
                 }
@@ -471,34 +451,45 @@ fn add_stories(acc: &mut Account, seed: u64, now: i64) {
     for _ in 0..n {
         let video = r.chance(40);
         let id = media_id.to_string();
-        let story = Media {
-            id: id.clone(),
-            ig_id: pk,
-            shortcode: pk_to_shortcode(pk),
-            media_type: if video {
-                MediaType::Video
-            } else {
-                MediaType::Image
-            },
-            product_type: ProductType::Story,
-            caption: None,
-            media_url: Some(media_url(pk, video)),
-            thumbnail_url: video.then(|| thumb_url(pk)),
-            alt_text: None,
-            timestamp: t,
-            like_count: 0,
-            likes_hidden: true,
-            comment_enabled: false,
-            shared_to_feed: None,
-            children: Vec::new(),
-            parent_id: None,
-            comments: Vec::new(),
-        };
+        let story = bare_media(id.clone(), pk, video, ProductType::Story, t);
         acc.stories.push(id.clone());
         acc.media.insert(id, story);
         media_id -= r.range(10_000_000, 10_000_000_000);
         pk -= r.range(100_000_000_000, 10_000_000_000_000);
         t -= r.range(1800, 4 * 3600) as i64;
+    }
+}
+
+/// A media without caption, likes or comments: carousel items and stories.
+fn bare_media(
+    id: String,
+    pk: u64,
+    video: bool,
+    product_type: ProductType,
+    timestamp: i64,
+) -> Media {
+    Media {
+        id,
+        ig_id: pk,
+        shortcode: pk_to_shortcode(pk),
+        media_type: if video {
+            MediaType::Video
+        } else {
+            MediaType::Image
+        },
+        product_type,
+        caption: None,
+        media_url: Some(media_url(pk, video)),
+        thumbnail_url: video.then(|| thumb_url(pk)),
+        alt_text: None,
+        timestamp,
+        like_count: 0,
+        likes_hidden: true,
+        comment_enabled: false,
+        shared_to_feed: None,
+        children: Vec::new(),
+        parent_id: None,
+        comments: Vec::new(),
     }
 }
 
