@@ -2,23 +2,115 @@
 
 use crate::config::{ClientConfig, Login};
 use crate::error::{Error, Result};
-use crate::ops::{self, OpContext, Operation};
+use crate::flow::{cancelled_error, CallOptions, CallReport, Executor, ReportCell};
+use crate::ops::{self, Flow, OpContext, Operation, Prepared};
 use crate::paging::Paginator;
+use crate::redact::Secret;
+use crate::request::{Credential, GraphRequest};
 use crate::transport::Transport;
 use crate::usage::Usage;
 use serde_json::Value;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// A Graph API client for one access token. Cheap to clone; share it across tasks.
 #[derive(Debug, Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
+/// Everything one client shares between its clones, paginators and flows.
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) transport: Transport,
+    /// Page tokens looked up for Facebook Login messaging, per Page id.
+    page_tokens: Mutex<HashMap<String, Secret>>,
+    closed: AtomicBool,
+}
+
+/// The result of [`Client::call_with`]: the operation's JSON and what it cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallOutcome {
+    /// The operation's result.
+    pub value: Value,
+    /// Requests, retries and waits.
+    pub report: CallReport,
+}
+
+impl Inner {
+    /// Send one request, resolving its credential first (a Page token is looked up once per
+    /// Page and cached). Every request of every operation and flow passes here.
+    pub(crate) async fn send(
+        &self,
+        req: &GraphRequest,
+        idempotent: bool,
+        report: &ReportCell,
+        cancel: Option<&crate::flow::CancelToken>,
+    ) -> Result<Value> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(Error::unsupported("client is closed"));
+        }
+        let token = match &req.credential {
+            Credential::Page(page_id) => Some(self.page_token(page_id, report, cancel).await?),
+            _ => None,
+        };
+        let fut = self.transport.send(req, idempotent, token.as_ref(), report);
+        match cancel {
+            None => fut.await,
+            Some(c) => tokio::select! {
+                r = fut => r,
+                _ = c.cancelled() => Err(cancelled_error("request")),
+            },
+        }
+    }
+
+    async fn page_token(
+        &self,
+        page_id: &str,
+        report: &ReportCell,
+        cancel: Option<&crate::flow::CancelToken>,
+    ) -> Result<Secret> {
+        if let Some(t) = self
+            .page_tokens
+            .lock()
+            .ok()
+            .and_then(|m| m.get(page_id).cloned())
+        {
+            return Ok(t);
+        }
+        let lookup = GraphRequest::get([page_id]).query("fields", "access_token");
+        let fut = self.transport.send(&lookup, true, None, report);
+        let v = match cancel {
+            None => fut.await?,
+            Some(c) => tokio::select! {
+                r = fut => r?,
+                _ = c.cancelled() => return Err(cancelled_error("page token lookup")),
+            },
+        };
+        let token = v
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::permission(format!(
+                    "no Page access token for Page {page_id}: the user token needs pages_show_list and a role on the Page"
+                ))
+            })?;
+        let secret = Secret::new(token);
+        self.transport.add_secret(token);
+        if let Ok(mut m) = self.page_tokens.lock() {
+            m.insert(page_id.to_owned(), secret.clone());
+        }
+        Ok(secret)
+    }
+
+    fn ctx(&self) -> OpContext {
+        OpContext {
+            login: self.config.login,
+        }
+    }
 }
 
 impl Client {
@@ -26,7 +118,12 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self> {
         let transport = Transport::new(&config)?;
         Ok(Client {
-            inner: Arc::new(Inner { config, transport }),
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                page_tokens: Mutex::new(HashMap::new()),
+                closed: AtomicBool::new(false),
+            }),
         })
     }
 
@@ -40,83 +137,145 @@ impl Client {
         self.inner.config.login
     }
 
+    /// Graph API version in use (`v27.0`).
+    pub fn api_version(&self) -> &str {
+        &self.inner.config.api_version
+    }
+
+    /// A warning about the configured API version (expired, expiring within 90 days, or
+    /// unknown), if any.
+    pub fn version_warning(&self) -> Option<String> {
+        crate::version::warning_now(&self.inner.config.api_version)
+    }
+
     /// The configuration (the token inside never prints).
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
 
-    /// The last usage reading from Meta's headers.
-    pub fn usage(&self) -> Option<Usage> {
-        self.inner.transport.last_usage()
+    /// Every secret this client knows (token, app secret, proofs, Page tokens), for scrubbing
+    /// free text such as panic messages at the binding boundary.
+    pub fn secrets(&self) -> Vec<String> {
+        self.inner.transport.secrets()
     }
 
-    fn ctx(&self) -> OpContext {
-        OpContext {
-            login: self.inner.config.login,
-        }
+    /// Usage readings from Meta's headers, per business object and type.
+    pub fn usage(&self) -> Option<Usage> {
+        self.inner.transport.usage()
+    }
+
+    /// Refuse every further request, from this client, its clones, paginators and flows.
+    pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Client::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::SeqCst)
     }
 
     /// Call an operation by id with JSON params. Paginated operations return one page
     /// (`{data, paging}`); use [`Client::paginate`] to walk them all.
     pub async fn call(&self, op_id: &str, params: Value) -> Result<Value> {
-        let (spec, req) = ops::prepare(op_id, params, &self.ctx())?;
-        self.inner
-            .transport
-            .send(&req, spec.idempotent)
+        self.call_inner(op_id, params, CallOptions::default(), ReportCell::default())
             .await
-            .map_err(|e| e.with_op(spec.id))
     }
 
-    /// Call a typed operation.
-    pub async fn execute<O: Operation>(&self, op: &O) -> Result<Value> {
-        let req = op.build(&self.ctx()).map_err(|e| e.into_error(O::ID))?;
-        self.inner
-            .transport
-            .send(&req, O::IDEMPOTENT)
-            .await
-            .map_err(|e| e.with_op(O::ID))
+    /// [`Client::call`] with progress reports and cancellation; also says what the call cost.
+    pub async fn call_with(
+        &self,
+        op_id: &str,
+        params: Value,
+        options: CallOptions,
+    ) -> Result<CallOutcome> {
+        let report = ReportCell::default();
+        let value = self
+            .call_inner(op_id, params, options, report.clone())
+            .await?;
+        Ok(CallOutcome {
+            value,
+            report: report.get(),
+        })
     }
 
-    /// Walk a paginated operation page by page, following `paging.next`. Params are validated
-    /// now. Without an explicit `limit`, pages use the edge's maximum size (fewer requests);
-    /// with `max_items` below that, the first page asks for just `max_items`.
+    pub(crate) async fn call_inner(
+        &self,
+        op_id: &str,
+        params: Value,
+        options: CallOptions,
+        report: ReportCell,
+    ) -> Result<Value> {
+        let (spec, prepared) = ops::prepare(op_id, params, &self.inner.ctx())?;
+        if options.cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
+            return Err(cancelled_error(spec.id));
+        }
+        match prepared {
+            Prepared::Request(req) => {
+                let v = self
+                    .inner
+                    .send(&req, spec.idempotent, &report, options.cancel.as_ref())
+                    .await
+                    .map_err(|e| e.with_op(spec.id))?;
+                if spec.paginated {
+                    crate::paging::check_page_shape(&v, spec).map_err(|e| e.with_op(spec.id))?;
+                }
+                Ok(v)
+            }
+            Prepared::Flow(run) => {
+                let ex = Executor {
+                    client: self.clone(),
+                    op_id: spec.id,
+                    options,
+                    report,
+                };
+                run(ex).await.map_err(|e| e.with_op(spec.id))
+            }
+        }
+    }
+
+    /// Send one described request through the client's transport (credentials, retries,
+    /// pacing): the escape hatch for Graph calls the catalogue does not have. `idempotent`
+    /// says whether repeating it is harmless.
+    pub async fn send(&self, req: &GraphRequest, idempotent: bool) -> Result<Value> {
+        self.inner
+            .send(req, idempotent, &ReportCell::default(), None)
+            .await
+    }
+
+    /// Call a typed request operation (same checks as [`Client::call`]: login flavour, params).
+    pub async fn execute<O: Operation + serde::Serialize>(&self, op: &O) -> Result<Value> {
+        self.call(O::ID, to_params(op, O::ID)?).await
+    }
+
+    /// Run a typed flow (same checks as [`Client::call`]).
+    pub async fn run<F: Flow + serde::Serialize>(&self, flow: &F) -> Result<Value> {
+        self.call(F::ID, to_params(flow, F::ID)?).await
+    }
+
+    /// Walk a paginated operation page by page. Params are validated now. Without an explicit
+    /// page size, pages use the edge's maximum size (fewer requests); with `max_items` below
+    /// that, the first page asks for just `max_items`.
     pub fn paginate(
         &self,
         op_id: &str,
         params: Value,
         max_items: Option<u64>,
     ) -> Result<Paginator> {
-        let spec = ops::find(op_id)
-            .ok_or_else(|| Error::unsupported(format!("unknown operation {op_id:?}")))?;
-        if !spec.paginated {
-            return Err(Error::unsupported(format!(
-                "{op_id}: is not paginated; use call"
-            )));
-        }
-        let mut params = match params {
-            Value::Null => Value::Object(Default::default()),
-            p => p,
-        };
-        if let (Some(size), Some(obj)) = (spec.page_size, params.as_object_mut()) {
-            if obj.get("limit").is_none_or(Value::is_null) {
-                let want =
-                    max_items.map_or(u64::from(size.max), |m| m.clamp(1, u64::from(size.max)));
-                obj.insert("limit".into(), Value::from(want));
-            }
-        }
-        let (spec, req) = ops::prepare(op_id, params, &self.ctx())?;
-        Ok(Paginator::new(self.inner.clone(), spec.id, req, max_items))
+        Paginator::new(self.clone(), op_id, params, max_items)
     }
 
     /// Typed variant of [`Client::paginate`].
-    pub fn paginate_op<O: Operation>(&self, op: &O, max_items: Option<u64>) -> Result<Paginator> {
-        if !O::PAGINATED {
-            return Err(Error::unsupported(format!(
-                "{}: is not paginated; use execute",
-                O::ID
-            )));
-        }
-        let req = op.build(&self.ctx()).map_err(|e| e.into_error(O::ID))?;
-        Ok(Paginator::new(self.inner.clone(), O::ID, req, max_items))
+    pub fn paginate_op<O: Operation + serde::Serialize>(
+        &self,
+        op: &O,
+        max_items: Option<u64>,
+    ) -> Result<Paginator> {
+        self.paginate(O::ID, to_params(op, O::ID)?, max_items)
     }
+}
+
+/// A typed request back to JSON params, so typed and dynamic calls share one path (login
+/// check, default page size, validation).
+fn to_params<T: serde::Serialize>(op: &T, id: &str) -> Result<Value> {
+    serde_json::to_value(op).map_err(|e| Error::invalid_params(format!("{id}: params: {e}")))
 }

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
 
-/// Graph API version used when none is configured.
-pub const DEFAULT_API_VERSION: &str = "v25.0";
+pub use crate::version::{normalize_version, DEFAULT_API_VERSION};
 
 /// Which login the access token comes from; decides the host and what is available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -68,6 +67,8 @@ pub struct ClientConfig {
     pub api_version: String,
     /// App secret: when set, every call carries `appsecret_proof`.
     pub app_secret: Option<Secret>,
+    /// App id (with the app secret: the app token of `debug_token`, OAuth code exchange).
+    pub app_id: Option<String>,
     /// Override the host (sandbox, proxy); `None` uses the flavour's host.
     pub base_url: Option<String>,
     /// Whole-request timeout.
@@ -79,13 +80,14 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: Instagram Login, v25.0, 60 s timeout, 2 retries.
+    /// Defaults: Instagram Login, v27.0, 60 s timeout, 2 retries.
     pub fn new(access_token: impl Into<String>) -> Self {
         ClientConfig {
             access_token: Secret::new(access_token),
             login: Login::Instagram,
             api_version: DEFAULT_API_VERSION.to_owned(),
             app_secret: None,
+            app_id: None,
             base_url: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -140,6 +142,7 @@ impl ClientConfig {
             "login",
             "api_version",
             "app_secret",
+            "app_id",
             "base_url",
             "timeout_ms",
             "max_retries",
@@ -173,6 +176,14 @@ impl ClientConfig {
             cfg.api_version = normalize_version(&ver)?;
         }
         cfg.app_secret = text("app_secret")?.map(Secret::new);
+        if let Some(id) = text("app_id")? {
+            if id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::invalid_params(
+                    "client config: app_id: expected the numeric app id",
+                ));
+            }
+            cfg.app_id = Some(id);
+        }
         if let Some(b) = text("base_url")? {
             let u = url::Url::parse(&b)
                 .map_err(|e| Error::invalid_params(format!("client config: base_url: {e}")))?;
@@ -204,37 +215,10 @@ impl ClientConfig {
     }
 }
 
-/// Accept `v25.0`, `25.0` or `25`; reject anything else.
-pub fn normalize_version(v: &str) -> Result<String> {
-    let core = v.trim().trim_start_matches('v');
-    let mut parts = core.split('.');
-    let major = parts
-        .next()
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()));
-    let minor = parts.next().unwrap_or("0");
-    match (
-        major,
-        minor.chars().all(|c| c.is_ascii_digit()) && !minor.is_empty(),
-        parts.next(),
-    ) {
-        (Some(m), true, None) => Ok(format!("v{m}.{minor}")),
-        _ => Err(Error::invalid_params(format!(
-            "client config: api_version: expected like \"v25.0\", got {v:?}"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn versions_normalise() {
-        assert_eq!(normalize_version("25").unwrap(), "v25.0");
-        assert_eq!(normalize_version("v24.0").unwrap(), "v24.0");
-        assert!(normalize_version("latest").is_err());
-    }
 
     #[test]
     fn config_errors_name_the_key_not_the_value() {

@@ -32,6 +32,10 @@ pub enum ErrorKind {
     Api,
     /// A bug on our side (for example a panic caught at the binding boundary).
     Internal,
+    /// Graph answered 200 with a body of the wrong shape (`data` not a list, not an object).
+    UnexpectedResponse,
+    /// The caller cancelled the call (AbortSignal, Ctrl-C, a cancel token).
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -49,6 +53,8 @@ impl ErrorKind {
             ErrorKind::Conflict => "conflict",
             ErrorKind::Api => "api",
             ErrorKind::Internal => "internal",
+            ErrorKind::UnexpectedResponse => "unexpected_response",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }
@@ -142,6 +148,11 @@ impl Error {
     /// Params rejected locally; `message` should name the JSON path.
     pub fn invalid_params(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidParams, message)
+    }
+
+    /// Missing permission or role.
+    pub fn permission(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Permission, message)
     }
 
     /// Operation unknown or unavailable for the login flavour.

@@ -10,17 +10,20 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod flow;
 pub mod ops;
 pub mod paging;
 pub mod redact;
 pub mod request;
 pub mod transport;
 pub mod usage;
+pub mod version;
 
-pub use client::Client;
+pub use client::{CallOutcome, Client};
 pub use config::{ClientConfig, Login, DEFAULT_API_VERSION};
 pub use error::{Error, ErrorKind, Result};
-pub use ops::{operations, Operation};
+pub use flow::{CallOptions, CallReport, CancelToken, Executor, Progress, ProgressFn};
+pub use ops::{operations, Flow, Operation};
 pub use paging::{Page, Paginator};
 
 #[cfg(feature = "sandbox")]

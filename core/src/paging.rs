@@ -1,12 +1,16 @@
-//! Cursor paging: follow `paging.next` until it is absent, a cursor repeats, or `max_items`
-//! is reached, holding one page in memory at a time.
+//! Paging: every paginated operation is walked by re-preparing it with the cursor of the page
+//! before (`after`), so a walk can be resumed from any page's cursors and every page is
+//! validated like a first call. The operation declares its style ([`PagingStyle`]): cursor
+//! edges stop when `paging.next` is absent, after-only edges when the cursor repeats or a page
+//! is empty, nested pages are read at a JSON pointer, time windows follow `paging.next`.
+//! One page is held in memory at a time.
 
-use crate::client::Inner;
-use crate::error::Result;
-use crate::request::GraphRequest;
-use serde_json::Value;
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::flow::{CallOptions, ReportCell};
+use crate::ops::{self, OpSpec, PagingStyle, Prepared};
+use serde_json::{Map, Value};
 use std::collections::HashSet;
-use std::sync::Arc;
 
 /// One page of a paginated edge.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,49 +24,107 @@ pub struct Page {
 impl Page {
     /// `{data, paging}` JSON.
     pub fn to_json(&self) -> Value {
-        let mut m = serde_json::Map::new();
+        let mut m = Map::new();
         m.insert("data".into(), Value::Array(self.data.clone()));
         if let Some(p) = &self.paging {
             m.insert("paging".into(), p.clone());
         }
         Value::Object(m)
     }
+
+    /// `paging.cursors.after`, to resume after this page.
+    pub fn after(&self) -> Option<&str> {
+        self.paging
+            .as_ref()
+            .and_then(|p| p.pointer("/cursors/after"))
+            .and_then(Value::as_str)
+    }
+}
+
+/// Where the next page comes from.
+#[derive(Debug, Clone)]
+enum Next {
+    /// The first page: the caller's params as given.
+    First,
+    /// Re-prepare with `after`.
+    Cursor(String),
+    /// Follow a `paging.next` URL (time windows, or an edge that gives no cursor).
+    Url(String),
 }
 
 /// Walks a paginated operation. Not `Clone`: one walker, one position.
 #[derive(Debug)]
 pub struct Paginator {
-    inner: Arc<Inner>,
-    op_id: &'static str,
-    first: Option<GraphRequest>,
-    next: Option<String>,
+    client: Client,
+    spec: &'static OpSpec,
+    params: Map<String, Value>,
+    next: Option<Next>,
     seen_cursors: HashSet<String>,
     seen_urls: HashSet<String>,
     max_items: Option<u64>,
     yielded: u64,
     pages: u64,
-    done: bool,
+    options: CallOptions,
+    report: ReportCell,
 }
 
 impl Paginator {
     pub(crate) fn new(
-        inner: Arc<Inner>,
-        op_id: &'static str,
-        first: GraphRequest,
+        client: Client,
+        op_id: &str,
+        params: Value,
         max_items: Option<u64>,
-    ) -> Self {
-        Paginator {
-            inner,
-            op_id,
-            first: Some(first),
-            next: None,
+    ) -> Result<Self> {
+        let spec = ops::find(op_id)
+            .ok_or_else(|| Error::unsupported(format!("unknown operation {op_id:?}")))?;
+        if !spec.paginated {
+            return Err(Error::unsupported(format!(
+                "{op_id}: is not paginated; use call"
+            )));
+        }
+        let mut params = match params {
+            Value::Null => Map::new(),
+            Value::Object(m) => m,
+            _ => {
+                return Err(Error::invalid_params(format!(
+                    "{op_id}: params: expected an object"
+                )))
+            }
+        };
+        params.retain(|_, v| !v.is_null());
+        if let Some(size) = spec.page_size {
+            if !params.contains_key(spec.page_size_param) {
+                let want =
+                    max_items.map_or(u64::from(size.max), |m| m.clamp(1, u64::from(size.max)));
+                params.insert(spec.page_size_param.into(), Value::from(want));
+            }
+        }
+        // Validate now, so bad params fail before the first page is asked for.
+        ops::prepare(op_id, Value::Object(params.clone()), &ctx(&client))?;
+        Ok(Paginator {
+            client,
+            spec,
+            params,
+            next: (max_items != Some(0)).then_some(Next::First),
             seen_cursors: HashSet::new(),
             seen_urls: HashSet::new(),
             max_items,
             yielded: 0,
             pages: 0,
-            done: max_items == Some(0),
-        }
+            options: CallOptions::default(),
+            report: ReportCell::default(),
+        })
+    }
+
+    pub(crate) fn set_options(&mut self, options: CallOptions, report: ReportCell) {
+        self.options = options;
+        self.report = report;
+    }
+
+    /// Report progress and honour cancellation for this walk.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Items handed out so far.
@@ -77,63 +139,125 @@ impl Paginator {
 
     /// Whether the walk is over.
     pub fn is_done(&self) -> bool {
-        self.done
+        self.next.is_none()
+    }
+
+    /// The cursor the next page will resume from, if the walk is between cursor pages: keep
+    /// it to resume later with `after` in the params.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        match &self.next {
+            Some(Next::Cursor(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Requests, retries and waits of the walk so far.
+    pub fn report(&self) -> crate::flow::CallReport {
+        self.report.get()
     }
 
     /// Fetch the next page; `Ok(None)` once the walk is over. After an error the walk can be
     /// resumed by calling again (the same page is requested).
     pub async fn next_page(&mut self) -> Result<Option<Page>> {
-        if self.done {
-            return Ok(None);
-        }
-        let body = if let Some(req) = &self.first {
-            let v = self
-                .inner
-                .transport
-                .send(req, true)
-                .await
-                .map_err(|e| e.with_op(self.op_id))?;
-            self.first = None;
-            v
-        } else if let Some(url) = self.next.take() {
-            match self.inner.transport.send_next(&url).await {
-                Ok(v) => v,
-                Err(e) => {
-                    self.next = Some(url);
-                    return Err(e.with_op(self.op_id));
-                }
-            }
-        } else {
-            self.done = true;
+        let Some(next) = self.next.clone() else {
             return Ok(None);
         };
+        let op = self.spec.id;
+        if self.client.is_closed() {
+            return Err(Error::unsupported(format!("{op}: client is closed")));
+        }
+        if let Some(c) = &self.options.cancel {
+            if c.is_cancelled() {
+                return Err(crate::flow::cancelled_error(op));
+            }
+        }
+        let inner = &self.client.inner;
+        let body = match &next {
+            Next::First | Next::Cursor(_) => {
+                let mut params = self.params.clone();
+                if let Next::Cursor(c) = &next {
+                    params.remove("before");
+                    params.insert("after".into(), Value::String(c.clone()));
+                }
+                let (_, prepared) = ops::prepare(op, Value::Object(params), &ctx(&self.client))?;
+                let Prepared::Request(req) = prepared else {
+                    return Err(Error::internal(format!(
+                        "{op}: paginated flows are not supported"
+                    )));
+                };
+                inner
+                    .send(&req, true, &self.report, self.options.cancel.as_ref())
+                    .await
+            }
+            Next::Url(url) => inner.transport.send_next(url, &self.report).await,
+        }
+        .map_err(|e| e.with_op(op))?;
         self.pages += 1;
-        let (mut data, paging) = split_page(body);
+        let (mut data, paging) = split_page(body, self.spec).map_err(|e| e.with_op(op))?;
+        let got = data.len() as u64;
+        let mut done = false;
         if let Some(max) = self.max_items {
             let left = max.saturating_sub(self.yielded);
-            if (data.len() as u64) >= left {
-                data.truncate(left as usize);
-                self.done = true;
+            if got >= left {
+                data.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                done = true;
             }
         }
         self.yielded += data.len() as u64;
-        if !self.done {
-            self.next = next_url(paging.as_ref());
-            let cursor = paging
-                .as_ref()
-                .and_then(|p| p.pointer("/cursors/after"))
-                .and_then(Value::as_str);
-            let repeated_cursor = cursor.is_some_and(|c| !self.seen_cursors.insert(c.to_owned()));
-            let repeated_url = self
-                .next
-                .as_ref()
-                .is_some_and(|u| !self.seen_urls.insert(u.clone()));
-            if self.next.is_none() || repeated_cursor || repeated_url {
-                self.next = None;
-                self.done = true;
-            }
+        self.next = if done {
+            None
+        } else {
+            self.follow(paging.as_ref(), got)
+        };
+        if let Some(cb) = &self.options.progress {
+            let p = crate::flow::Progress {
+                op: op.to_owned(),
+                step: "page".to_owned(),
+                done: self.yielded,
+                total: self.max_items,
+                message: format!("page {} fetched, {} items so far", self.pages, self.yielded),
+            };
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&p)));
         }
         Ok(Some(Page { data, paging }))
+    }
+
+    /// Decide where the page after this one comes from, guarding against loops.
+    fn follow(&mut self, paging: Option<&Value>, got: u64) -> Option<Next> {
+        let text = |ptr: &str| {
+            paging
+                .and_then(|p| p.pointer(ptr))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let after = text("/cursors/after");
+        let next_url = text("/next");
+        let fresh_cursor =
+            |seen: &mut HashSet<String>, c: String| seen.insert(c.clone()).then_some(c);
+        match self.spec.paging_style {
+            PagingStyle::Cursor | PagingStyle::Nested(_) => {
+                // Meta: stop when `next` is absent, never because a page is short.
+                next_url.as_ref()?;
+                match after {
+                    Some(c) => fresh_cursor(&mut self.seen_cursors, c).map(Next::Cursor),
+                    None => next_url
+                        .filter(|u| self.seen_urls.insert(u.clone()))
+                        .map(Next::Url),
+                }
+            }
+            PagingStyle::AfterOnly => {
+                if got == 0 {
+                    return None;
+                }
+                after
+                    .and_then(|c| fresh_cursor(&mut self.seen_cursors, c))
+                    .map(Next::Cursor)
+            }
+            PagingStyle::TimeWindow => next_url
+                .filter(|u| self.seen_urls.insert(u.clone()))
+                .map(Next::Url),
+        }
     }
 
     /// Collect every remaining item (convenience for Rust users; bounded by `max_items`).
@@ -146,23 +270,54 @@ impl Paginator {
     }
 }
 
-fn split_page(body: Value) -> (Vec<Value>, Option<Value>) {
-    match body {
-        Value::Object(mut m) => {
-            let data = match m.remove("data") {
-                Some(Value::Array(a)) => a,
-                _ => Vec::new(),
-            };
-            (data, m.remove("paging"))
-        }
-        _ => (Vec::new(), None),
+fn ctx(client: &Client) -> ops::OpContext {
+    ops::OpContext {
+        login: client.login(),
     }
 }
 
-fn next_url(paging: Option<&Value>) -> Option<String> {
-    paging
-        .and_then(|p| p.get("next"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+fn shape_error(what: &str) -> Error {
+    Error::new(
+        ErrorKind::UnexpectedResponse,
+        format!("Graph answered with {what} where a page ({{data: [...], paging}}) was expected"),
+    )
+}
+
+/// Where the page sits in a response of `spec`.
+fn page_value<'a>(body: &'a Value, spec: &OpSpec) -> Result<&'a Map<String, Value>> {
+    let at = match spec.paging_style {
+        PagingStyle::Nested(ptr) => body
+            .pointer(ptr)
+            .ok_or_else(|| shape_error(&format!("no {ptr}")))?,
+        _ => body,
+    };
+    at.as_object()
+        .ok_or_else(|| shape_error("something that is not an object"))
+}
+
+/// Check that a response of a paginated operation has the page shape (`data` a list).
+pub(crate) fn check_page_shape(body: &Value, spec: &OpSpec) -> Result<()> {
+    let page = page_value(body, spec)?;
+    match page.get("data") {
+        Some(Value::Array(_)) => Ok(()),
+        Some(_) => Err(shape_error("a `data` that is not a list")),
+        None => Err(shape_error("no `data`")),
+    }
+}
+
+fn split_page(body: Value, spec: &OpSpec) -> Result<(Vec<Value>, Option<Value>)> {
+    check_page_shape(&body, spec)?;
+    let mut body = body;
+    let page = match spec.paging_style {
+        PagingStyle::Nested(ptr) => body.pointer_mut(ptr).map(Value::take).unwrap_or_default(),
+        _ => body,
+    };
+    let Value::Object(mut m) = page else {
+        return Err(shape_error("something that is not an object"));
+    };
+    let data = match m.remove("data") {
+        Some(Value::Array(a)) => a,
+        _ => return Err(shape_error("a `data` that is not a list")),
+    };
+    Ok((data, m.remove("paging")))
 }

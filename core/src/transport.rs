@@ -5,8 +5,9 @@
 
 use crate::config::{ClientConfig, RetryConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::flow::ReportCell;
 use crate::redact::{self, Secret};
-use crate::request::{Body, GraphRequest, Method};
+use crate::request::{removed, Body, Credential, GraphRequest, Host, Method};
 use crate::usage::Usage;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
@@ -20,12 +21,17 @@ use url::Url;
 pub struct Transport {
     http: reqwest::Client,
     base: Url,
+    /// Explicit base URL (sandbox, proxy): every host maps onto it.
+    overridden: bool,
     version: String,
     token: Secret,
+    app_id: Option<String>,
     app_secret: Option<Secret>,
     proof: Option<Secret>,
     retry: RetryConfig,
     last_usage: Mutex<Option<Usage>>,
+    /// Secrets learnt while running (Page tokens), scrubbed like the configured ones.
+    learnt: Mutex<Vec<Secret>>,
 }
 
 /// `appsecret_proof`: lowercase hex HMAC-SHA256 of the access token keyed by the app secret.
@@ -36,6 +42,10 @@ pub fn appsecret_proof(access_token: &str, app_secret: &str) -> String {
     mac.update(access_token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
+
+/// Meta's production hosts other than the login flavour's Graph host.
+const UPLOAD_HOST: &str = "https://rupload.facebook.com";
+const INSTAGRAM_OAUTH_HOST: &str = "https://api.instagram.com";
 
 impl Transport {
     /// Build the HTTP client for `cfg`.
@@ -60,31 +70,124 @@ impl Transport {
         Ok(Transport {
             http,
             base,
+            overridden: cfg.base_url.is_some(),
             version: cfg.api_version.clone(),
             token: cfg.access_token.clone(),
+            app_id: cfg.app_id.clone(),
             app_secret: cfg.app_secret.clone(),
             proof,
             retry: cfg.retry.clone(),
             last_usage: Mutex::new(None),
+            learnt: Mutex::new(Vec::new()),
         })
     }
 
-    /// The last usage reading Meta sent, if any.
-    pub fn last_usage(&self) -> Option<Usage> {
+    /// Usage readings from Meta's headers, if any answer carried them.
+    pub fn usage(&self) -> Option<Usage> {
         self.last_usage.lock().map(|g| g.clone()).unwrap_or(None)
     }
 
-    /// Send an operation's request (with retries when `idempotent`).
-    pub async fn send(&self, req: &GraphRequest, idempotent: bool) -> Result<Value> {
-        let url = self.url_for(&req.path)?;
-        let query: Vec<(String, String)> = req.query.clone();
-        self.send_with_retry(req.method, url, query, req.body.as_ref(), idempotent)
-            .await
+    /// Scrub `secret` from everything from now on (a Page token just looked up).
+    pub(crate) fn add_secret(&self, secret: &str) {
+        if let Ok(mut l) = self.learnt.lock() {
+            l.push(Secret::new(secret));
+        }
+    }
+
+    /// Every secret this transport knows, raw.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut out = vec![self.token.expose().to_owned()];
+        if let Some(s) = &self.app_secret {
+            out.push(s.expose().to_owned());
+            if let Some(id) = &self.app_id {
+                out.push(format!("{id}|{}", s.expose()));
+            }
+        }
+        if let Some(p) = &self.proof {
+            out.push(p.expose().to_owned());
+        }
+        if let Ok(l) = self.learnt.lock() {
+            out.extend(l.iter().map(|s| s.expose().to_owned()));
+        }
+        out
+    }
+
+    /// Send an operation's request (with retries when `idempotent`). `page_token` is the
+    /// resolved token of a [`Credential::Page`] request.
+    pub(crate) async fn send(
+        &self,
+        req: &GraphRequest,
+        idempotent: bool,
+        page_token: Option<&Secret>,
+        report: &ReportCell,
+    ) -> Result<Value> {
+        if let Some(why) = removed::violation(req) {
+            return Err(Error::internal(format!("{}: {why}", req.describe())));
+        }
+        let url = self.url_for(req.host, &req.path)?;
+        let mut query = req.query.clone();
+        let mut extra_secrets: Vec<String> = Vec::new();
+        if let Credential::Token(t) = &req.credential {
+            extra_secrets.push(t.expose().to_owned());
+        }
+        self.add_credential(&req.credential, page_token, &mut query, &mut extra_secrets)?;
+        let out = self
+            .send_with_retry(
+                req.method,
+                url,
+                &query,
+                &req.headers,
+                req.body.as_ref(),
+                idempotent,
+                report,
+            )
+            .await;
+        out.map_err(|e| {
+            let extra: Vec<&str> = extra_secrets.iter().map(String::as_str).collect();
+            e.scrub(&extra)
+        })
+    }
+
+    fn add_credential(
+        &self,
+        credential: &Credential,
+        page_token: Option<&Secret>,
+        query: &mut Vec<(String, String)>,
+        extra_secrets: &mut Vec<String>,
+    ) -> Result<()> {
+        let mut with_token = |token: &str, query: &mut Vec<(String, String)>| {
+            query.push(("access_token".into(), token.to_owned()));
+            if let Some(s) = &self.app_secret {
+                let proof = appsecret_proof(token, s.expose());
+                extra_secrets.push(proof.clone());
+                query.push(("appsecret_proof".into(), proof));
+            }
+        };
+        match credential {
+            Credential::User => with_token(self.token.expose(), query),
+            Credential::Page(page) => {
+                let t = page_token.ok_or_else(|| {
+                    Error::internal(format!("Page {page}: token was not resolved"))
+                })?;
+                with_token(t.expose(), query);
+            }
+            Credential::Token(t) => with_token(t.expose(), query),
+            Credential::App => {
+                let (Some(id), Some(secret)) = (&self.app_id, &self.app_secret) else {
+                    return Err(Error::invalid_params(
+                        "client config: app_id and app_secret are both needed for app-token calls (debug_token)",
+                    ));
+                };
+                query.push(("access_token".into(), format!("{id}|{}", secret.expose())));
+            }
+            Credential::None => {}
+        }
+        Ok(())
     }
 
     /// Follow a `paging.next` URL. Only its path and query are used, against our own base URL,
     /// so a token is never sent to a host we were not configured for.
-    pub async fn send_next(&self, next: &str) -> Result<Value> {
+    pub(crate) async fn send_next(&self, next: &str, report: &ReportCell) -> Result<Value> {
         let parsed = Url::parse(next)
             .map_err(|e| Error::transport(format!("invalid paging.next URL: {e}"), false))?;
         let path = parsed.path();
@@ -97,22 +200,38 @@ impl Transport {
         let mut url = self.base.clone();
         let base_path = url.path().trim_end_matches('/').to_owned();
         url.set_path(&format!("{base_path}{path}"));
-        let query: Vec<(String, String)> = parsed
+        let mut query: Vec<(String, String)> = parsed
             .query_pairs()
             .filter(|(k, _)| !redact::SECRET_PARAMS.contains(&k.as_ref()))
+            .filter(|(k, _)| !removed::QUERY_KEYS.contains(&k.as_ref()))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        self.send_with_retry(Method::Get, url, query, None, true)
+        self.add_credential(&Credential::User, None, &mut query, &mut Vec::new())?;
+        self.send_with_retry(Method::Get, url, &query, &[], None, true, report)
             .await
     }
 
-    fn url_for(&self, segments: &[String]) -> Result<Url> {
-        let mut url = self.base.clone();
+    fn url_for(&self, host: Host, segments: &[String]) -> Result<Url> {
+        let mut url = match (host, self.overridden) {
+            (Host::Upload, false) => Url::parse(UPLOAD_HOST),
+            (Host::InstagramOAuth, false) => Url::parse(INSTAGRAM_OAUTH_HOST),
+            _ => Ok(self.base.clone()),
+        }
+        .map_err(|e| Error::internal(format!("host URL: {e}")))?;
         {
             let mut p = url
                 .path_segments_mut()
                 .map_err(|_| Error::invalid_params("client config: base_url cannot be a base"))?;
-            p.pop_if_empty().push(&self.version);
+            p.pop_if_empty();
+            match host {
+                Host::Graph => {
+                    p.push(&self.version);
+                }
+                Host::Upload => {
+                    p.push("ig-api-upload").push(&self.version);
+                }
+                Host::GraphRoot | Host::InstagramOAuth => {}
+            }
             for s in segments {
                 p.push(s);
             }
@@ -120,17 +239,21 @@ impl Transport {
         Ok(url)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn send_with_retry(
         &self,
         method: Method,
         url: Url,
-        query: Vec<(String, String)>,
+        query: &[(String, String)],
+        headers: &[(String, String)],
         body: Option<&Body>,
         idempotent: bool,
+        report: &ReportCell,
     ) -> Result<Value> {
         let mut attempt = 0u32;
         loop {
-            let result = self.send_once(method, &url, &query, body).await;
+            let result = self.send_once(method, &url, query, headers, body).await;
+            report.add(1, u32::from(attempt > 0), Duration::ZERO);
             let err = match result {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
@@ -138,6 +261,7 @@ impl Transport {
             match retry_delay(&self.retry, &err, attempt, idempotent) {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
+                    report.add(0, 0, delay);
                     attempt += 1;
                 }
                 None => return Err(err),
@@ -150,6 +274,7 @@ impl Transport {
         method: Method,
         url: &Url,
         query: &[(String, String)],
+        headers: &[(String, String)],
         body: Option<&Body>,
     ) -> Result<Value> {
         let mut rb = match method {
@@ -157,18 +282,16 @@ impl Transport {
             Method::Post => self.http.post(url.clone()),
             Method::Delete => self.http.delete(url.clone()),
         };
-        let mut q: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        q.push(("access_token", self.token.expose()));
-        if let Some(p) = &self.proof {
-            q.push(("appsecret_proof", p.expose()));
+        rb = rb.query(query);
+        for (k, v) in headers {
+            rb = rb.header(k.as_str(), v.as_str());
         }
-        rb = rb.query(&q);
         rb = match body {
             Some(Body::Form(pairs)) => rb.form(pairs),
             Some(Body::Json(v)) => rb.json(v),
+            Some(Body::Binary { content_type, data }) => rb
+                .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                .body(data.clone()),
             None => rb,
         };
         let resp = rb.send().await.map_err(|e| self.transport_error(e))?;
@@ -229,13 +352,8 @@ impl Transport {
     }
 
     fn scrub(&self, e: Error) -> Error {
-        let mut secrets = vec![self.token.expose()];
-        if let Some(s) = &self.app_secret {
-            secrets.push(s.expose());
-        }
-        if let Some(p) = &self.proof {
-            secrets.push(p.expose());
-        }
+        let owned = self.secrets();
+        let secrets: Vec<&str> = owned.iter().map(String::as_str).collect();
         e.scrub(&secrets)
     }
 }
@@ -252,7 +370,7 @@ pub fn retry_delay(
     }
     // A write is resent only when Graph said it was not carried out (`is_transient: true`):
     // a 5xx, a timeout or a reset may hide a write that landed, and Graph has no idempotency keys.
-    if !idempotent && !err.graph_says_transient() {
+    if !idempotent && err.kind != ErrorKind::RateLimited {
         return None;
     }
     let backoff = policy.base_delay.saturating_mul(1u32 << attempt.min(16));

@@ -1,6 +1,6 @@
 //! IG Comments on media.
 
-use super::params::{fields, node_id, page_limit, ParamError};
+use super::params::{fields, object_id, page_limit, with_cursors, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -28,6 +28,12 @@ pub struct List {
     #[serde(default)]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,
+    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
+    #[serde(default)]
+    pub before: Option<String>,
 }
 
 impl Operation for List {
@@ -46,9 +52,10 @@ impl Operation for List {
     ];
 
     fn build(&self, _ctx: &OpContext) -> Result<GraphRequest, ParamError> {
-        let id = node_id("media_id", &self.media_id)?;
-        Ok(GraphRequest::get([id, "comments".to_owned()])
+        let id = object_id("media_id", &self.media_id)?;
+        let req = GraphRequest::get([id, "comments".to_owned()])
             .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 50)?))
+            .query_opt("limit", page_limit("limit", self.limit, 50)?);
+        with_cursors(req, self.after.as_deref(), self.before.as_deref())
     }
 }

@@ -1,6 +1,6 @@
 //! IG Media: the account's posts, reels and carousels.
 
-use super::params::{fields, ig_user, node_id, page_limit, ParamError, Timestamp};
+use super::params::{fields, ig_user, object_id, page_limit, with_cursors, ParamError, Timestamp};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -42,6 +42,12 @@ pub struct List {
     /// Only media published at or before this time (Unix seconds or a date such as `2026-01-31`).
     #[serde(default)]
     pub until: Option<Timestamp>,
+    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
+    #[serde(default)]
+    pub before: Option<String>,
 }
 
 impl Operation for List {
@@ -66,11 +72,12 @@ impl Operation for List {
                 return Err(ParamError::new("since", "must not be later than until"));
             }
         }
-        Ok(GraphRequest::get([id, "media".to_owned()])
+        let req = GraphRequest::get([id, "media".to_owned()])
             .query("fields", fields("fields", &self.fields)?)
             .query_opt("limit", page_limit("limit", self.limit, 100)?)
             .query_opt("since", self.since.map(|t| t.0))
-            .query_opt("until", self.until.map(|t| t.0)))
+            .query_opt("until", self.until.map(|t| t.0));
+        with_cursors(req, self.after.as_deref(), self.before.as_deref())
     }
 }
 
@@ -91,7 +98,7 @@ impl Operation for Get {
     const HTTP: &'static str = "GET /{media_id}";
 
     fn build(&self, _ctx: &OpContext) -> Result<GraphRequest, ParamError> {
-        let id = node_id("media_id", &self.media_id)?;
+        let id = object_id("media_id", &self.media_id)?;
         Ok(GraphRequest::get([id]).query("fields", fields("fields", &self.fields)?))
     }
 }

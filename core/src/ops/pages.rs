@@ -1,6 +1,6 @@
 //! Facebook Pages of the token's user: how Facebook Login finds its Instagram account id.
 
-use super::params::{fields, page_limit, ParamError};
+use super::params::{fields, page_limit, with_cursors, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::config::Login;
 use crate::request::GraphRequest;
@@ -27,6 +27,12 @@ pub struct List {
     #[serde(default)]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
+    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
+    #[serde(default)]
+    pub before: Option<String>,
 }
 
 impl Operation for List {
@@ -45,8 +51,9 @@ impl Operation for List {
     ];
 
     fn build(&self, _ctx: &OpContext) -> Result<GraphRequest, ParamError> {
-        Ok(GraphRequest::get(["me", "accounts"])
+        let req = GraphRequest::get(["me", "accounts"])
             .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 100)?))
+            .query_opt("limit", page_limit("limit", self.limit, 100)?);
+        with_cursors(req, self.after.as_deref(), self.before.as_deref())
     }
 }

@@ -186,6 +186,54 @@ pub fn node_id(path: &str, v: &str) -> Result<String, ParamError> {
     Ok(v.to_owned())
 }
 
+/// A Graph object id that must name a concrete object: like [`node_id`], but `me` (which
+/// Graph resolves to the token's user, never to a media or comment) is refused.
+pub fn object_id(path: &str, v: &str) -> Result<String, ParamError> {
+    let id = node_id(path, v)?;
+    if id.eq_ignore_ascii_case("me") {
+        return Err(ParamError::new(
+            path,
+            "\"me\" is not an id of this kind of object; pass the object's own id",
+        ));
+    }
+    Ok(id)
+}
+
+/// A paging cursor from an earlier page's `paging.cursors` (opaque, URL-safe base64 at Meta).
+pub fn cursor(path: &str, v: Option<&str>) -> Result<Option<String>, ParamError> {
+    let Some(v) = v.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if v.len() > 2048
+        || !v.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '=' | '%' | '.' | '+' | '/')
+        })
+    {
+        return Err(ParamError::new(
+            path,
+            "is not a paging cursor (copy it from paging.cursors)",
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// Add `after`/`before` cursors to a request of a cursor-paged edge.
+pub fn with_cursors(
+    req: crate::request::GraphRequest,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Result<crate::request::GraphRequest, ParamError> {
+    let after = cursor("after", after)?;
+    let before = cursor("before", before)?;
+    if after.is_some() && before.is_some() {
+        return Err(ParamError::new(
+            "before",
+            "give either after or before, not both",
+        ));
+    }
+    Ok(req.query_opt("after", after).query_opt("before", before))
+}
+
 /// The IG account to act on: the given id, or `me` with Instagram Login.
 pub fn ig_user(ctx: &OpContext, path: &str, v: Option<&str>) -> Result<String, ParamError> {
     match v.map(str::trim).filter(|s| !s.is_empty()) {
@@ -201,6 +249,13 @@ pub fn ig_user(ctx: &OpContext, path: &str, v: Option<&str>) -> Result<String, P
 /// Validate a Graph `fields` selection (`id,caption,children{id,media_url},comments.limit(5){text}`).
 pub fn fields(path: &str, v: &str) -> Result<String, ParamError> {
     let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    // Graph rejects URLs beyond a few kB anyway; say so before building one.
+    if compact.len() > 4096 {
+        return Err(ParamError::new(
+            path,
+            format!("is {} characters long; at most 4096", compact.len()),
+        ));
+    }
     if compact.is_empty() {
         return Err(ParamError::new(path, "must not be empty"));
     }

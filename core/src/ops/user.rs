@@ -2,6 +2,7 @@
 
 use super::params::{fields, ig_user, ParamError};
 use super::{OpContext, Operation};
+use crate::config::Login;
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -22,9 +23,10 @@ pub struct Get {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
     #[serde(default)]
     pub ig_user_id: Option<String>,
-    /// Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` and `account_type`.
-    #[serde(default = "default_user_fields")]
-    pub fields: String,
+    /// Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` (the professional account id used in paths and webhooks; `id` is app-scoped there) and `account_type`, and adds `user_id` to the default.
+    #[serde(default)]
+    #[schemars(default = "default_user_fields")]
+    pub fields: Option<String>,
 }
 
 impl Operation for Get {
@@ -34,6 +36,12 @@ impl Operation for Get {
 
     fn build(&self, ctx: &OpContext) -> Result<GraphRequest, ParamError> {
         let id = ig_user(ctx, "ig_user_id", self.ig_user_id.as_deref())?;
-        Ok(GraphRequest::get([id]).query("fields", fields("fields", &self.fields)?))
+        let selected = match (&self.fields, ctx.login) {
+            (Some(f), _) => fields("fields", f)?,
+            // With Instagram Login `id` is app-scoped; `user_id` is the id paths and webhooks use.
+            (None, Login::Instagram) => format!("{DEFAULT_USER_FIELDS},user_id"),
+            (None, Login::Facebook) => DEFAULT_USER_FIELDS.to_owned(),
+        };
+        Ok(GraphRequest::get([id]).query("fields", selected))
     }
 }

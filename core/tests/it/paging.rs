@@ -22,7 +22,7 @@ async fn follows_next_against_our_own_host_and_strips_foreign_tokens() {
             &["a", "b"],
             "c1",
             Some(
-                "https://graph.facebook.com/v25.0/1784/media?access_token=OLD&limit=2&after=c1"
+                "https://graph.facebook.com/v27.0/1784/media?access_token=OLD&limit=2&after=c1"
                     .into(),
             ),
         ),
@@ -49,7 +49,7 @@ async fn follows_next_against_our_own_host_and_strips_foreign_tokens() {
         Some("100"),
         "walking everything uses the edge's largest page"
     );
-    assert_eq!(seen[1].path, "/v25.0/1784/media");
+    assert_eq!(seen[1].path, "/v27.0/1784/media");
     assert_eq!(seen[1].q("after"), Some("c1"));
     assert_eq!(
         seen[1].q("access_token"),
@@ -61,7 +61,7 @@ async fn follows_next_against_our_own_host_and_strips_foreign_tokens() {
 #[tokio::test]
 async fn stops_on_repeated_cursor() {
     let fake = Fake::start().await;
-    let n = |u: &str| Some(format!("{u}/v25.0/h/recent_media?after=same"));
+    let n = |u: &str| Some(format!("{u}/v27.0/h/recent_media?after=same"));
     fake.push(200, page(&["a"], "same", n(&fake.url)));
     fake.push(200, page(&["b"], "same", n(&fake.url)));
     fake.push(200, page(&["c"], "same", n(&fake.url)));
@@ -84,7 +84,7 @@ async fn max_items_cuts_and_sizes_the_first_page() {
         page(
             &["a", "b", "c"],
             "c1",
-            Some(format!("{}/v25.0/1/media?after=c1", fake.url)),
+            Some(format!("{}/v27.0/1/media?after=c1", fake.url)),
         ),
     );
     let c = client(&fake.url, json!({}));
@@ -108,7 +108,7 @@ async fn a_failed_page_can_be_retried_by_calling_again() {
         page(
             &["a"],
             "c1",
-            Some(format!("{}/v25.0/1/media?after=c1", fake.url)),
+            Some(format!("{}/v27.0/1/media?after=c1", fake.url)),
         ),
     );
     fake.push(400, json!({"error": {"message": "bad", "code": 100}}));

@@ -17,7 +17,7 @@ async fn sends_token_and_appsecret_proof_and_version_path() {
     let seen = fake.seen();
     assert_eq!(
         (seen[0].method.as_str(), seen[0].path.as_str()),
-        ("GET", "/v25.0/me")
+        ("GET", "/v27.0/me")
     );
     assert_eq!(seen[0].q("access_token"), Some("TOKEN-abc123"));
     // python: hmac.new(b"APPSECRET-xyz", b"TOKEN-abc123", hashlib.sha256).hexdigest()
@@ -119,36 +119,34 @@ async fn unreachable_host_is_a_transport_error_without_the_token() {
 
 #[tokio::test]
 async fn writes_carry_their_body_and_are_not_replayed_on_ambiguous_failures() {
-    use instagram_graph::request::{Body, GraphRequest, Method};
-    use instagram_graph::transport::Transport;
+    use instagram_graph::request::GraphRequest;
     let fake = Fake::start().await;
-    let cfg = instagram_graph::ClientConfig::from_json(
-        &json!({"access_token": "TOKEN-abc123", "base_url": fake.url}),
-    )
-    .unwrap();
-    let t = Transport::new(&cfg).unwrap();
-    let post = GraphRequest {
-        method: Method::Post,
-        path: vec!["1784".into(), "media_publish".into()],
-        query: vec![],
-        body: Some(Body::Form(vec![("creation_id".into(), "c1".into())])),
-    };
+    let c = client(&fake.url, json!({}));
+    let post = GraphRequest::post(["1784", "media_publish"]).form("creation_id", "c1");
     // A 5xx on a write may have landed at Meta: report it, never send the write twice.
     fake.push(500, json!(null));
-    let e = t.send(&post, false).await.unwrap_err();
+    let e = c.send(&post, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Transient);
     assert_eq!(fake.seen().len(), 1);
-    // When Graph itself says is_transient, the write did not happen and may be retried.
+    // Even `is_transient` does not prove a write was not carried out: not resent either.
     fake.push(
         400,
         json!({"error": {"message": "try again", "code": 2, "is_transient": true}}),
     );
+    let e = c.send(&post, false).await.unwrap_err();
+    assert!(e.is_transient, "is_transient is what Meta said");
+    assert_eq!(fake.seen().len(), 2);
+    // A throttle refused the write before executing it: safe to send again.
+    fake.push(
+        400,
+        json!({"error": {"message": "(#4) Application request limit reached", "code": 4}}),
+    );
     fake.push(200, json!({"id": "m1"}));
-    assert_eq!(t.send(&post, false).await.unwrap()["id"], "m1");
+    assert_eq!(c.send(&post, false).await.unwrap()["id"], "m1");
     let seen = fake.seen();
-    assert_eq!(seen.len(), 3);
+    assert_eq!(seen.len(), 4);
     assert_eq!(
-        (seen[2].method.as_str(), seen[2].path.as_str()),
-        ("POST", "/v25.0/1784/media_publish")
+        (seen[3].method.as_str(), seen[3].path.as_str()),
+        ("POST", "/v27.0/1784/media_publish")
     );
 }
