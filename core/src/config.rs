@@ -44,6 +44,15 @@ pub struct RetryConfig {
     pub base_delay: Duration,
     /// Never wait longer than this for one retry; longer `retry_after` values fail fast instead.
     pub max_delay: Duration,
+    /// `false`: never retry and never wait for pacing.
+    pub enabled: bool,
+    /// Total sleeping budget of one request (backoff + pacing); longer waits are not slept:
+    /// the rate-limit error surfaces at once with its `retry_after`.
+    pub max_total_wait: Duration,
+    /// Percent of a usage budget at which new requests wait.
+    pub high_water: f64,
+    /// Client-wide limit of requests in flight.
+    pub max_concurrency: usize,
 }
 
 impl Default for RetryConfig {
@@ -52,6 +61,10 @@ impl Default for RetryConfig {
             max_retries: 2,
             base_delay: Duration::from_millis(300),
             max_delay: Duration::from_secs(20),
+            enabled: true,
+            max_total_wait: Duration::from_secs(60),
+            high_water: 90.0,
+            max_concurrency: 16,
         }
     }
 }
@@ -104,7 +117,9 @@ impl ClientConfig {
     }
 
     /// Parse the bindings' JSON config: `access_token` (required), `login`, `api_version`,
-    /// `app_secret`, `base_url`, `timeout_ms`, `max_retries`. Errors name the key, never the value.
+    /// `app_secret`, `app_id`, `base_url`, `timeout_ms`, and the reliability policy:
+    /// `max_retries`, `retry` (false turns retries and pacing off), `max_total_wait_ms`,
+    /// `high_water_mark` (percent), `max_concurrency`. Errors name the key, never the value.
     pub fn from_json(v: &Value) -> Result<Self> {
         let obj = v
             .as_object()
@@ -146,6 +161,10 @@ impl ClientConfig {
             "base_url",
             "timeout_ms",
             "max_retries",
+            "retry",
+            "max_total_wait_ms",
+            "high_water_mark",
+            "max_concurrency",
         ];
         if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(Error::invalid_params(format!(
@@ -210,6 +229,37 @@ impl ClientConfig {
         }
         if let Some(n) = number("max_retries")? {
             cfg.retry.max_retries = n.min(10) as u32;
+        }
+        match obj.get("retry") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => cfg.retry.enabled = *b,
+            Some(_) => {
+                return Err(Error::invalid_params(
+                    "client config: retry: expected true or false",
+                ))
+            }
+        }
+        if let Some(ms) = number("max_total_wait_ms")? {
+            cfg.retry.max_total_wait = Duration::from_millis(ms.min(24 * 3600 * 1000));
+        }
+        if let Some(n) = number("max_concurrency")? {
+            if n == 0 {
+                return Err(Error::invalid_params(
+                    "client config: max_concurrency: must be at least 1",
+                ));
+            }
+            cfg.retry.max_concurrency = n.min(1024) as usize;
+        }
+        match obj.get("high_water_mark") {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                match v.as_f64() {
+                    Some(p) if (1.0..=100.0).contains(&p) => cfg.retry.high_water = p,
+                    _ => return Err(Error::invalid_params(
+                        "client config: high_water_mark: expected a percentage between 1 and 100",
+                    )),
+                }
+            }
         }
         Ok(cfg)
     }

@@ -403,6 +403,7 @@ mod tests {
             max_retries: 2,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_secs(1),
+            ..RetryConfig::default()
         };
         let transient = Error::new(ErrorKind::Transient, "x");
         assert!(retry_delay(&p, &transient, 0, true).is_some());
