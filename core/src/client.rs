@@ -28,6 +28,8 @@ pub(crate) struct Inner {
     /// Page tokens looked up for Facebook Login messaging, per Page id.
     page_tokens: Mutex<HashMap<String, Secret>>,
     closed: AtomicBool,
+    /// Known expiry of the client's token, and the refresh lock (see `token.rs`).
+    pub(crate) token_state: crate::token::TokenState,
 }
 
 /// The result of [`Client::call_with`]: the operation's JSON and what it cost.
@@ -117,12 +119,14 @@ impl Client {
     /// Build a client from a configuration.
     pub fn new(config: ClientConfig) -> Result<Self> {
         let transport = Transport::new(&config)?;
+        let token_state = crate::token::TokenState::new(config.token_expires_at);
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
                 closed: AtomicBool::new(false),
+                token_state,
             }),
         })
     }
@@ -148,7 +152,8 @@ impl Client {
         crate::version::warning_now(&self.inner.config.api_version)
     }
 
-    /// The configuration (the token inside never prints).
+    /// The configuration (the token inside never prints; after a refresh it is the original
+    /// token: [`Client::access_token`] has the current one).
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

@@ -90,6 +90,12 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Retry policy for idempotent requests.
     pub retry: RetryConfig,
+    /// When the access token expires (Unix seconds), if known: enables
+    /// [`crate::Client::token_warning`] and [`crate::Client::refresh_token_if_needed`].
+    pub token_expires_at: Option<i64>,
+    /// Called with the new token after [`crate::Client::refresh_token_if_needed`] swapped it
+    /// (store it: the old one stops working once it expires). Not settable from JSON.
+    pub on_token_refresh: Option<crate::token::OnTokenRefresh>,
 }
 
 impl ClientConfig {
@@ -105,6 +111,8 @@ impl ClientConfig {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             retry: RetryConfig::default(),
+            token_expires_at: None,
+            on_token_refresh: None,
         }
     }
 
@@ -119,7 +127,8 @@ impl ClientConfig {
     /// Parse the bindings' JSON config: `access_token` (required), `login`, `api_version`,
     /// `app_secret`, `app_id`, `base_url`, `timeout_ms`, and the reliability policy:
     /// `max_retries`, `retry` (false turns retries and pacing off), `max_total_wait_ms`,
-    /// `high_water_mark` (percent), `max_concurrency`. Errors name the key, never the value.
+    /// `high_water_mark` (percent), `max_concurrency`; and `token_expires_at` (Unix seconds or
+    /// a date; 0 = never). Errors name the key, never the value.
     pub fn from_json(v: &Value) -> Result<Self> {
         let obj = v
             .as_object()
@@ -165,6 +174,7 @@ impl ClientConfig {
             "max_total_wait_ms",
             "high_water_mark",
             "max_concurrency",
+            "token_expires_at",
         ];
         if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(Error::invalid_params(format!(
@@ -261,6 +271,7 @@ impl ClientConfig {
                 }
             }
         }
+        cfg.token_expires_at = crate::token::expires_at_from_json(obj.get("token_expires_at"))?;
         Ok(cfg)
     }
 }

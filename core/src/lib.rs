@@ -15,6 +15,7 @@ pub mod ops;
 pub mod paging;
 pub mod redact;
 pub mod request;
+pub mod token;
 pub mod transport;
 pub mod usage;
 pub mod version;
@@ -25,6 +26,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use flow::{CallOptions, CallReport, CancelToken, Executor, Progress, ProgressFn};
 pub use ops::{operations, Flow, Operation};
 pub use paging::{Page, Paginator};
+pub use token::{OnTokenRefresh, TokenInfo};
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

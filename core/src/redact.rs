@@ -9,6 +9,7 @@ pub const SECRET_PARAMS: &[&str] = &[
     "appsecret_proof",
     "client_secret",
     "fb_exchange_token",
+    "input_token",
 ];
 
 /// A string that never prints: Debug and Display show `[redacted]`.

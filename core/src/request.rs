@@ -58,6 +58,28 @@ pub enum Credential {
     None,
 }
 
+/// A secret a request carries besides its credential (OAuth's `client_secret`, the token under
+/// inspection, an authorization code). Requests name it; the transport fills in the value at
+/// send time and scrubs it from every error, so a secret never sits in a request's query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretValue {
+    /// The client's current access token (after a refresh: the new one).
+    AccessToken,
+    /// The configured app secret; the request fails before sending when there is none.
+    AppSecret,
+    /// A value given with the call (a short-lived token, an authorization code).
+    Given(Secret),
+}
+
+/// Where a [`SecretValue`] travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A query parameter.
+    Query,
+    /// A field of the form body.
+    Form,
+}
+
 /// Body of a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
@@ -91,6 +113,8 @@ pub struct GraphRequest {
     pub body: Option<Body>,
     /// Which credential the request carries.
     pub credential: Credential,
+    /// Secret params filled in (and scrubbed) by the transport: `(place, key, value)`.
+    pub secrets: Vec<(Place, String, SecretValue)>,
 }
 
 impl GraphRequest {
@@ -108,6 +132,7 @@ impl GraphRequest {
             headers: Vec::new(),
             body: None,
             credential: Credential::User,
+            secrets: Vec::new(),
         }
     }
 
@@ -162,6 +187,26 @@ impl GraphRequest {
             Some(v) => self.query(key, v),
             None => self,
         }
+    }
+
+    /// Add a secret query parameter (filled in and scrubbed by the transport).
+    pub fn secret_query(mut self, key: &str, value: SecretValue) -> Self {
+        self.secrets.push((Place::Query, key.to_owned(), value));
+        self
+    }
+
+    /// Add a secret form field (filled in and scrubbed by the transport).
+    pub fn secret_form(mut self, key: &str, value: SecretValue) -> Self {
+        self.secrets.push((Place::Form, key.to_owned(), value));
+        self
+    }
+
+    /// The secret param named `key`, if any.
+    pub fn secret(&self, key: &str) -> Option<(Place, &SecretValue)> {
+        self.secrets
+            .iter()
+            .find(|(_, k, _)| k == key)
+            .map(|(p, _, v)| (*p, v))
     }
 
     /// Add a header.

@@ -7,12 +7,12 @@ use crate::config::{ClientConfig, RetryConfig};
 use crate::error::{Error, ErrorKind, Result};
 use crate::flow::ReportCell;
 use crate::redact::{self, Secret};
-use crate::request::{removed, Body, Credential, GraphRequest, Host, Method};
+use crate::request::{removed, Body, Credential, GraphRequest, Host, Method, Place, SecretValue};
 use crate::usage::Usage;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 use url::Url;
 
@@ -24,10 +24,10 @@ pub struct Transport {
     /// Explicit base URL (sandbox, proxy): every host maps onto it.
     overridden: bool,
     version: String,
-    token: Secret,
+    /// The client's token; swapped by a refresh (the old one stays in `learnt` for scrubbing).
+    token: RwLock<Secret>,
     app_id: Option<String>,
     app_secret: Option<Secret>,
-    proof: Option<Secret>,
     retry: RetryConfig,
     last_usage: Mutex<Option<Usage>>,
     /// Secrets learnt while running (Page tokens), scrubbed like the configured ones.
@@ -63,19 +63,14 @@ impl Transport {
                     false,
                 )
             })?;
-        let proof = cfg
-            .app_secret
-            .as_ref()
-            .map(|s| Secret::new(appsecret_proof(cfg.access_token.expose(), s.expose())));
         Ok(Transport {
             http,
             base,
             overridden: cfg.base_url.is_some(),
             version: cfg.api_version.clone(),
-            token: cfg.access_token.clone(),
+            token: RwLock::new(cfg.access_token.clone()),
             app_id: cfg.app_id.clone(),
             app_secret: cfg.app_secret.clone(),
-            proof,
             retry: cfg.retry.clone(),
             last_usage: Mutex::new(None),
             learnt: Mutex::new(Vec::new()),
@@ -90,21 +85,44 @@ impl Transport {
     /// Scrub `secret` from everything from now on (a Page token just looked up).
     pub(crate) fn add_secret(&self, secret: &str) {
         if let Ok(mut l) = self.learnt.lock() {
-            l.push(Secret::new(secret));
+            if !l.iter().any(|s| s.expose() == secret) {
+                l.push(Secret::new(secret));
+            }
+        }
+    }
+
+    /// The client's current access token.
+    pub(crate) fn token(&self) -> Secret {
+        match self.token.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Swap the client's token (after a refresh). The old token and its proof stay scrubbed:
+    /// requests already in flight, and errors quoting them, still carry the old one.
+    pub(crate) fn set_token(&self, new: Secret) {
+        let old = self.token();
+        self.add_secret(old.expose());
+        if let Some(s) = &self.app_secret {
+            self.add_secret(&appsecret_proof(old.expose(), s.expose()));
+        }
+        match self.token.write() {
+            Ok(mut t) => *t = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
         }
     }
 
     /// Every secret this transport knows, raw.
     pub fn secrets(&self) -> Vec<String> {
-        let mut out = vec![self.token.expose().to_owned()];
+        let token = self.token();
+        let mut out = vec![token.expose().to_owned()];
         if let Some(s) = &self.app_secret {
             out.push(s.expose().to_owned());
             if let Some(id) = &self.app_id {
                 out.push(format!("{id}|{}", s.expose()));
             }
-        }
-        if let Some(p) = &self.proof {
-            out.push(p.expose().to_owned());
+            out.push(appsecret_proof(token.expose(), s.expose()));
         }
         if let Ok(l) = self.learnt.lock() {
             out.extend(l.iter().map(|s| s.expose().to_owned()));
@@ -131,13 +149,14 @@ impl Transport {
             extra_secrets.push(t.expose().to_owned());
         }
         self.add_credential(&req.credential, page_token, &mut query, &mut extra_secrets)?;
+        let body = self.fill_secrets(req, &mut query, &mut extra_secrets)?;
         let out = self
             .send_with_retry(
                 req.method,
                 url,
                 &query,
                 &req.headers,
-                req.body.as_ref(),
+                body.as_ref().or(req.body.as_ref()),
                 idempotent,
                 report,
             )
@@ -146,6 +165,49 @@ impl Transport {
             let extra: Vec<&str> = extra_secrets.iter().map(String::as_str).collect();
             e.scrub(&extra)
         })
+    }
+
+    /// Put the request's secret params in place; returns the body when form fields were added.
+    fn fill_secrets(
+        &self,
+        req: &GraphRequest,
+        query: &mut Vec<(String, String)>,
+        extra_secrets: &mut Vec<String>,
+    ) -> Result<Option<Body>> {
+        let mut form: Option<Vec<(String, String)>> = None;
+        for (place, key, value) in &req.secrets {
+            let raw = match value {
+                SecretValue::AccessToken => self.token().expose().to_owned(),
+                SecretValue::AppSecret => match &self.app_secret {
+                    Some(s) => s.expose().to_owned(),
+                    None => {
+                        return Err(Error::invalid_params(format!(
+                            "client config: app_secret is needed for {} ({key})",
+                            req.describe()
+                        )))
+                    }
+                },
+                SecretValue::Given(s) => s.expose().to_owned(),
+            };
+            extra_secrets.push(raw.clone());
+            match place {
+                Place::Query => query.push((key.clone(), raw)),
+                Place::Form => {
+                    let pairs = form.get_or_insert_with(|| match &req.body {
+                        Some(Body::Form(p)) => p.clone(),
+                        _ => Vec::new(),
+                    });
+                    pairs.push((key.clone(), raw));
+                }
+            }
+        }
+        if form.is_some() && matches!(req.body, Some(Body::Json(_) | Body::Binary { .. })) {
+            return Err(Error::internal(format!(
+                "{}: secret form fields on a non-form body",
+                req.describe()
+            )));
+        }
+        Ok(form.map(Body::Form))
     }
 
     fn add_credential(
@@ -164,7 +226,7 @@ impl Transport {
             }
         };
         match credential {
-            Credential::User => with_token(self.token.expose(), query),
+            Credential::User => with_token(self.token().expose(), query),
             Credential::Page(page) => {
                 let t = page_token.ok_or_else(|| {
                     Error::internal(format!("Page {page}: token was not resolved"))

@@ -352,6 +352,13 @@ pub fn parse_time(s: &str) -> Option<i64> {
         .map(|d| d.and_utc().timestamp())
 }
 
+/// Serialized as Unix seconds, so typed requests turn back into params losslessly.
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
 impl JsonSchema for Timestamp {
     fn schema_name() -> Cow<'static, str> {
         "Timestamp".into()

@@ -12,6 +12,9 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub query: Vec<(String, String)>,
+    /// Raw request body (form posts of the OAuth code exchange).
+    pub body: String,
+    pub content_type: Option<String>,
 }
 
 impl Seen {
@@ -20,6 +23,13 @@ impl Seen {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The body decoded as `application/x-www-form-urlencoded` pairs.
+    pub fn form(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(self.body.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
     }
 }
 
@@ -43,7 +53,7 @@ impl Fake {
         let state = State::default();
         let st = state.clone();
         let app = axum::Router::new().fallback(
-            move |method: Method, uri: Uri, _h: HeaderMap, _b: Bytes| {
+            move |method: Method, uri: Uri, h: HeaderMap, b: Bytes| {
                 let st = st.clone();
                 async move {
                     let query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
@@ -53,6 +63,11 @@ impl Fake {
                         method: method.to_string(),
                         path: uri.path().to_owned(),
                         query,
+                        body: String::from_utf8_lossy(&b).into_owned(),
+                        content_type: h
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned),
                     });
                     let next = st.script.lock().unwrap().pop_front();
                     let (status, headers, body) = next.unwrap_or((

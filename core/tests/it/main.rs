@@ -1,5 +1,6 @@
 //! The core's one integration binary: fixtures, a scripted fake Graph server, and the sandbox.
 
+mod auth;
 mod fake;
 mod fixtures;
 mod paging;
