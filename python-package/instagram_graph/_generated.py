@@ -5,7 +5,7 @@ operation catalogue of the Rust core."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from ._json import JsonDict
@@ -23,6 +23,12 @@ OperationId = Literal[
     "media.list",
     "media.get",
     "comments.list",
+    "auth.debug_token",
+    "auth.exchange_long_lived",
+    "auth.refresh",
+    "auth.authorize_url",
+    "auth.exchange_code",
+    "auth.page_token",
 ]
 """Every operation id of the catalogue."""
 
@@ -32,6 +38,12 @@ OPERATION_IDS: tuple[OperationId, ...] = (
     "media.list",
     "media.get",
     "comments.list",
+    "auth.debug_token",
+    "auth.exchange_long_lived",
+    "auth.refresh",
+    "auth.authorize_url",
+    "auth.exchange_code",
+    "auth.page_token",
 )
 
 
@@ -275,6 +287,255 @@ class CommentsOperations:
         )
 
 
+class AuthOperations:
+    """``auth`` operations (blocking): ``client.auth.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def debug_token(
+        self,
+        *,
+        input_token: str | None = None,
+    ) -> JsonDict:
+        """Inspect an access token.
+
+        Inspect an access token with Meta's ``debug_token``: which app and user it belongs to, its
+        type, whether it is valid, its scopes (and ``granular_scopes`` with the Pages / IG accounts
+        granted), when it was issued and when it expires. Returns Meta's ``data`` object plus
+        ``expires_at_iso``, ``expires_in_days`` (null when it never expires) and ``expiring_soon``
+        (within 7 days). Signed with the app token, so the client config needs ``app_id`` and
+        ``app_secret``.
+
+        ``GET /debug_token?input_token=… (app token)`` · operation ``auth.debug_token`` · logins: facebook.
+
+        Args:
+            input_token: The token to inspect; defaults to the client's own access token.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (graph.facebook.com)
+            - needs app_id and app_secret in the client config: the call is signed with the app
+                token app_id|app_secret
+            - the inspected token must belong to the same app
+            - expires_at 0 means the token never expires (Page tokens from a long-lived user token)
+        """
+        return self._call(
+            "auth.debug_token",
+            {
+                "input_token": input_token,
+            },
+        )
+
+    def exchange_long_lived(
+        self,
+        *,
+        access_token: str | None = None,
+    ) -> JsonDict:
+        """Exchange a short-lived token for a long-lived one.
+
+        Exchange a short-lived user token (1 hour) for a long-lived one (about 60 days). Facebook
+        Login uses ``fb_exchange_token`` on graph.facebook.com; Instagram Login uses
+        ``ig_exchange_token`` on graph.instagram.com. Returns ``{access_token, token_type,
+        expires_in, expires_at}`` (``expires_at`` in Unix seconds). The client config needs
+        ``app_secret`` (and ``app_id`` with Facebook Login): run it server-side only.
+
+        ``GET /oauth/access_token?grant_type=fb_exchange_token (Facebook) · GET graph.instagram.com/access_token?grant_type=ig_exchange_token (Instagram)`` · operation ``auth.exchange_long_lived`` · logins: facebook, instagram.
+
+        Args:
+            access_token: The short-lived token to exchange; defaults to the client's own access
+                token.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_secret in the client config (and app_id with Facebook Login): server-side
+                only
+            - the short-lived token must be valid (unexpired)
+            - long-lived tokens last about 60 days; Instagram Login tokens can then be refreshed
+                with auth.refresh
+        """
+        return self._call(
+            "auth.exchange_long_lived",
+            {
+                "access_token": access_token,
+            },
+        )
+
+    def refresh(
+        self,
+        *,
+        access_token: str | None = None,
+        issued_at: Timestamp | None = None,
+    ) -> JsonDict:
+        """Refresh a long-lived Instagram token.
+
+        Refresh a long-lived Instagram Login token for another 60 days (Meta refreshes tokens that
+        are at least 24 hours old and not yet expired; an expired token needs a new login). Returns
+        ``{access_token, token_type, expires_in, expires_at}``. Give ``issued_at`` to have a token
+        younger than 24 hours refused locally instead of by Meta.
+
+        ``GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token`` · operation ``auth.refresh`` · logins: instagram.
+
+        Args:
+            access_token: The long-lived token to refresh; defaults to the client's own access
+                token.
+            issued_at: When the token was issued or last refreshed (Unix seconds or a date); refused
+                locally when less than 24 hours ago. Also accepts a ``datetime`` (naive = UTC) or
+                ``date``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Instagram Login only
+            - the token must be long-lived, at least 24 hours old, unexpired, and carry
+                instagram_business_basic
+            - a refreshed token is valid for 60 days from the refresh
+        """
+        return self._call(
+            "auth.refresh",
+            {
+                "access_token": access_token,
+                "issued_at": issued_at,
+            },
+        )
+
+    def authorize_url(
+        self,
+        *,
+        redirect_uri: str,
+        config_id: str | None = None,
+        enable_fb_login: bool | None = None,
+        force_reauth: bool | None = None,
+        scope: Sequence[str] | None = None,
+        state: str | None = None,
+    ) -> JsonDict:
+        """Build the login URL (OAuth dialog).
+
+        Build the login URL to send the user to (no request is sent): Facebook Login's
+        ``www.facebook.com/<version>/dialog/oauth`` or Instagram Login's
+        ``www.instagram.com/oauth/authorize``, with ``response_type=code``. Returns ``{url,
+        state}``: keep ``state`` and compare it with the one on the redirect (CSRF), then trade the
+        redirect's ``code`` with ``auth.exchange_code``. The client config needs ``app_id``.
+
+        ``none: builds https://www.facebook.com/{version}/dialog/oauth (Facebook) or https://www.instagram.com/oauth/authorize (Instagram)`` · operation ``auth.authorize_url`` · logins: facebook, instagram.
+
+        Args:
+            redirect_uri: Where Meta sends the user back: an absolute https URL (http only for
+                localhost) registered in the app's OAuth settings, matched exactly. Required.
+            config_id: Facebook Login for Business configuration id, sent instead of scope (Facebook
+                Login only).
+            enable_fb_login: Offer logging in with Facebook on the Instagram dialog (Instagram Login
+                only; Meta's default is true).
+            force_reauth: Make the user log in again even with an Instagram session (Instagram Login
+                only).
+            scope: Permissions to ask for. Default: every feature of the login flavour (Facebook:
+                instagram_basic, pages_show_list, pages_read_engagement, instagram_content_publish,
+                instagram_manage_comments, instagram_manage_insights, instagram_manage_messages,
+                pages_manage_metadata; Instagram: the instagram_business_* scopes).
+            state: CSRF value echoed on the redirect; a random URL-safe one is generated when
+                absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - sends no request; needs app_id in the client config (with Instagram Login: the
+                Instagram app id)
+            - redirect_uri must match one registered in the app's OAuth settings exactly
+            - the code on the redirect is valid for 1 hour and works once
+        """
+        return self._call(
+            "auth.authorize_url",
+            {
+                "redirect_uri": redirect_uri,
+                "config_id": config_id,
+                "enable_fb_login": enable_fb_login,
+                "force_reauth": force_reauth,
+                "scope": scope,
+                "state": state,
+            },
+        )
+
+    def exchange_code(
+        self,
+        *,
+        code: str,
+        redirect_uri: str,
+    ) -> JsonDict:
+        """Trade the login redirect's code for a token.
+
+        Trade the authorization code of the login redirect for a user token. Instagram Login posts
+        to ``api.instagram.com/oauth/access_token`` and gets a short-lived token (1 hour); Facebook
+        Login calls ``/oauth/access_token``. A trailing ``#_`` on the code is removed. Returns
+        ``{access_token, user_id, permissions: [..], token_type, expires_in, expires_at}``
+        (``user_id`` and ``permissions`` come from Instagram only). Follow with
+        ``auth.exchange_long_lived``. The client config needs ``app_id`` and ``app_secret``. A code
+        works once: this is not retried.
+
+        ``POST api.instagram.com/oauth/access_token (Instagram) · GET /oauth/access_token?code=… (Facebook)`` · operation ``auth.exchange_code`` · logins: facebook, instagram.
+
+        Args:
+            code: The ``code`` query value of the redirect (a trailing ``#_`` is removed). Required.
+            redirect_uri: The redirect_uri given to the login dialog, exactly. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: server-side only
+            - a code is valid for 1 hour and works once
+            - redirect_uri must be exactly the one given to the login dialog
+            - Instagram Login returns a short-lived token (1 hour): exchange it with
+                auth.exchange_long_lived
+        """
+        return self._call(
+            "auth.exchange_code",
+            {
+                "code": code,
+                "redirect_uri": redirect_uri,
+            },
+        )
+
+    def page_token(
+        self,
+        *,
+        page_id: str,
+    ) -> JsonDict:
+        """Get a Page's access token.
+
+        Read a Facebook Page's own access token (and its linked Instagram professional account) with
+        the user token: ``{page_id, name, access_token, ig_user_id}``. Messaging and webhook
+        subscriptions on Facebook Login act with the Page token; from a long-lived user token it
+        does not expire. ``ig_user_id`` is null when no Instagram account is linked.
+
+        ``GET /{page_id}?fields=access_token,name,instagram_business_account`` · operation ``auth.page_token`` · logins: facebook.
+
+        Args:
+            page_id: The Facebook Page id (from pages.list). Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (a Facebook User token with a role on the Page)
+            - needs pages_show_list (and pages_manage_metadata / pages_messaging for what the Page
+                token is used for)
+        """
+        return self._call(
+            "auth.page_token",
+            {
+                "page_id": page_id,
+            },
+        )
+
+
 class SyncOperations:
     """The resource namespaces of ``Client``."""
 
@@ -290,11 +551,15 @@ class SyncOperations:
     comments: CommentsOperations
     """``comments`` operations."""
 
+    auth: AuthOperations
+    """``auth`` operations."""
+
     def _bind_operations(self, call: SyncCall) -> None:
         self.user = UserOperations(call)
         self.pages = PagesOperations(call)
         self.media = MediaOperations(call)
         self.comments = CommentsOperations(call)
+        self.auth = AuthOperations(call)
 
 
 class AsyncUserOperations:
@@ -537,6 +802,255 @@ class AsyncCommentsOperations:
         )
 
 
+class AsyncAuthOperations:
+    """``auth`` operations (awaitable): ``client.auth.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def debug_token(
+        self,
+        *,
+        input_token: str | None = None,
+    ) -> JsonDict:
+        """Inspect an access token.
+
+        Inspect an access token with Meta's ``debug_token``: which app and user it belongs to, its
+        type, whether it is valid, its scopes (and ``granular_scopes`` with the Pages / IG accounts
+        granted), when it was issued and when it expires. Returns Meta's ``data`` object plus
+        ``expires_at_iso``, ``expires_in_days`` (null when it never expires) and ``expiring_soon``
+        (within 7 days). Signed with the app token, so the client config needs ``app_id`` and
+        ``app_secret``.
+
+        ``GET /debug_token?input_token=… (app token)`` · operation ``auth.debug_token`` · logins: facebook.
+
+        Args:
+            input_token: The token to inspect; defaults to the client's own access token.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (graph.facebook.com)
+            - needs app_id and app_secret in the client config: the call is signed with the app
+                token app_id|app_secret
+            - the inspected token must belong to the same app
+            - expires_at 0 means the token never expires (Page tokens from a long-lived user token)
+        """
+        return await self._call(
+            "auth.debug_token",
+            {
+                "input_token": input_token,
+            },
+        )
+
+    async def exchange_long_lived(
+        self,
+        *,
+        access_token: str | None = None,
+    ) -> JsonDict:
+        """Exchange a short-lived token for a long-lived one.
+
+        Exchange a short-lived user token (1 hour) for a long-lived one (about 60 days). Facebook
+        Login uses ``fb_exchange_token`` on graph.facebook.com; Instagram Login uses
+        ``ig_exchange_token`` on graph.instagram.com. Returns ``{access_token, token_type,
+        expires_in, expires_at}`` (``expires_at`` in Unix seconds). The client config needs
+        ``app_secret`` (and ``app_id`` with Facebook Login): run it server-side only.
+
+        ``GET /oauth/access_token?grant_type=fb_exchange_token (Facebook) · GET graph.instagram.com/access_token?grant_type=ig_exchange_token (Instagram)`` · operation ``auth.exchange_long_lived`` · logins: facebook, instagram.
+
+        Args:
+            access_token: The short-lived token to exchange; defaults to the client's own access
+                token.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_secret in the client config (and app_id with Facebook Login): server-side
+                only
+            - the short-lived token must be valid (unexpired)
+            - long-lived tokens last about 60 days; Instagram Login tokens can then be refreshed
+                with auth.refresh
+        """
+        return await self._call(
+            "auth.exchange_long_lived",
+            {
+                "access_token": access_token,
+            },
+        )
+
+    async def refresh(
+        self,
+        *,
+        access_token: str | None = None,
+        issued_at: Timestamp | None = None,
+    ) -> JsonDict:
+        """Refresh a long-lived Instagram token.
+
+        Refresh a long-lived Instagram Login token for another 60 days (Meta refreshes tokens that
+        are at least 24 hours old and not yet expired; an expired token needs a new login). Returns
+        ``{access_token, token_type, expires_in, expires_at}``. Give ``issued_at`` to have a token
+        younger than 24 hours refused locally instead of by Meta.
+
+        ``GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token`` · operation ``auth.refresh`` · logins: instagram.
+
+        Args:
+            access_token: The long-lived token to refresh; defaults to the client's own access
+                token.
+            issued_at: When the token was issued or last refreshed (Unix seconds or a date); refused
+                locally when less than 24 hours ago. Also accepts a ``datetime`` (naive = UTC) or
+                ``date``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Instagram Login only
+            - the token must be long-lived, at least 24 hours old, unexpired, and carry
+                instagram_business_basic
+            - a refreshed token is valid for 60 days from the refresh
+        """
+        return await self._call(
+            "auth.refresh",
+            {
+                "access_token": access_token,
+                "issued_at": issued_at,
+            },
+        )
+
+    async def authorize_url(
+        self,
+        *,
+        redirect_uri: str,
+        config_id: str | None = None,
+        enable_fb_login: bool | None = None,
+        force_reauth: bool | None = None,
+        scope: Sequence[str] | None = None,
+        state: str | None = None,
+    ) -> JsonDict:
+        """Build the login URL (OAuth dialog).
+
+        Build the login URL to send the user to (no request is sent): Facebook Login's
+        ``www.facebook.com/<version>/dialog/oauth`` or Instagram Login's
+        ``www.instagram.com/oauth/authorize``, with ``response_type=code``. Returns ``{url,
+        state}``: keep ``state`` and compare it with the one on the redirect (CSRF), then trade the
+        redirect's ``code`` with ``auth.exchange_code``. The client config needs ``app_id``.
+
+        ``none: builds https://www.facebook.com/{version}/dialog/oauth (Facebook) or https://www.instagram.com/oauth/authorize (Instagram)`` · operation ``auth.authorize_url`` · logins: facebook, instagram.
+
+        Args:
+            redirect_uri: Where Meta sends the user back: an absolute https URL (http only for
+                localhost) registered in the app's OAuth settings, matched exactly. Required.
+            config_id: Facebook Login for Business configuration id, sent instead of scope (Facebook
+                Login only).
+            enable_fb_login: Offer logging in with Facebook on the Instagram dialog (Instagram Login
+                only; Meta's default is true).
+            force_reauth: Make the user log in again even with an Instagram session (Instagram Login
+                only).
+            scope: Permissions to ask for. Default: every feature of the login flavour (Facebook:
+                instagram_basic, pages_show_list, pages_read_engagement, instagram_content_publish,
+                instagram_manage_comments, instagram_manage_insights, instagram_manage_messages,
+                pages_manage_metadata; Instagram: the instagram_business_* scopes).
+            state: CSRF value echoed on the redirect; a random URL-safe one is generated when
+                absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - sends no request; needs app_id in the client config (with Instagram Login: the
+                Instagram app id)
+            - redirect_uri must match one registered in the app's OAuth settings exactly
+            - the code on the redirect is valid for 1 hour and works once
+        """
+        return await self._call(
+            "auth.authorize_url",
+            {
+                "redirect_uri": redirect_uri,
+                "config_id": config_id,
+                "enable_fb_login": enable_fb_login,
+                "force_reauth": force_reauth,
+                "scope": scope,
+                "state": state,
+            },
+        )
+
+    async def exchange_code(
+        self,
+        *,
+        code: str,
+        redirect_uri: str,
+    ) -> JsonDict:
+        """Trade the login redirect's code for a token.
+
+        Trade the authorization code of the login redirect for a user token. Instagram Login posts
+        to ``api.instagram.com/oauth/access_token`` and gets a short-lived token (1 hour); Facebook
+        Login calls ``/oauth/access_token``. A trailing ``#_`` on the code is removed. Returns
+        ``{access_token, user_id, permissions: [..], token_type, expires_in, expires_at}``
+        (``user_id`` and ``permissions`` come from Instagram only). Follow with
+        ``auth.exchange_long_lived``. The client config needs ``app_id`` and ``app_secret``. A code
+        works once: this is not retried.
+
+        ``POST api.instagram.com/oauth/access_token (Instagram) · GET /oauth/access_token?code=… (Facebook)`` · operation ``auth.exchange_code`` · logins: facebook, instagram.
+
+        Args:
+            code: The ``code`` query value of the redirect (a trailing ``#_`` is removed). Required.
+            redirect_uri: The redirect_uri given to the login dialog, exactly. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: server-side only
+            - a code is valid for 1 hour and works once
+            - redirect_uri must be exactly the one given to the login dialog
+            - Instagram Login returns a short-lived token (1 hour): exchange it with
+                auth.exchange_long_lived
+        """
+        return await self._call(
+            "auth.exchange_code",
+            {
+                "code": code,
+                "redirect_uri": redirect_uri,
+            },
+        )
+
+    async def page_token(
+        self,
+        *,
+        page_id: str,
+    ) -> JsonDict:
+        """Get a Page's access token.
+
+        Read a Facebook Page's own access token (and its linked Instagram professional account) with
+        the user token: ``{page_id, name, access_token, ig_user_id}``. Messaging and webhook
+        subscriptions on Facebook Login act with the Page token; from a long-lived user token it
+        does not expire. ``ig_user_id`` is null when no Instagram account is linked.
+
+        ``GET /{page_id}?fields=access_token,name,instagram_business_account`` · operation ``auth.page_token`` · logins: facebook.
+
+        Args:
+            page_id: The Facebook Page id (from pages.list). Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (a Facebook User token with a role on the Page)
+            - needs pages_show_list (and pages_manage_metadata / pages_messaging for what the Page
+                token is used for)
+        """
+        return await self._call(
+            "auth.page_token",
+            {
+                "page_id": page_id,
+            },
+        )
+
+
 class AsyncOperations:
     """The resource namespaces of ``AsyncClient``."""
 
@@ -552,8 +1066,12 @@ class AsyncOperations:
     comments: AsyncCommentsOperations
     """``comments`` operations."""
 
+    auth: AsyncAuthOperations
+    """``auth`` operations."""
+
     def _bind_operations(self, call: AsyncCall) -> None:
         self.user = AsyncUserOperations(call)
         self.pages = AsyncPagesOperations(call)
         self.media = AsyncMediaOperations(call)
         self.comments = AsyncCommentsOperations(call)
+        self.auth = AsyncAuthOperations(call)

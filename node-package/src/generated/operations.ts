@@ -121,6 +121,94 @@ export interface CommentsListParams {
 	limit?: number;
 }
 
+/**
+ * Params of `auth.debug_token`: Inspect an access token.
+ */
+export interface AuthDebugTokenParams {
+	/**
+	 * The token to inspect; defaults to the client's own access token.
+	 */
+	input_token?: string;
+}
+
+/**
+ * Params of `auth.exchange_long_lived`: Exchange a short-lived token for a long-lived one.
+ */
+export interface AuthExchangeLongLivedParams {
+	/**
+	 * The short-lived token to exchange; defaults to the client's own access token.
+	 */
+	access_token?: string;
+}
+
+/**
+ * Params of `auth.refresh`: Refresh a long-lived Instagram token.
+ */
+export interface AuthRefreshParams {
+	/**
+	 * The long-lived token to refresh; defaults to the client's own access token.
+	 */
+	access_token?: string;
+	/**
+	 * When the token was issued or last refreshed (Unix seconds or a date); refused locally when less than 24 hours ago.
+	 */
+	issued_at?: Timestamp;
+}
+
+/**
+ * Params of `auth.authorize_url`: Build the login URL (OAuth dialog).
+ */
+export interface AuthAuthorizeUrlParams {
+	/**
+	 * Where Meta sends the user back: an absolute https URL (http only for localhost) registered in the app's OAuth settings, matched exactly.
+	 */
+	redirect_uri: string;
+	/**
+	 * Facebook Login for Business configuration id, sent instead of scope (Facebook Login only).
+	 */
+	config_id?: string;
+	/**
+	 * Offer logging in with Facebook on the Instagram dialog (Instagram Login only; Meta's default is true).
+	 */
+	enable_fb_login?: boolean;
+	/**
+	 * Make the user log in again even with an Instagram session (Instagram Login only).
+	 */
+	force_reauth?: boolean;
+	/**
+	 * Permissions to ask for. Default: every feature of the login flavour (Facebook: instagram_basic, pages_show_list, pages_read_engagement, instagram_content_publish, instagram_manage_comments, instagram_manage_insights, instagram_manage_messages, pages_manage_metadata; Instagram: the instagram_business_* scopes).
+	 */
+	scope?: string[];
+	/**
+	 * CSRF value echoed on the redirect; a random URL-safe one is generated when absent.
+	 */
+	state?: string;
+}
+
+/**
+ * Params of `auth.exchange_code`: Trade the login redirect's code for a token.
+ */
+export interface AuthExchangeCodeParams {
+	/**
+	 * The `code` query value of the redirect (a trailing `#_` is removed).
+	 */
+	code: string;
+	/**
+	 * The redirect_uri given to the login dialog, exactly.
+	 */
+	redirect_uri: string;
+}
+
+/**
+ * Params of `auth.page_token`: Get a Page's access token.
+ */
+export interface AuthPageTokenParams {
+	/**
+	 * The Facebook Page id (from pages.list).
+	 */
+	page_id: string;
+}
+
 /** Params type of every operation, by id. */
 export interface OperationParams {
 	'user.get': UserGetParams;
@@ -128,6 +216,12 @@ export interface OperationParams {
 	'media.list': MediaListParams;
 	'media.get': MediaGetParams;
 	'comments.list': CommentsListParams;
+	'auth.debug_token': AuthDebugTokenParams;
+	'auth.exchange_long_lived': AuthExchangeLongLivedParams;
+	'auth.refresh': AuthRefreshParams;
+	'auth.authorize_url': AuthAuthorizeUrlParams;
+	'auth.exchange_code': AuthExchangeCodeParams;
+	'auth.page_token': AuthPageTokenParams;
 }
 
 /** Every operation id of the catalogue. */
@@ -137,7 +231,7 @@ export type OperationId = keyof OperationParams;
 export type PaginatedOperationId = 'pages.list' | 'media.list' | 'comments.list';
 
 /** Every operation id, in catalogue order. */
-export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list'];
+export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token'];
 
 /** The paginated operation ids. */
 export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['pages.list', 'media.list', 'comments.list'];
@@ -230,6 +324,66 @@ export interface CommentsMethods {
 	listAll(params: CommentsListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
+/**
+ * Methods of the `auth` resource (`client.auth`).
+ */
+export interface AuthMethods {
+	/**
+	 * Inspect an access token. `GET /debug_token?input_token=… (app token)`
+	 *
+	 * Inspect an access token with Meta's `debug_token`: which app and user it belongs to, its type, whether it is valid, its scopes (and `granular_scopes` with the Pages / IG accounts granted), when it was issued and when it expires. Returns Meta's `data` object plus `expires_at_iso`, `expires_in_days` (null when it never expires) and `expiring_soon` (within 7 days). Signed with the app token, so the client config needs `app_id` and `app_secret`.
+	 *
+	 * Limits: Facebook Login only (graph.facebook.com); needs app_id and app_secret in the client config: the call is signed with the app token app_id|app_secret; the inspected token must belong to the same app; expires_at 0 means the token never expires (Page tokens from a long-lived user token).
+	 * Logins: facebook. Operation id `auth.debug_token`.
+	 */
+	debugToken(params?: AuthDebugTokenParams): Promise<GraphObject>;
+	/**
+	 * Exchange a short-lived token for a long-lived one. `GET /oauth/access_token?grant_type=fb_exchange_token (Facebook) · GET graph.instagram.com/access_token?grant_type=ig_exchange_token (Instagram)`
+	 *
+	 * Exchange a short-lived user token (1 hour) for a long-lived one (about 60 days). Facebook Login uses `fb_exchange_token` on graph.facebook.com; Instagram Login uses `ig_exchange_token` on graph.instagram.com. Returns `{access_token, token_type, expires_in, expires_at}` (`expires_at` in Unix seconds). The client config needs `app_secret` (and `app_id` with Facebook Login): run it server-side only.
+	 *
+	 * Limits: needs app_secret in the client config (and app_id with Facebook Login): server-side only; the short-lived token must be valid (unexpired); long-lived tokens last about 60 days; Instagram Login tokens can then be refreshed with auth.refresh.
+	 * Logins: facebook, instagram. Operation id `auth.exchange_long_lived`.
+	 */
+	exchangeLongLived(params?: AuthExchangeLongLivedParams): Promise<GraphObject>;
+	/**
+	 * Refresh a long-lived Instagram token. `GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token`
+	 *
+	 * Refresh a long-lived Instagram Login token for another 60 days (Meta refreshes tokens that are at least 24 hours old and not yet expired; an expired token needs a new login). Returns `{access_token, token_type, expires_in, expires_at}`. Give `issued_at` to have a token younger than 24 hours refused locally instead of by Meta.
+	 *
+	 * Limits: Instagram Login only; the token must be long-lived, at least 24 hours old, unexpired, and carry instagram_business_basic; a refreshed token is valid for 60 days from the refresh.
+	 * Logins: instagram. Operation id `auth.refresh`.
+	 */
+	refresh(params?: AuthRefreshParams): Promise<GraphObject>;
+	/**
+	 * Build the login URL (OAuth dialog). `none: builds https://www.facebook.com/{version}/dialog/oauth (Facebook) or https://www.instagram.com/oauth/authorize (Instagram)`
+	 *
+	 * Build the login URL to send the user to (no request is sent): Facebook Login's `www.facebook.com/<version>/dialog/oauth` or Instagram Login's `www.instagram.com/oauth/authorize`, with `response_type=code`. Returns `{url, state}`: keep `state` and compare it with the one on the redirect (CSRF), then trade the redirect's `code` with `auth.exchange_code`. The client config needs `app_id`.
+	 *
+	 * Limits: sends no request; needs app_id in the client config (with Instagram Login: the Instagram app id); redirect_uri must match one registered in the app's OAuth settings exactly; the code on the redirect is valid for 1 hour and works once.
+	 * Logins: facebook, instagram. Operation id `auth.authorize_url`.
+	 */
+	authorizeUrl(params: AuthAuthorizeUrlParams): Promise<GraphObject>;
+	/**
+	 * Trade the login redirect's code for a token. `POST api.instagram.com/oauth/access_token (Instagram) · GET /oauth/access_token?code=… (Facebook)`
+	 *
+	 * Trade the authorization code of the login redirect for a user token. Instagram Login posts to `api.instagram.com/oauth/access_token` and gets a short-lived token (1 hour); Facebook Login calls `/oauth/access_token`. A trailing `#_` on the code is removed. Returns `{access_token, user_id, permissions: [..], token_type, expires_in, expires_at}` (`user_id` and `permissions` come from Instagram only). Follow with `auth.exchange_long_lived`. The client config needs `app_id` and `app_secret`. A code works once: this is not retried.
+	 *
+	 * Limits: needs app_id and app_secret in the client config: server-side only; a code is valid for 1 hour and works once; redirect_uri must be exactly the one given to the login dialog; Instagram Login returns a short-lived token (1 hour): exchange it with auth.exchange_long_lived.
+	 * Logins: facebook, instagram. Operation id `auth.exchange_code`.
+	 */
+	exchangeCode(params: AuthExchangeCodeParams): Promise<GraphObject>;
+	/**
+	 * Get a Page's access token. `GET /{page_id}?fields=access_token,name,instagram_business_account`
+	 *
+	 * Read a Facebook Page's own access token (and its linked Instagram professional account) with the user token: `{page_id, name, access_token, ig_user_id}`. Messaging and webhook subscriptions on Facebook Login act with the Page token; from a long-lived user token it does not expire. `ig_user_id` is null when no Instagram account is linked.
+	 *
+	 * Limits: Facebook Login only (a Facebook User token with a role on the Page); needs pages_show_list (and pages_manage_metadata / pages_messaging for what the Page token is used for).
+	 * Logins: facebook. Operation id `auth.page_token`.
+	 */
+	pageToken(params: AuthPageTokenParams): Promise<GraphObject>;
+}
+
 /** The generic calls the generated methods are built on. */
 export interface OperationCaller {
 	call(opId: OperationId, params?: object): Promise<unknown>;
@@ -249,6 +403,8 @@ export abstract class OperationMethods implements OperationCaller {
 	readonly media: MediaMethods;
 	/** The `comments` operations. */
 	readonly comments: CommentsMethods;
+	/** The `auth` operations. */
+	readonly auth: AuthMethods;
 
 	constructor() {
 		this.user = {
@@ -266,6 +422,14 @@ export abstract class OperationMethods implements OperationCaller {
 		this.comments = {
 			list: async (params?: CommentsListParams) => (await this.call('comments.list', params)) as Page,
 			listAll: (params?: CommentsListParams, options?: PaginateOptions) => this.paginate('comments.list', params, options),
+		};
+		this.auth = {
+			debugToken: async (params?: AuthDebugTokenParams) => (await this.call('auth.debug_token', params)) as GraphObject,
+			exchangeLongLived: async (params?: AuthExchangeLongLivedParams) => (await this.call('auth.exchange_long_lived', params)) as GraphObject,
+			refresh: async (params?: AuthRefreshParams) => (await this.call('auth.refresh', params)) as GraphObject,
+			authorizeUrl: async (params?: AuthAuthorizeUrlParams) => (await this.call('auth.authorize_url', params)) as GraphObject,
+			exchangeCode: async (params?: AuthExchangeCodeParams) => (await this.call('auth.exchange_code', params)) as GraphObject,
+			pageToken: async (params?: AuthPageTokenParams) => (await this.call('auth.page_token', params)) as GraphObject,
 		};
 	}
 

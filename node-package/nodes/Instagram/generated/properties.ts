@@ -108,6 +108,88 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'auth.debug_token': {
+		paginated: false,
+		params: {
+			input_token: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'auth.exchange_long_lived': {
+		paginated: false,
+		params: {
+			access_token: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'auth.refresh': {
+		paginated: false,
+		params: {
+			access_token: {
+				kind: 'string',
+				place: 'top',
+			},
+			issued_at: {
+				kind: 'timestamp',
+				place: 'options',
+			},
+		},
+	},
+	'auth.authorize_url': {
+		paginated: false,
+		params: {
+			redirect_uri: {
+				kind: 'string',
+				place: 'top',
+			},
+			config_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			enable_fb_login: {
+				kind: 'boolean',
+				place: 'options',
+			},
+			force_reauth: {
+				kind: 'boolean',
+				place: 'options',
+			},
+			scope: {
+				kind: 'string_list',
+				place: 'options',
+			},
+			state: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'auth.exchange_code': {
+		paginated: false,
+		params: {
+			code: {
+				kind: 'string',
+				place: 'top',
+			},
+			redirect_uri: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'auth.page_token': {
+		paginated: false,
+		params: {
+			page_id: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
 };
 
 /** Resource, operation and per-operation fields of the Instagram node. */
@@ -118,6 +200,10 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{
+				name: 'Auth',
+				value: 'auth',
+			},
 			{
 				name: 'Comment',
 				value: 'comments',
@@ -222,6 +308,56 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+			},
+		},
+		options: [
+			{
+				name: 'Authorize URL',
+				value: 'authorize_url',
+				description: 'Build the login URL (OAuth dialog)',
+				action: 'Build the login URL (OAuth dialog)',
+			},
+			{
+				name: 'Debug Token',
+				value: 'debug_token',
+				description: 'Inspect an access token',
+				action: 'Inspect an access token',
+			},
+			{
+				name: 'Exchange Code',
+				value: 'exchange_code',
+				description: 'Trade the login redirect\'s code for a token',
+				action: 'Trade the login redirects code for a token',
+			},
+			{
+				name: 'Exchange Long Lived',
+				value: 'exchange_long_lived',
+				description: 'Exchange a short-lived token for a long-lived one',
+				action: 'Exchange a short-lived token for a long-lived one',
+			},
+			{
+				name: 'Page Token',
+				value: 'page_token',
+				description: 'Get a Page\'s access token',
+				action: 'Get a Pages access token',
+			},
+			{
+				name: 'Refresh',
+				value: 'refresh',
+				description: 'Refresh a long-lived Instagram token',
+				action: 'Refresh a long-lived Instagram token',
+			},
+		],
+		default: 'debug_token',
 	},
 	{
 		displayName: 'Fields',
@@ -538,5 +674,184 @@ export const properties: INodeProperties[] = [
 		},
 		default: 50,
 		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Input Token',
+		name: 'input_token',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['debug_token'],
+			},
+		},
+		description: 'The token to inspect; defaults to the client\'s own access token',
+	},
+	{
+		displayName: 'Access Token',
+		name: 'access_token',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['exchange_long_lived'],
+			},
+		},
+		description: 'The short-lived token to exchange; defaults to the client\'s own access token',
+	},
+	{
+		displayName: 'Access Token',
+		name: 'access_token',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['refresh'],
+			},
+		},
+		description: 'The long-lived token to refresh; defaults to the client\'s own access token',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['refresh'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Issued At',
+				name: 'issued_at',
+				type: 'dateTime',
+				default: '',
+				description: 'When the token was issued or last refreshed (Unix seconds or a date); refused locally when less than 24 hours ago',
+			},
+		],
+	},
+	{
+		displayName: 'Redirect Uri',
+		name: 'redirect_uri',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['authorize_url'],
+			},
+		},
+		description: 'Where Meta sends the user back: an absolute https URL (http only for localhost) registered in the app\'s OAuth settings, matched exactly',
+	},
+	{
+		displayName: 'Config ID',
+		name: 'config_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['authorize_url'],
+			},
+		},
+		description: 'Facebook Login for Business configuration id, sent instead of scope (Facebook Login only)',
+	},
+	{
+		displayName: 'State',
+		name: 'state',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['authorize_url'],
+			},
+		},
+		description: 'CSRF value echoed on the redirect; a random URL-safe one is generated when absent',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['authorize_url'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Enable Fb Login',
+				name: 'enable_fb_login',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to offer logging in with Facebook on the Instagram dialog (Instagram Login only; Meta\'s default is true)',
+			},
+			{
+				displayName: 'Force Reauth',
+				name: 'force_reauth',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to make the user log in again even with an Instagram session (Instagram Login only)',
+			},
+			{
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'string',
+				default: '',
+				description: 'Permissions to ask for. Default: every feature of the login flavour (Facebook: instagram_basic, pages_show_list, pages_read_engagement, instagram_content_publish, instagram_manage_comments, instagram_manage_insights, instagram_manage_messages, pages_manage_metadata; Instagram: the instagram_business_* scopes). (comma-separated)',
+			},
+		],
+	},
+	{
+		displayName: 'Code',
+		name: 'code',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['exchange_code'],
+			},
+		},
+		description: 'The <code>code</code> query value of the redirect (a trailing <code>#_</code> is removed)',
+	},
+	{
+		displayName: 'Redirect Uri',
+		name: 'redirect_uri',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['exchange_code'],
+			},
+		},
+		description: 'The redirect_uri given to the login dialog, exactly',
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['auth'],
+				operation: ['page_token'],
+			},
+		},
+		description: 'The Facebook Page ID (from pages.list)',
 	},
 ];
