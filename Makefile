@@ -15,7 +15,11 @@ SANDBOX_BIN := $(CARGO_TARGET_DIR)/debug/instagram-graph-sandbox
 include mk/node.mk
 include mk/python.mk
 
-.PHONY: help deps build demo test lint e2e gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox
+.PHONY: help deps build demo test lint e2e gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox leak-reset leak-scan
+
+# `| tee FILE` of a test run's output while the secrets scan is on (make test), else nothing.
+leak_tee = $(if $(IG_LEAK_DIR),2>&1 | tee $(IG_LEAK_DIR)/$(1))
+
 
 help:
 	@echo "make demo    build, start the embedded sandbox, run the demo job from Node and Python"
@@ -47,7 +51,7 @@ demo: node-build py-build
 	.venv/bin/python examples/demo.py
 
 rust-test:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace $(call leak_tee,rust-test.log)
 
 rust-lint:
 	$(CARGO) fmt --all -- --check
@@ -62,5 +66,17 @@ lint: rust-lint node-lint py-lint
 e2e: node-pack sandbox-bin
 	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-run.sh "$$(ls -t node-package/n8n-nodes-instagram-graph-*.tgz | head -1)"
 
-test: build rust-test node-test py-test lint e2e
+# The secrets scan: every suite records the error texts, reprs, warnings and log lines it
+# produces (node-package/test/leak-collector.cjs, python-package/tests/leakscan.py, the Rust
+# secrets test) and its output is captured; scripts/scan-secrets.py fails on any secret in them.
+LEAK_DIR := $(CARGO_TARGET_DIR)/leak-scan
+
+leak-reset:
+	rm -rf $(LEAK_DIR) && mkdir -p $(LEAK_DIR)
+
+leak-scan:
+	$(PYTHON) scripts/scan-secrets.py $(LEAK_DIR) --require node,python,rust
+
+test: export IG_LEAK_DIR := $(LEAK_DIR)
+test: leak-reset build rust-test node-test py-test leak-scan lint e2e
 	@echo "make test: all green"

@@ -64,7 +64,8 @@ $(NODE_BUILT): $(NODE_STAMP_DEPS) $(NODE_SOURCES) $(NODE_PKG)/scripts/postbuild.
 node-build: node-addon $(NODE_BUILT)
 
 node-test: node-build
-	cd $(NODE_PKG) && $(NODE) --test --test-reporter=spec test/*.test.mjs
+	cd $(NODE_PKG) && $(if $(IG_LEAK_DIR),NODE_OPTIONS="--require $(abspath $(NODE_PKG))/test/leak-collector.cjs") \
+		$(NODE) --test --test-reporter=spec test/*.test.mjs $(call leak_tee,node-test.log)
 
 node-lint: node-build node-gen-check
 	cd $(NODE_PKG) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit

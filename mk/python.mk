@@ -40,7 +40,7 @@ py-gen-check: py-build
 	$(PY_BIN)/python $(PY_PKG)/tools/generate.py --check
 
 py-test: py-build
-	cd $(PY_PKG) && $(PY_BIN)/python -m pytest
+	cd $(PY_PKG) && $(PY_BIN)/python -m pytest $(call leak_tee,py-test.log)
 
 py-lint: py-build
 	cd $(PY_PKG) && $(PY_BIN)/ruff check . && $(PY_BIN)/ruff format --check .

@@ -9,6 +9,8 @@ from support import MEDIA_COUNT
 
 import instagram_graph as ig
 
+pytest_plugins = ["leakscan"]
+
 
 @pytest.fixture(scope="session")
 def sb() -> Iterator[ig.sandbox.Sandbox]:

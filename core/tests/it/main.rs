@@ -5,4 +5,5 @@ mod fake;
 mod fixtures;
 mod paging;
 mod sandbox;
+mod secrets;
 mod transport;

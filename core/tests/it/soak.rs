@@ -1,0 +1,162 @@
+//! Soak: walk every media and every comment of the demo account with 20% injected faults
+//! (every kind the sandbox has), and check every item arrives exactly once and every failure
+//! left over is typed. Bounded: the walk gives up after a fixed number of resumes.
+//!
+//! Writes join this soak as they are added: each one is sent once per planned write, and the
+//! sandbox's record of executed writes must show none applied twice.
+
+use instagram_graph::{Client, ErrorKind, Paginator};
+use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::time::Instant;
+
+/// Resumes allowed per walk after an error that survived the client's own retries.
+const MAX_RESUMES: u32 = 200;
+
+#[derive(Default, Debug)]
+struct Tally {
+    pages: u64,
+    requests: u64,
+    retries: u64,
+    waited_ms: u64,
+    /// Errors that survived the client's retries, by kind: the walk resumed after each.
+    surfaced: BTreeMap<&'static str, u64>,
+}
+
+/// Walk `p` to the end, resuming after surfaced errors; returns every item.
+async fn walk(mut p: Paginator, tally: &mut Tally) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut resumes = 0;
+    loop {
+        match p.next_page().await {
+            Ok(Some(page)) => {
+                tally.pages += 1;
+                items.extend(page.data);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                // Typed, and one of the kinds faults produce.
+                assert!(
+                    matches!(
+                        e.kind,
+                        ErrorKind::Transient
+                            | ErrorKind::Transport
+                            | ErrorKind::RateLimited
+                            | ErrorKind::NotFound
+                            | ErrorKind::Auth
+                            | ErrorKind::UnexpectedResponse
+                    ),
+                    "untyped failure: {e:?}"
+                );
+                *tally.surfaced.entry(e.kind.as_str()).or_default() += 1;
+                resumes += 1;
+                assert!(resumes <= MAX_RESUMES, "walk keeps failing: {e}");
+                if let Some(wait) = e.retry_after.filter(|w| w.as_secs() < 5) {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+    let r = p.report();
+    tally.requests += u64::from(r.requests);
+    tally.retries += u64::from(r.retries);
+    tally.waited_ms += r.waited_ms;
+    items
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|v| v["id"].as_str().expect("every item has an id").to_owned())
+        .collect()
+}
+
+fn assert_once(what: &str, got: &[String], want: &HashSet<String>) {
+    let unique: HashSet<&String> = got.iter().collect();
+    assert_eq!(unique.len(), got.len(), "{what}: an item came twice");
+    let got: HashSet<String> = got.iter().cloned().collect();
+    assert_eq!(&got, want, "{what}: items differ from the fault-free walk");
+}
+
+async fn all_comments(c: &Client, media: &[String], tally: &mut Tally) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in media {
+        let p = c
+            .paginate(
+                "comments.list",
+                json!({"media_id": m, "fields": "id,replies{id}"}),
+                None,
+            )
+            .unwrap();
+        for comment in walk(p, tally).await {
+            out.push(comment["id"].as_str().unwrap().to_owned());
+            for r in comment
+                .pointer("/replies/data")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.push(r["id"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walks_everything_exactly_once_under_faults() {
+    let started = Instant::now();
+    let clean = Sandbox::start(SandboxOptions::default()).expect("sandbox");
+    let client = |sb: &Sandbox| {
+        Client::from_json(&json!({
+            "access_token": sb.access_token(),
+            "base_url": sb.url(),
+            "timeout_ms": 1000,
+            "max_retries": 6,
+            "max_total_wait_ms": 20_000,
+        }))
+        .unwrap()
+    };
+    // The truth: the same seed without faults.
+    let c = client(&clean);
+    let mut t0 = Tally::default();
+    let media = ids(&walk(
+        c.paginate("media.list", json!({"fields": "id"}), None).unwrap(),
+        &mut t0,
+    )
+    .await);
+    let comments = all_comments(&c, &media, &mut t0).await;
+    assert!(media.len() >= 150 && comments.len() >= 1000, "demo account is big enough");
+    let want_media: HashSet<String> = media.iter().cloned().collect();
+    let want_comments: HashSet<String> = comments.iter().cloned().collect();
+
+    let opts = SandboxOptions {
+        fault_rate: 0.2,
+        fault_seed: 7,
+        ..SandboxOptions::default()
+    };
+    let faulty = Sandbox::start(opts).expect("sandbox with faults");
+    let c = client(&faulty);
+    let mut t = Tally::default();
+    let got_media = ids(&walk(
+        c.paginate("media.list", json!({"fields": "id"}), None).unwrap(),
+        &mut t,
+    )
+    .await);
+    assert_once("media", &got_media, &want_media);
+    let got_comments = all_comments(&c, &got_media, &mut t).await;
+    assert_once("comments", &got_comments, &want_comments);
+    assert!(t.retries > 0, "faults were injected and retried: {t:?}");
+    println!(
+        "soak (rust): {} media, {} comments, {} pages, {} requests, {} retries, {} ms waited, surfaced {:?}, {:.1} s",
+        got_media.len(),
+        got_comments.len(),
+        t.pages,
+        t.requests,
+        t.retries,
+        t.waited_ms,
+        t.surfaced,
+        started.elapsed().as_secs_f64()
+    );
+}
