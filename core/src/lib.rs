@@ -10,10 +10,13 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod ops;
+pub mod pacing;
 pub mod paging;
 pub mod redact;
 pub mod request;
+pub mod retry;
 pub mod transport;
 pub mod usage;
 
