@@ -332,6 +332,7 @@ impl Error {
         Error {
             kind,
             message: s("message")
+                .filter(|m| !m.trim().is_empty())
                 .unwrap_or_else(|| format!("Graph API error (HTTP {http_status})")),
             http_status: Some(http_status),
             code,
@@ -388,7 +389,11 @@ impl Error {
             e
         };
         // Instagram Login token endpoints answer {"error_type","code","error_message"}.
-        if let Some(msg) = body.and_then(|b| b.get("error_message")).and_then(text) {
+        let msg = body
+            .and_then(|b| b.get("error_message"))
+            .and_then(text)
+            .filter(|m| !m.trim().is_empty());
+        if let Some(msg) = msg {
             let mut e = bare(classify(http_status, None, None, false), msg);
             e.error_type = body.and_then(|b| b.get("error_type")).and_then(text);
             if e.error_type.as_deref() == Some("OAuthException") && e.kind == ErrorKind::Api {
@@ -397,7 +402,11 @@ impl Error {
             return e;
         }
         let kind = classify(http_status, None, None, false);
-        let message = match body.and_then(|b| b.get("error")).and_then(text) {
+        let detail = body
+            .and_then(|b| b.get("error"))
+            .and_then(text)
+            .filter(|m| !m.trim().is_empty());
+        let message = match detail {
             Some(s) => format!("Graph API error (HTTP {http_status}): {s}"),
             None => format!("Graph API answered HTTP {http_status} without an error envelope"),
         };
@@ -1013,6 +1022,19 @@ mod tests {
             Error::from_graph(400, Some(&json!({"error": {"code": 1e300}}))).code,
             None
         );
+        // An empty message from Meta still gives a readable error.
+        for empty in [
+            json!({"error": {"message": "", "code": 1}}),
+            json!({"error": " "}),
+            json!({"error_message": ""}),
+        ] {
+            let e = Error::from_graph(400, Some(&empty));
+            assert!(
+                e.message.starts_with("Graph API"),
+                "{empty}: {:?}",
+                e.message
+            );
+        }
         let s = Error::from_graph(400, Some(&json!({"error": "something broke"})));
         assert!(s.message.contains("something broke"));
         let big = "x".repeat(100_000);
