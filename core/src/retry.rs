@@ -132,6 +132,20 @@ pub fn decide(
     }
 }
 
+/// A random number in [0, 1) for [`decide`]'s `jitter01`, from std's randomly keyed hasher (no
+/// extra dependency; jitter needs spread, not cryptographic quality).
+pub fn jitter01() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos().into()),
+    );
+    // The top 53 bits make an exactly representable fraction below 1.
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// What the transport spent on one request, for reporting (`{"attempts", "retries", "waited"}`,
 /// `waited` in seconds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -363,6 +377,13 @@ mod tests {
                 after: Duration::from_secs(2)
             }
         );
+    }
+
+    #[test]
+    fn jitter_is_in_the_unit_interval_and_varies() {
+        let xs: Vec<f64> = (0..64).map(|_| jitter01()).collect();
+        assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
+        assert!(xs.iter().any(|x| *x != xs[0]), "not constant");
     }
 
     #[test]

@@ -135,6 +135,11 @@ impl Usage {
         })
     }
 
+    /// No reading at all (what [`crate::pacing::Pacer::snapshot`] returns before any header).
+    pub fn is_empty(&self) -> bool {
+        self.app.is_none() && self.business.is_empty() && self.ad_account.is_none()
+    }
+
     /// Highest percentage among all counters.
     pub fn max_percent(&self) -> f64 {
         let counters = self
@@ -252,6 +257,8 @@ mod tests {
         assert_eq!(u.max_percent(), 100.0);
         assert_eq!(u.regain_after(), Some(Duration::from_secs(19 * 60)));
         assert!(Usage::from_headers(Some("not json"), None).is_none());
+        assert!(!u.is_empty());
+        assert!(Usage::default().is_empty());
     }
 
     #[test]
