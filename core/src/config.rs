@@ -35,39 +35,7 @@ impl Login {
     }
 }
 
-/// Retry policy for idempotent requests (GETs) failing with retryable errors.
-#[derive(Debug, Clone)]
-pub struct RetryConfig {
-    /// Extra attempts after the first one.
-    pub max_retries: u32,
-    /// First backoff delay; doubles each attempt (with jitter).
-    pub base_delay: Duration,
-    /// Never wait longer than this for one retry; longer `retry_after` values fail fast instead.
-    pub max_delay: Duration,
-    /// `false`: never retry and never wait for pacing.
-    pub enabled: bool,
-    /// Total sleeping budget of one request (backoff + pacing); longer waits are not slept:
-    /// the rate-limit error surfaces at once with its `retry_after`.
-    pub max_total_wait: Duration,
-    /// Percent of a usage budget at which new requests wait.
-    pub high_water: f64,
-    /// Client-wide limit of requests in flight.
-    pub max_concurrency: usize,
-}
-
-impl Default for RetryConfig {
-    fn default() -> Self {
-        RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(300),
-            max_delay: Duration::from_secs(20),
-            enabled: true,
-            max_total_wait: Duration::from_secs(60),
-            high_water: 90.0,
-            max_concurrency: 16,
-        }
-    }
-}
+pub use crate::retry::RetryPolicy;
 
 /// Everything a [`crate::Client`] needs.
 #[derive(Debug, Clone)]
@@ -88,8 +56,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Connect timeout.
     pub connect_timeout: Duration,
-    /// Retry policy for idempotent requests.
-    pub retry: RetryConfig,
+    /// Retries, pacing and concurrency.
+    pub retry: RetryPolicy,
     /// When the access token expires (Unix seconds), if known: enables
     /// [`crate::Client::token_warning`] and [`crate::Client::refresh_token_if_needed`].
     pub token_expires_at: Option<i64>,
@@ -110,7 +78,7 @@ impl ClientConfig {
             base_url: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
-            retry: RetryConfig::default(),
+            retry: RetryPolicy::default(),
             token_expires_at: None,
             on_token_refresh: None,
         }
@@ -238,7 +206,7 @@ impl ClientConfig {
             cfg.connect_timeout = cfg.connect_timeout.min(cfg.timeout);
         }
         if let Some(n) = number("max_retries")? {
-            cfg.retry.max_retries = n.min(10) as u32;
+            cfg.retry.max_attempts = n.min(10) as u32 + 1;
         }
         match obj.get("retry") {
             None | Some(Value::Null) => {}

@@ -3,17 +3,20 @@
 //!
 //! Retry, pacing and fault handling all plug in here (`send`), so operations never see them.
 
-use crate::config::{ClientConfig, RetryConfig};
-use crate::error::{Error, ErrorKind, Result};
+use crate::config::ClientConfig;
+use crate::error::{Error, Result, TransportFailure};
 use crate::flow::ReportCell;
+use crate::headers::GraphHeaders;
+use crate::pacing::Pacer;
 use crate::redact::{self, Secret};
 use crate::request::{removed, Body, Credential, GraphRequest, Host, Method, Place, SecretValue};
+use crate::retry::{decide, jitter01, Attempts, Decision, RetryPolicy};
 use crate::usage::Usage;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 use std::sync::{Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 use url::Url;
 
 /// HTTP transport bound to one configuration.
@@ -28,8 +31,8 @@ pub struct Transport {
     token: RwLock<Secret>,
     app_id: Option<String>,
     app_secret: Option<Secret>,
-    retry: RetryConfig,
-    last_usage: Mutex<Option<Usage>>,
+    policy: RetryPolicy,
+    pacer: Pacer,
     /// Secrets learnt while running (Page tokens), scrubbed like the configured ones.
     learnt: Mutex<Vec<Secret>>,
 }
@@ -71,15 +74,16 @@ impl Transport {
             token: RwLock::new(cfg.access_token.clone()),
             app_id: cfg.app_id.clone(),
             app_secret: cfg.app_secret.clone(),
-            retry: cfg.retry.clone(),
-            last_usage: Mutex::new(None),
+            policy: cfg.retry.clone(),
+            pacer: Pacer::new(&cfg.retry),
             learnt: Mutex::new(Vec::new()),
         })
     }
 
     /// Usage readings from Meta's headers, if any answer carried them.
     pub fn usage(&self) -> Option<Usage> {
-        self.last_usage.lock().map(|g| g.clone()).unwrap_or(None)
+        let u = self.pacer.snapshot();
+        (!u.is_empty()).then_some(u)
     }
 
     /// Scrub `secret` from everything from now on (a Page token just looked up).
@@ -312,21 +316,45 @@ impl Transport {
         idempotent: bool,
         report: &ReportCell,
     ) -> Result<Value> {
-        let mut attempt = 0u32;
+        let mut a = Attempts::default();
         loop {
+            // Pacing: near a usage high-water mark, wait before sending rather than hitting the
+            // wall; a wait beyond the budget is not slept but surfaces as a rate-limit error.
+            while self.policy.enabled {
+                let Some(d) = self.pacer.wait_before(Instant::now()) else {
+                    break;
+                };
+                if a.waited.saturating_add(d) > self.policy.max_total_wait {
+                    report.add(0, 0, Duration::ZERO);
+                    return Err(Error::paced(d));
+                }
+                tokio::time::sleep(d).await;
+                a.record_wait(d);
+                report.add(0, 0, d);
+            }
+            let permit = self.pacer.permit().await;
+            a.record_attempt();
             let result = self.send_once(method, &url, query, headers, body).await;
-            report.add(1, u32::from(attempt > 0), Duration::ZERO);
+            drop(permit);
+            report.add(1, u32::from(a.attempts > 1), Duration::ZERO);
             let err = match result {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            match retry_delay(&self.retry, &err, attempt, idempotent) {
-                Some(delay) => {
-                    tokio::time::sleep(delay).await;
-                    report.add(0, 0, delay);
-                    attempt += 1;
+            match decide(
+                &self.policy,
+                &err,
+                a.attempts,
+                a.waited,
+                idempotent,
+                jitter01(),
+            ) {
+                Decision::Retry { after } => {
+                    tokio::time::sleep(after).await;
+                    a.record_retry(after);
+                    report.add(0, 0, after);
                 }
-                None => return Err(err),
+                Decision::GiveUp => return Err(err),
             }
         }
     }
@@ -358,58 +386,61 @@ impl Transport {
         };
         let resp = rb.send().await.map_err(|e| self.transport_error(e))?;
         let status = resp.status().as_u16();
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let usage = Usage::from_headers(
-            header("x-app-usage").as_deref(),
-            header("x-business-use-case-usage").as_deref(),
+        let h = GraphHeaders::from_header_map(resp.headers());
+        // Every answer, errors included, carries the newest reading (and ends a pacing probe).
+        self.pacer.observe(
+            h.app_usage.as_deref(),
+            h.business_usage.as_deref(),
+            h.ad_account_usage.as_deref(),
+            Instant::now(),
         );
-        let retry_after_header = header("retry-after").and_then(|s| s.trim().parse::<f64>().ok());
-        if let Some(u) = &usage {
-            if let Ok(mut g) = self.last_usage.lock() {
-                *g = Some(u.clone());
-            }
-        }
         let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
         let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
         let is_error = !(200..300).contains(&status)
             || parsed
                 .as_ref()
-                .is_some_and(|v| v.get("error").is_some_and(Value::is_object));
+                .is_some_and(|v| v.get("error").is_some_and(|e| !e.is_null()));
         if is_error {
-            let mut err = Error::from_graph(status, parsed.as_ref());
-            if err.kind == ErrorKind::RateLimited {
-                err.retry_after = retry_after_header
-                    .map(Duration::from_secs_f64)
-                    .or_else(|| usage.as_ref().and_then(Usage::regain_after));
-            }
-            return Err(self.scrub(err));
+            return Err(self.scrub(Error::from_response(status, &bytes, &h, SystemTime::now())));
         }
-        let mut value = parsed.ok_or_else(|| {
-            Error::transport(
-                format!("Graph answered HTTP {status} with a body that is not JSON"),
-                false,
-            )
-        })?;
+        let Some(mut value) = parsed else {
+            // A 2xx that is not JSON: usually a body cut short in transit.
+            return Err(self.scrub(Error::transport_failure(
+                format!(
+                    "Graph answered HTTP {status} with a body that is not JSON ({} bytes)",
+                    bytes.len()
+                ),
+                TransportFailure::Body,
+            )));
+        };
+        if !value.is_object() {
+            return Err(Error::unexpected_response(
+                status,
+                "Graph answered with JSON that is not an object",
+            ));
+        }
         redact::strip_paging_urls(&mut value);
         Ok(value)
     }
 
     fn transport_error(&self, e: reqwest::Error) -> Error {
-        let transient = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
-        let what = if e.is_timeout() {
-            "request timed out"
+        // Connect first: a connect timeout is also a timeout, and only a connect failure proves
+        // the request never reached Meta.
+        let (failure, what) = if e.is_connect() {
+            (TransportFailure::Connect, "cannot connect")
+        } else if e.is_timeout() {
+            (TransportFailure::Timeout, "request timed out")
+        } else if e.is_body() || e.is_decode() {
+            (TransportFailure::Body, "response body failed")
+        } else if e.is_request() {
+            (TransportFailure::Reset, "request failed")
         } else {
-            "request failed"
+            (TransportFailure::Other, "request failed")
         };
         // without_url: reqwest would otherwise print the URL, which carries the token.
-        self.scrub(Error::transport(
-            format!("{what}: {}", e.without_url()),
-            transient,
+        self.scrub(Error::transport_failure(
+            format!("{what}: {}", error_chain(&e.without_url())),
+            failure,
         ))
     }
 
@@ -420,30 +451,25 @@ impl Transport {
     }
 }
 
-/// Retry decision: `Some(delay)` to try again, `None` to give up. Pure, so it is tested alone.
-pub fn retry_delay(
-    policy: &RetryConfig,
-    err: &Error,
-    attempt: u32,
-    idempotent: bool,
-) -> Option<Duration> {
-    if attempt >= policy.max_retries || !err.is_retryable() {
-        return None;
+/// The error and its causes, joined: reqwest's own text ("builder error", "error sending
+/// request") hides the reason in its source chain.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    let mut depth = 0;
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+        depth += 1;
+        if depth > 8 {
+            break;
+        }
     }
-    // A write is resent only when Graph said it was not carried out (`is_transient: true`):
-    // a 5xx, a timeout or a reset may hide a write that landed, and Graph has no idempotency keys.
-    if !idempotent && err.kind != ErrorKind::RateLimited {
-        return None;
-    }
-    let backoff = policy.base_delay.saturating_mul(1u32 << attempt.min(16));
-    let jitter = Duration::from_millis(u64::from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos() % 100)
-            .unwrap_or(0),
-    ));
-    let delay = err.retry_after.unwrap_or(backoff + jitter);
-    (delay <= policy.max_delay).then_some(delay)
+    out
 }
 
 #[cfg(test)]
@@ -457,32 +483,5 @@ mod tests {
             appsecret_proof("token", "secret"),
             "e941110e3d2bfe82621f0e3e1434730d7305d106c5f68c87165d0b27a4611a4a"
         );
-    }
-
-    #[test]
-    fn retries_only_what_can_succeed() {
-        let p = RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_secs(1),
-            ..RetryConfig::default()
-        };
-        let transient = Error::new(ErrorKind::Transient, "x");
-        assert!(retry_delay(&p, &transient, 0, true).is_some());
-        assert!(retry_delay(&p, &transient, 2, true).is_none());
-        let invalid = Error::new(ErrorKind::InvalidParams, "x");
-        assert!(retry_delay(&p, &invalid, 0, true).is_none());
-        let mut throttled = Error::new(ErrorKind::RateLimited, "x");
-        throttled.retry_after = Some(Duration::from_secs(19 * 60));
-        assert!(
-            retry_delay(&p, &throttled, 0, true).is_none(),
-            "fail fast when the wait is too long"
-        );
-        let net = Error::transport("reset", true);
-        assert!(
-            retry_delay(&p, &net, 0, false).is_none(),
-            "never replay a POST that may have landed"
-        );
-        assert!(retry_delay(&p, &net, 0, true).is_some());
     }
 }

@@ -70,7 +70,10 @@ async fn graph_echoing_secrets_never_reaches_the_caller() {
 
 #[tokio::test]
 async fn transport_failures_and_debug_output_carry_no_secrets() {
-    let c = client("http://127.0.0.1:9", json!({"max_retries": 0, "timeout_ms": 1000}));
+    let c = client(
+        "http://127.0.0.1:9",
+        json!({"max_retries": 0, "timeout_ms": 1000}),
+    );
     let e = c.call("user.get", json!({})).await.unwrap_err();
     let mut texts = texts_of(&e);
     texts.push(format!("{c:?}"));
