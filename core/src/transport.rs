@@ -320,10 +320,12 @@ impl Transport {
         loop {
             // Pacing: near a usage high-water mark, wait before sending rather than hitting the
             // wall; a wait beyond the budget is not slept but surfaces as a rate-limit error.
-            while self.policy.enabled {
-                let Some(d) = self.pacer.wait_before(Instant::now()) else {
-                    break;
-                };
+            while let Some(d) = self
+                .policy
+                .enabled
+                .then(|| self.pacer.wait_before(Instant::now()))
+                .flatten()
+            {
                 if a.waited.saturating_add(d) > self.policy.max_total_wait {
                     report.add(0, 0, Duration::ZERO);
                     return Err(Error::paced(d));
