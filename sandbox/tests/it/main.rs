@@ -1,0 +1,3 @@
+//! The sandbox over real HTTP (reqwest): Graph data, login flavours, OAuth, clock, faults.
+
+mod graph;
