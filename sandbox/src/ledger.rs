@@ -51,7 +51,8 @@ pub(crate) fn content_key(method: &str, path: &str, params: &[(String, String)])
 }
 
 impl Ledger {
-    /// Record one executed write; `fault` names a fault injected after it ran.
+    /// Record one executed write; `fault` names the fault injected on its request (it came
+    /// after the write, except for `slow`, whose delay may come first).
     pub(crate) fn record(
         &mut self,
         request: u64,
@@ -96,7 +97,7 @@ impl Ledger {
             .iter()
             .map(|e| {
                 json!({"request": e.request, "endpoint": e.endpoint,
-                       "content_key": e.content_key, "fault_after": e.fault})
+                       "content_key": e.content_key, "fault": e.fault})
             })
             .collect();
         json!({"executed": self.executed, "duplicates": self.duplicates, "by_endpoint": by, "log": log})
@@ -127,6 +128,6 @@ mod tests {
         assert_eq!(j["executed"], 2);
         assert_eq!(j["duplicates"], 1);
         assert_eq!(j["by_endpoint"]["POST /{id}/replies"]["distinct"], 1);
-        assert_eq!(j["log"][1]["fault_after"], "http_500");
+        assert_eq!(j["log"][1]["fault"], "http_500");
     }
 }
