@@ -36,7 +36,7 @@ rust-build:
 	$(CARGO) build --workspace --all-targets
 
 sandbox-bin:
-	$(CARGO) build -p instagram-graph --bin instagram-graph-sandbox
+	$(CARGO) build -p instagram-graph-sandbox
 
 sandbox: sandbox-bin
 	$(SANDBOX_BIN) $(ARGS)

@@ -35,7 +35,7 @@ function readSandbox(file) {
   const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
   if (!line) die(`no JSON line in sandbox output ${file}`);
   const sb = JSON.parse(line);
-  for (const k of ['url', 'access_token', 'app_secret', 'ig_user_id']) {
+  for (const k of ['url', 'access_token', 'facebook_access_token', 'app_secret', 'ig_user_id']) {
     if (typeof sb[k] !== 'string' || sb[k] === '') die(`sandbox line lacks "${k}"`);
   }
   sb.url = sb.url.replace(/\/+$/, '');
@@ -47,6 +47,7 @@ function readSandbox(file) {
 function secretsOf(sb) {
   return [
     ['the access token', sb.access_token],
+    ['the Facebook access token', sb.facebook_access_token],
     ['the app secret', sb.app_secret],
     ['the wrong access token', sb.wrong_token],
   ];
@@ -140,7 +141,8 @@ function prepare(sandboxFile, outDir) {
 const CRED_CASES = (sb, requireProof) => [
   { name: 'instagram', cred: CRED, data: credData(sb, sb.access_token) },
   { name: 'wrong-token', cred: BAD_CRED, data: credData(sb, sb.wrong_token) },
-  { name: 'facebook', cred: CRED, data: credData(sb, sb.access_token, { login: 'facebook' }) },
+  // Facebook Login needs the Facebook user token (EAA…); the sandbox rejects an IG token there.
+  { name: 'facebook', cred: CRED, data: credData(sb, sb.facebook_access_token, { login: 'facebook' }) },
   // Only meaningful when the sandbox demands appsecret_proof: then the OKs above were signed.
   ...(requireProof ? [{ name: 'no-app-secret', cred: CRED, data: credData(sb, sb.access_token, { appSecret: '' }) }] : []),
 ];

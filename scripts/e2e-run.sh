@@ -39,7 +39,7 @@ fi
 TGZ="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 if [[ ! -x "$SANDBOX_BIN" ]]; then
   echo "e2e-run: sandbox binary not found: $SANDBOX_BIN" >&2
-  echo "  build it (cargo build -p instagram-graph --bin instagram-graph-sandbox) or set IG_SANDBOX_BIN" >&2
+  echo "  build it (cargo build -p instagram-graph-sandbox) or set IG_SANDBOX_BIN" >&2
   exit 2
 fi
 

@@ -1,17 +1,30 @@
-//! The embedded sandbox, for tests and demos without Meta.
+//! The Graph API simulator (crate `instagram-graph-sandbox`), for tests and demos without Meta.
 
 use crate::{guard_sync, parse_json, throw};
 use instagram_graph as ig;
+use instagram_graph_sandbox as sbx;
 use napi_derive::napi;
 
-/// A running embedded Graph API sandbox; stops on `stop()` or when garbage-collected.
+/// The sandbox's own errors become the core's typed errors, so JS sees the same classes.
+fn to_ig(e: sbx::Error) -> ig::Error {
+    match e.kind {
+        sbx::ErrorKind::InvalidOptions => ig::Error::invalid_params(e.message),
+        _ => ig::Error::internal(e.message),
+    }
+}
+
+/// A running Graph API sandbox; stops on `stop()` or when garbage-collected.
 #[napi]
 pub struct NativeSandbox {
-    inner: std::sync::Mutex<Option<ig::sandbox::Sandbox>>,
+    inner: std::sync::Mutex<Option<sbx::Sandbox>>,
     url: String,
     access_token: String,
+    facebook_access_token: String,
+    page_access_token: String,
+    app_id: String,
     app_secret: String,
     ig_user_id: String,
+    page_id: String,
     info: String,
 }
 
@@ -20,12 +33,17 @@ pub struct NativeSandbox {
 pub fn start_sandbox(options_json: String) -> napi::Result<NativeSandbox> {
     guard_sync("startSandbox", &[], || {
         let options = parse_json("sandbox options", &options_json)?;
-        let sb = ig::sandbox::Sandbox::start(ig::sandbox::SandboxOptions::from_json(&options)?)?;
+        let options = sbx::SandboxOptions::from_json(&options).map_err(to_ig)?;
+        let sb = sbx::Sandbox::start(options).map_err(to_ig)?;
         Ok(NativeSandbox {
             url: sb.url().to_string(),
             access_token: sb.access_token().to_string(),
+            facebook_access_token: sb.facebook_access_token().to_string(),
+            page_access_token: sb.page_access_token().to_string(),
+            app_id: sb.app_id().to_string(),
             app_secret: sb.app_secret().to_string(),
             ig_user_id: sb.ig_user_id().to_string(),
+            page_id: sb.page_id().to_string(),
             info: sb.info_json().to_string(),
             inner: std::sync::Mutex::new(Some(sb)),
         })
@@ -41,22 +59,46 @@ impl NativeSandbox {
         self.url.clone()
     }
 
-    /// Access token of the demo account.
+    /// Instagram Login token (`IGAA…`) of the demo account.
     #[napi(getter)]
     pub fn access_token(&self) -> String {
         self.access_token.clone()
     }
 
-    /// App secret the sandbox checks `appsecret_proof` against.
+    /// Facebook Login user token (`EAA…`) of the user who manages the Pages.
+    #[napi(getter)]
+    pub fn facebook_access_token(&self) -> String {
+        self.facebook_access_token.clone()
+    }
+
+    /// Page token of the Page linked to the demo account.
+    #[napi(getter)]
+    pub fn page_access_token(&self) -> String {
+        self.page_access_token.clone()
+    }
+
+    /// App id (numeric string), the OAuth `client_id`.
+    #[napi(getter)]
+    pub fn app_id(&self) -> String {
+        self.app_id.clone()
+    }
+
+    /// App secret the sandbox checks `appsecret_proof` and `client_secret` against.
     #[napi(getter)]
     pub fn app_secret(&self) -> String {
         self.app_secret.clone()
     }
 
-    /// IG user id of the demo account.
+    /// IG professional account id of the demo account.
     #[napi(getter)]
     pub fn ig_user_id(&self) -> String {
         self.ig_user_id.clone()
+    }
+
+    /// Id of the Facebook Page linked to the demo account.
+    #[napi(getter)]
+    pub fn page_id(&self) -> String {
+        self.page_id.clone()
     }
 
     /// Everything the sandbox says about itself, as JSON.
@@ -65,19 +107,29 @@ impl NativeSandbox {
         self.info.clone()
     }
 
-    /// Stop serving; idempotent.
+    /// Stop serving; idempotent. Resolves once the server thread is gone, which a background
+    /// thread waits for, so the JavaScript thread never blocks.
     #[napi]
-    pub fn stop(&self) -> napi::Result<()> {
-        guard_sync("sandbox stop", &[], || {
-            let taken = match self.inner.lock() {
-                Ok(mut g) => g.take(),
-                Err(poisoned) => poisoned.into_inner().take(),
-            };
-            if let Some(mut sb) = taken {
+    pub async fn stop(&self) -> napi::Result<()> {
+        let taken = match self.inner.lock() {
+            Ok(mut g) => g.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        let Some(mut sb) = taken else {
+            return Ok(());
+        };
+        sb.signal_stop();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("ig-sandbox-stop".into())
+            .spawn(move || {
                 sb.stop();
-            }
-            Ok(())
-        })
-        .map_err(throw)
+                let _ = tx.send(());
+            });
+        if spawned.is_ok() {
+            // A dropped sender (the join panicked) still means the server is gone.
+            let _ = rx.await;
+        }
+        Ok(())
     }
 }

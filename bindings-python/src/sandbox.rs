@@ -1,10 +1,19 @@
-//! `Sandbox`: the core's embedded Graph API simulator, started on its own thread.
+//! `Sandbox`: the Graph API simulator (crate `instagram-graph-sandbox`), on its own thread.
 
 use crate::errors;
 use crate::json;
-use instagram_graph::sandbox as sb;
+use instagram_graph as ig;
+use instagram_graph_sandbox as sb;
 use pyo3::prelude::*;
 use std::sync::Mutex;
+
+/// The sandbox's own errors become the core's typed errors, so Python sees the same classes.
+fn to_ig(e: sb::Error) -> ig::Error {
+    match e.kind {
+        sb::ErrorKind::InvalidOptions => ig::Error::invalid_params(e.message),
+        _ => ig::Error::internal(e.message),
+    }
+}
 
 /// A running sandbox. `stop()` is idempotent; dropping the object stops it too.
 #[pyclass(frozen, module = "instagram_graph._native")]
@@ -12,15 +21,20 @@ pub(crate) struct Sandbox {
     running: Mutex<Option<sb::Sandbox>>,
     url: String,
     access_token: String,
+    facebook_access_token: String,
+    page_access_token: String,
+    app_id: String,
     app_secret: String,
     ig_user_id: String,
+    page_id: String,
     info_json: String,
 }
 
 #[pymethods]
 impl Sandbox {
     /// Start a sandbox. `options_json`: `{seed, latency_ms, host, port, media_count,
-    /// require_appsecret_proof}` (all optional).
+    /// require_appsecret_proof, usage_start_percent, fault_rate, fault_seed, faults,
+    /// fault_endpoints, slow_ms, regain_minutes, long_regain_minutes}` (all optional).
     #[staticmethod]
     #[pyo3(signature = (options_json=None))]
     fn start(py: Python<'_>, options_json: Option<&str>) -> PyResult<Sandbox> {
@@ -29,15 +43,19 @@ impl Sandbox {
             None => serde_json::Value::Null,
         };
         let options =
-            sb::SandboxOptions::from_json(&options).map_err(|e| errors::to_pyerr(py, &e))?;
+            sb::SandboxOptions::from_json(&options).map_err(|e| errors::to_pyerr(py, &to_ig(e)))?;
         let running = py
             .detach(|| sb::Sandbox::start(options))
-            .map_err(|e| errors::to_pyerr(py, &e))?;
+            .map_err(|e| errors::to_pyerr(py, &to_ig(e)))?;
         Ok(Sandbox {
             url: running.url().to_string(),
             access_token: running.access_token().to_string(),
+            facebook_access_token: running.facebook_access_token().to_string(),
+            page_access_token: running.page_access_token().to_string(),
+            app_id: running.app_id().to_string(),
             app_secret: running.app_secret().to_string(),
             ig_user_id: running.ig_user_id().to_string(),
+            page_id: running.page_id().to_string(),
             info_json: running.info_json().to_string(),
             running: Mutex::new(Some(running)),
         })
@@ -49,22 +67,46 @@ impl Sandbox {
         &self.url
     }
 
-    /// Access token of the demo account.
+    /// Instagram Login token (`IGAA…`) of the demo account.
     #[getter]
     fn access_token(&self) -> &str {
         &self.access_token
     }
 
-    /// App secret (for `appsecret_proof`).
+    /// Facebook Login user token (`EAA…`) of the user who manages the Pages.
+    #[getter]
+    fn facebook_access_token(&self) -> &str {
+        &self.facebook_access_token
+    }
+
+    /// Page token of the Page linked to the demo account.
+    #[getter]
+    fn page_access_token(&self) -> &str {
+        &self.page_access_token
+    }
+
+    /// App id (numeric string), the OAuth `client_id`.
+    #[getter]
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// App secret (for `appsecret_proof` and `client_secret`).
     #[getter]
     fn app_secret(&self) -> &str {
         &self.app_secret
     }
 
-    /// IG user id of the demo account.
+    /// IG professional account id of the demo account.
     #[getter]
     fn ig_user_id(&self) -> &str {
         &self.ig_user_id
+    }
+
+    /// Id of the Facebook Page linked to the demo account.
+    #[getter]
+    fn page_id(&self) -> &str {
+        &self.page_id
     }
 
     /// Everything the sandbox reports about itself, as JSON.
@@ -78,13 +120,15 @@ impl Sandbox {
         self.running.lock().is_ok_and(|g| g.is_some())
     }
 
-    /// Stop serving (idempotent). Waits for the server thread with the GIL released.
+    /// Stop serving (idempotent). Signals the server, then waits for its thread with the GIL
+    /// released, so other Python threads run meanwhile.
     fn stop(&self, py: Python<'_>) {
         let taken = match self.running.lock() {
             Ok(mut g) => g.take(),
             Err(poisoned) => poisoned.into_inner().take(),
         };
         if let Some(mut s) = taken {
+            s.signal_stop();
             py.detach(move || {
                 s.stop();
             });

@@ -1,6 +1,7 @@
 //! Instagram Graph API core: one client for both login flavours (Facebook Login on
 //! graph.facebook.com, Instagram Login on graph.instagram.com), a catalogue of operations
-//! declared once, cursor paging, Meta's error classes, and an embedded Graph API sandbox.
+//! declared once, cursor paging and Meta's error classes. The Graph API simulator lives in the
+//! separate crate `instagram-graph-sandbox`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // Error carries every Graph field (subcode, fbtrace_id, user messages, ...) so the bindings can
@@ -30,6 +31,3 @@ pub use flow::{CallOptions, CallReport, CancelToken, Executor, Progress, Progres
 pub use ops::{operations, Flow, Operation};
 pub use paging::{Page, Paginator};
 pub use token::{OnTokenRefresh, TokenInfo};
-
-#[cfg(feature = "sandbox")]
-pub mod sandbox;

@@ -24,10 +24,15 @@ export interface NativePaginatorHandle {
 export interface NativeSandboxHandle {
 	readonly url: string;
 	readonly accessToken: string;
+	readonly facebookAccessToken: string;
+	readonly pageAccessToken: string;
+	readonly appId: string;
 	readonly appSecret: string;
 	readonly igUserId: string;
+	readonly pageId: string;
 	readonly info: string;
-	stop(): void;
+	/** Resolves once the server thread has stopped (joined off the JavaScript thread). */
+	stop(): Promise<void>;
 }
 
 /** Everything the addon exports. */

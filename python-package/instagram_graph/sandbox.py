@@ -1,4 +1,5 @@
-"""The embedded Graph API sandbox: a local, deterministic stand-in for graph.instagram.com.
+"""The Graph API sandbox: a local, deterministic stand-in for graph.instagram.com and
+graph.facebook.com (the token family decides which host's rules apply).
 
 Example::
 
@@ -37,18 +38,38 @@ class Sandbox:
 
     @property
     def access_token(self) -> str:
-        """Access token of the demo account."""
+        """Instagram Login token (``IGAA…``) of the demo account."""
         return self._native.access_token
 
     @property
+    def facebook_access_token(self) -> str:
+        """Facebook Login user token (``EAA…``) of the user who manages the Pages."""
+        return self._native.facebook_access_token
+
+    @property
+    def page_access_token(self) -> str:
+        """Page token of the Page linked to the demo account."""
+        return self._native.page_access_token
+
+    @property
+    def app_id(self) -> str:
+        """App id (numeric string): the OAuth ``client_id``."""
+        return self._native.app_id
+
+    @property
     def app_secret(self) -> str:
-        """App secret of the demo app (for ``appsecret_proof``)."""
+        """App secret of the demo app (for ``appsecret_proof`` and ``client_secret``)."""
         return self._native.app_secret
 
     @property
     def ig_user_id(self) -> str:
-        """IG user id of the demo account."""
+        """IG professional account id of the demo account (used in paths and webhooks)."""
         return self._native.ig_user_id
+
+    @property
+    def page_id(self) -> str:
+        """Id of the Facebook Page linked to the demo account."""
+        return self._native.page_id
 
     @property
     def running(self) -> bool:
@@ -81,10 +102,33 @@ class Sandbox:
         """``POST /_sandbox/reset``: back to the seeded state."""
         return self._admin("POST", "reset")
 
-    def _admin(self, method: str, path: str) -> JsonDict:
+    def advance_clock(self, seconds: int) -> int:
+        """``POST /_sandbox/clock``: move the virtual clock; returns its new time (unix s)."""
+        now: int = self._admin("POST", "clock", {"advance_seconds": seconds})["now"]
+        return now
+
+    def set_faults(self, **settings: Any) -> JsonDict:
+        """``POST /_sandbox/faults`` (``fault_rate``, ``fault_seed``, ``faults``, ``endpoints``,
+        ``slow_ms``, ...); ``fault_rate=0`` turns faults off. Returns the settings."""
+        return self._admin("POST", "faults", settings)
+
+    def oauth_code(self, login: str = "instagram", redirect_uri: str = "https://example.com/cb") -> str:
+        """``POST /_sandbox/oauth/code``: a fresh single-use authorization code."""
+        code: str = self._admin(
+            "POST", "oauth/code", {"login": login, "redirect_uri": redirect_uri}
+        )["code"]
+        return code
+
+    def _admin(self, method: str, path: str, body: JsonDict | None = None) -> JsonDict:
+        data = None
+        if method == "POST":
+            data = json.dumps(body).encode() if body is not None else b""
         # Our own sandbox's http:// URL, never user input: S310's scheme concern does not apply.
         req = urllib.request.Request(  # noqa: S310
-            f"{self.url}/_sandbox/{path}", method=method, data=b"" if method == "POST" else None
+            f"{self.url}/_sandbox/{path}",
+            method=method,
+            data=data,
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
             body = resp.read()
@@ -120,6 +164,14 @@ def start(
     port: int | None = None,
     media_count: int | None = None,
     require_appsecret_proof: bool | None = None,
+    fault_rate: float | None = None,
+    fault_seed: int | None = None,
+    faults: dict[str, float] | None = None,
+    fault_endpoints: dict[str, float] | None = None,
+    slow_ms: int | None = None,
+    regain_minutes: int | None = None,
+    long_regain_minutes: int | None = None,
+    usage_start_percent: int | None = None,
 ) -> Sandbox:
     """Start a sandbox on a local port and return it once it accepts requests.
 
@@ -130,6 +182,14 @@ def start(
         port: Port to bind (default: any free port).
         media_count: Number of media of the demo account.
         require_appsecret_proof: Reject calls without ``appsecret_proof``.
+        fault_rate: Probability (0..1) that a Graph request fails, a mix of every fault kind.
+        fault_seed: Seed of the fault sequence (same seed and requests, same faults).
+        faults: Explicit probability per fault kind, e.g. ``{"http_500": 0.1}``.
+        fault_endpoints: Total fault rate per endpoint key, e.g. ``{"GET /{id}/media": 0.5}``.
+        slow_ms: Delay of the ``slow`` fault (default 3000).
+        regain_minutes: ``estimated_time_to_regain_access`` of throttles (default 0).
+        long_regain_minutes: The same for ``throttle_long`` (default 60).
+        usage_start_percent: Usage headers start at this percentage (default 0).
     """
     options = {
         "seed": seed,
@@ -138,5 +198,13 @@ def start(
         "port": port,
         "media_count": media_count,
         "require_appsecret_proof": require_appsecret_proof,
+        "fault_rate": fault_rate,
+        "fault_seed": fault_seed,
+        "faults": faults,
+        "fault_endpoints": fault_endpoints,
+        "slow_ms": slow_ms,
+        "regain_minutes": regain_minutes,
+        "long_regain_minutes": long_regain_minutes,
+        "usage_start_percent": usage_start_percent,
     }
     return Sandbox(_native.Sandbox.start(dump_options(options)))

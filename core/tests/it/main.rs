@@ -6,4 +6,5 @@ mod fixtures;
 mod paging;
 mod sandbox;
 mod secrets;
+mod soak;
 mod transport;

@@ -1,7 +1,7 @@
 //! The client against the embedded sandbox: the same calls users make, end to end over HTTP.
 
-use instagram_graph::sandbox::{Sandbox, SandboxOptions};
 use instagram_graph::{Client, ErrorKind};
+use instagram_graph_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -195,8 +195,10 @@ async fn appsecret_proof_is_accepted_when_required() {
 #[tokio::test]
 async fn facebook_login_finds_the_instagram_account_through_its_pages() {
     let (sb, _) = start();
+    // Facebook Login needs the Facebook user token: the sandbox answers an Instagram token on
+    // /me/accounts as graph.facebook.com does (190).
     let fb = Client::from_json(
-        &json!({"access_token": sb.access_token(), "base_url": sb.url(), "login": "facebook"}),
+        &json!({"access_token": sb.facebook_access_token(), "base_url": sb.url(), "login": "facebook"}),
     )
     .unwrap();
     let pages = fb

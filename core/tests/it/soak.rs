@@ -7,6 +7,7 @@
 
 use instagram_graph::{Client, ErrorKind, Paginator};
 use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
@@ -79,17 +80,39 @@ fn assert_once(what: &str, got: &[String], want: &HashSet<String>) {
     assert_eq!(&got, want, "{what}: items differ from the fault-free walk");
 }
 
+/// Every comment and reply of `media`, walking eight media at a time (as a user fanning out
+/// would): pacing waits after throttles then overlap instead of adding up.
 async fn all_comments(c: &Client, media: &[String], tally: &mut Tally) -> Vec<String> {
+    use futures::stream::{self, StreamExt};
+    let walks = stream::iter(media.iter().cloned())
+        .map(|m| {
+            let c = c.clone();
+            async move {
+                let p = c
+                    .paginate(
+                        "comments.list",
+                        json!({"media_id": m, "fields": "id,replies{id}"}),
+                        None,
+                    )
+                    .unwrap();
+                let mut t = Tally::default();
+                let items = walk(p, &mut t).await;
+                (items, t)
+            }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
     let mut out = Vec::new();
-    for m in media {
-        let p = c
-            .paginate(
-                "comments.list",
-                json!({"media_id": m, "fields": "id,replies{id}"}),
-                None,
-            )
-            .unwrap();
-        for comment in walk(p, tally).await {
+    for (items, t) in walks {
+        tally.pages += t.pages;
+        tally.requests += t.requests;
+        tally.retries += t.retries;
+        tally.waited_ms += t.waited_ms;
+        for (k, v) in t.surfaced {
+            *tally.surfaced.entry(k).or_default() += v;
+        }
+        for comment in items {
             out.push(comment["id"].as_str().unwrap().to_owned());
             for r in comment
                 .pointer("/replies/data")
@@ -122,25 +145,30 @@ async fn walks_everything_exactly_once_under_faults() {
     let c = client(&clean);
     let mut t0 = Tally::default();
     let media = ids(&walk(
-        c.paginate("media.list", json!({"fields": "id"}), None).unwrap(),
+        c.paginate("media.list", json!({"fields": "id"}), None)
+            .unwrap(),
         &mut t0,
     )
     .await);
     let comments = all_comments(&c, &media, &mut t0).await;
-    assert!(media.len() >= 150 && comments.len() >= 1000, "demo account is big enough");
+    assert!(
+        media.len() >= 150 && comments.len() >= 1000,
+        "demo account is big enough"
+    );
     let want_media: HashSet<String> = media.iter().cloned().collect();
     let want_comments: HashSet<String> = comments.iter().cloned().collect();
 
-    let opts = SandboxOptions {
-        fault_rate: 0.2,
-        fault_seed: 7,
-        ..SandboxOptions::default()
-    };
+    let mut opts = SandboxOptions::default();
+    opts.faults.rate = 0.2;
+    opts.faults.seed = 7;
+    // Slower than the client's 1 s timeout, but not by much: the soak stays around a minute.
+    opts.faults.slow_ms = 1500;
     let faulty = Sandbox::start(opts).expect("sandbox with faults");
     let c = client(&faulty);
     let mut t = Tally::default();
     let got_media = ids(&walk(
-        c.paginate("media.list", json!({"fields": "id"}), None).unwrap(),
+        c.paginate("media.list", json!({"fields": "id"}), None)
+            .unwrap(),
         &mut t,
     )
     .await);

@@ -1,7 +1,8 @@
 //! Options of `Sandbox::start`, also accepted as a JSON object from the bindings.
 
 use crate::error::Error;
-use serde_json::Value;
+use crate::faults::{self, FaultOptions};
+use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// Smallest `media_count` accepted: enough media for several `/media` pages at the default limit.
@@ -9,8 +10,9 @@ pub const MIN_MEDIA_COUNT: usize = 1;
 /// Largest `media_count` accepted (Meta returns at most the 10 000 most recent media).
 pub const MAX_MEDIA_COUNT: usize = 10_000;
 
-/// How to start a sandbox. `Default` gives seed 42, no latency, a free port on 127.0.0.1 and 180 media.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to start a sandbox. `Default` gives seed 42, no latency, a free port on 127.0.0.1,
+/// 180 media, no faults and usage headers starting at 0 %.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SandboxOptions {
     /// Seed of the demo data; the same seed gives the same accounts, media, comments and insights.
     pub seed: u64,
@@ -24,6 +26,10 @@ pub struct SandboxOptions {
     pub media_count: usize,
     /// Reject Graph calls that carry no `appsecret_proof`, like an app with "Require App Secret" on.
     pub require_appsecret_proof: bool,
+    /// Fault injection (`fault_rate`, `fault_seed`, per-kind and per-endpoint rates, `slow_ms`).
+    pub faults: FaultOptions,
+    /// Percentage the usage headers start at (0..=100), to test pacing near the high-water mark.
+    pub usage_start_percent: u8,
 }
 
 impl Default for SandboxOptions {
@@ -35,19 +41,27 @@ impl Default for SandboxOptions {
             port: 0,
             media_count: 180,
             require_appsecret_proof: false,
+            faults: FaultOptions::default(),
+            usage_start_percent: 0,
         }
     }
 }
 
 impl SandboxOptions {
     /// From a JSON options object with snake_case keys: `seed`, `latency_ms`, `host`, `port`,
-    /// `media_count`, `require_appsecret_proof`. Absent or `null` keys keep their default.
+    /// `media_count`, `require_appsecret_proof`, `usage_start_percent`, and the fault settings
+    /// `fault_rate`, `fault_seed`, `faults`, `fault_endpoints`, `slow_ms`, `regain_minutes`,
+    /// `long_regain_minutes`. Absent or `null` keys keep their default.
     pub fn from_json(v: &Value) -> Result<Self, Error> {
         let mut o = SandboxOptions::default();
         let map = match v {
             Value::Null => return Ok(o),
             Value::Object(m) => m,
-            _ => return Err(Error::invalid_params("sandbox options: expected an object")),
+            _ => {
+                return Err(Error::invalid_options(
+                    "sandbox options: expected an object",
+                ))
+            }
         };
         const KEYS: &[&str] = &[
             "seed",
@@ -56,8 +70,23 @@ impl SandboxOptions {
             "port",
             "media_count",
             "require_appsecret_proof",
+            "usage_start_percent",
         ];
+        const FAULT_KEYS: &[&str] = &[
+            "fault_rate",
+            "fault_seed",
+            "faults",
+            "fault_endpoints",
+            "slow_ms",
+            "regain_minutes",
+            "long_regain_minutes",
+        ];
+        let mut fault_map = Map::new();
         for (key, val) in map {
+            if FAULT_KEYS.contains(&key.as_str()) {
+                fault_map.insert(key.clone(), val.clone());
+                continue;
+            }
             if !KEYS.contains(&key.as_str()) {
                 return Err(bad(key, "unknown option"));
             }
@@ -87,13 +116,35 @@ impl SandboxOptions {
                         .as_bool()
                         .ok_or_else(|| bad(key, "expected a boolean"))?
                 }
+                "usage_start_percent" => o.usage_start_percent = uint(key, val, 100)? as u8,
                 _ => return Err(bad(key, "unknown option")),
             }
         }
+        o.faults
+            .apply_json(&fault_map)
+            .map_err(|m| Error::invalid_options(format!("sandbox options: {m}")))?;
         Ok(o)
     }
 
     pub(crate) fn validate(&self) -> Result<(), Error> {
+        let f = &self.faults;
+        let rates_ok = |p: f64| p.is_finite() && (0.0..=1.0).contains(&p);
+        if !rates_ok(f.rate)
+            || !f.kinds.values().all(|p| rates_ok(*p))
+            || f.kinds.values().sum::<f64>() > 1.0 + 1e-9
+            || !f.endpoints.values().all(|p| rates_ok(*p))
+        {
+            return Err(bad("fault_rate", "probabilities must be between 0 and 1"));
+        }
+        if f.slow_ms > faults::MAX_SLOW_MS {
+            return Err(bad(
+                "slow_ms",
+                &format!("must be at most {}", faults::MAX_SLOW_MS),
+            ));
+        }
+        if self.usage_start_percent > 100 {
+            return Err(bad("usage_start_percent", "must be at most 100"));
+        }
         if self.media_count < MIN_MEDIA_COUNT || self.media_count > MAX_MEDIA_COUNT {
             return Err(bad(
                 "media_count",
@@ -108,24 +159,11 @@ impl SandboxOptions {
 }
 
 fn bad(key: &str, why: &str) -> Error {
-    Error::invalid_params(format!("sandbox options: {key}: {why}"))
+    Error::invalid_options(format!("sandbox options: {key}: {why}"))
 }
 
 fn uint(key: &str, v: &Value, max: u64) -> Result<u64, Error> {
-    let n = match v {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            // 5.0 is fine from JavaScript; 5.5 or -1 is not.
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
-                .map(|f| f as u64)
-        }),
-        _ => None,
-    };
-    let n = n.ok_or_else(|| bad(key, "expected a non-negative integer"))?;
-    if n > max {
-        return Err(bad(key, &format!("must be at most {max}")));
-    }
-    Ok(n)
+    faults::uint(key, v, max).map_err(|m| Error::invalid_options(format!("sandbox options: {m}")))
 }
 
 #[cfg(test)]
@@ -154,6 +192,14 @@ mod tests {
         assert_eq!(o.latency, Duration::from_millis(15));
         assert_eq!(o.media_count, 200);
         assert!(o.require_appsecret_proof);
+        let o = SandboxOptions::from_json(&json!({"fault_rate": 0.2, "fault_seed": 7,
+            "slow_ms": 50, "usage_start_percent": 91}))
+        .unwrap();
+        assert_eq!(
+            (o.faults.rate, o.faults.seed, o.faults.slow_ms),
+            (0.2, 7, 50)
+        );
+        assert_eq!(o.usage_start_percent, 91);
     }
 
     #[test]
@@ -168,9 +214,12 @@ mod tests {
                 "require_appsecret_proof",
             ),
             (json!({"colour": 1}), "colour"),
+            (json!({"fault_rate": 2}), "fault_rate"),
+            (json!({"fault_seed": -3}), "fault_seed"),
+            (json!({"usage_start_percent": 101}), "usage_start_percent"),
         ] {
             let e = SandboxOptions::from_json(&v).unwrap_err();
-            assert_eq!(e.kind, crate::error::ErrorKind::InvalidParams);
+            assert_eq!(e.kind, crate::error::ErrorKind::InvalidOptions);
             assert!(
                 e.message.starts_with(&format!("sandbox options: {key}: ")),
                 "{}",

@@ -1,14 +1,18 @@
-//! The seeded demo account: profile, Page, feed media, carousels, comments, replies, stories.
+//! The seeded world: the app, the Facebook user with two Pages (one linked to the demo
+//! Instagram account, one not), the demo account's profile, feed media, carousels, comments,
+//! replies and stories, and the tokens of both login flavours.
 //!
 //! Every part draws from its own PRNG stream (and each media from its own sub-stream), so the
 //! newest media are the same whatever `media_count` is, and tweaking one part keeps the others.
 
 use super::prng::{hash_str, mix, SplitMix64};
+use super::tokens::{sha_hex, Subject, TokenInfo, Tokens, LONG_LIVED_SECS};
 use super::world::{
-    pk_to_shortcode, Account, Comment, FbPage, IgUser, Media, MediaType, ProductType, World,
+    pk_to_shortcode, Account, App, Comment, FbPage, FbUser, IgUser, Media, MediaType, ProductType,
+    World, WorldParts,
 };
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::collections::BTreeMap;
 
 /// The newest feed media is posted shortly before this instant (2026-06-30T12:00:00Z).
@@ -22,16 +26,22 @@ const CDN: &str = "https://scontent.sandbox.invalid";
 /// Comments of one media: top-level count at most this plus replies.
 const MAX_TOP_LEVEL_COMMENTS: u64 = 60;
 
-fn sha_hex(label: &str, seed: u64) -> String {
-    hex::encode(Sha256::digest(
-        format!("instagram-graph-sandbox/{label}/{seed}").as_bytes(),
-    ))
-}
-
-/// The access token of the sandbox for a seed (looks like a Facebook user token).
+/// The seeded Facebook Login user token for a seed (`EAA…`).
 pub(crate) fn token_for(seed: u64) -> String {
     let h = sha_hex("token", seed);
     format!("EAASbx{}", &h[..48])
+}
+
+/// The seeded Instagram Login token for a seed (`IGAA…`).
+pub(crate) fn ig_token_for(seed: u64) -> String {
+    let h = sha_hex("ig_token", seed);
+    format!("IGAASbx{}", &h[..56])
+}
+
+/// A Page's token: a different `EAA…` string per Page.
+fn page_token_for(seed: u64, page_id: &str) -> String {
+    let h = sha_hex(&format!("page_token/{page_id}"), seed);
+    format!("EAASbx{}", &h[..52])
 }
 
 /// The app secret of the sandbox for a seed (32 hex digits like Meta's).
@@ -48,18 +58,77 @@ pub(crate) fn appsecret_proof(token: &str, app_secret: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Build the whole world. `now` (unix seconds) only places the live stories.
+/// Build the whole world. `now` (unix seconds on the virtual clock) places the live stories
+/// and is the issue time of the seeded tokens.
 pub(crate) fn build(seed: u64, media_count: usize, now: i64) -> World {
-    let account = build_account(seed, media_count, now);
-    World::new(seed, token_for(seed), app_secret_for(seed), vec![account])
+    let (account, linked_page_id) = build_account(seed, media_count, now);
+    let mut r = SplitMix64::stream(seed, "facebook");
+    let app = App {
+        id: (100_000_000_000_000 + r.below(900_000_000_000_000)).to_string(),
+        secret: app_secret_for(seed),
+        name: "Sandbox App".to_owned(),
+    };
+    let fb_user = FbUser {
+        id: (10_000_000_000_000_000 + r.below(9_000_000_000_000_000)).to_string(),
+        name: "Sam Sandbox".to_owned(),
+    };
+    let unlinked_page_id = (100_000_000_000_000 + r.below(900_000_000_000_000)).to_string();
+    let pages = vec![
+        FbPage {
+            access_token: page_token_for(seed, &linked_page_id),
+            id: linked_page_id,
+            name: DISPLAY_NAME.to_owned(),
+            category: "Product/service".to_owned(),
+            account: Some(0),
+        },
+        FbPage {
+            access_token: page_token_for(seed, &unlinked_page_id),
+            id: unlinked_page_id,
+            name: "Sandbox Studio Café".to_owned(),
+            category: "Coffee shop".to_owned(),
+            account: None,
+        },
+    ];
+    let long = |subject| TokenInfo {
+        subject,
+        long_lived: true,
+        issued_at: now,
+        expires_at: now + LONG_LIVED_SECS,
+    };
+    let mut tokens = Tokens::default();
+    tokens.insert(ig_token_for(seed), long(Subject::IgUser(0)));
+    tokens.insert(token_for(seed), long(Subject::FbUser));
+    for (i, p) in pages.iter().enumerate() {
+        // From a long-lived user token a Page token never expires (expires_at 0).
+        let info = TokenInfo {
+            expires_at: 0,
+            ..long(Subject::Page(i))
+        };
+        tokens.insert(p.access_token.clone(), info);
+    }
+    World::new(WorldParts {
+        seed,
+        app,
+        ig_token: ig_token_for(seed),
+        fb_token: token_for(seed),
+        fb_user,
+        pages,
+        accounts: vec![account],
+        tokens,
+    })
 }
 
-fn build_account(seed: u64, media_count: usize, now: i64) -> Account {
+fn build_account(seed: u64, media_count: usize, now: i64) -> (Account, String) {
     let mut r = SplitMix64::stream(seed, "profile");
     let user_id = (17_841_000_000_000_000 + r.below(1_000_000_000_000)).to_string();
     let ig_id = r.range(1_000_000_000, 9_999_999_999);
+    // Its own stream, so the profile draws (and every id after them) stay as they were.
+    let scoped_id = (27_000_000_000_000_000
+        + SplitMix64::stream(seed, "scoped_ids").below(1_000_000_000_000_000))
+    .to_string();
     let user = IgUser {
         id: user_id,
+        scoped_id,
         ig_id,
         username: USERNAME.to_owned(),
         name: DISPLAY_NAME.to_owned(),
@@ -70,14 +139,9 @@ fn build_account(seed: u64, media_count: usize, now: i64) -> Account {
         followers_count: r.range(8_000, 60_000),
         follows_count: r.range(150, 900),
     };
-    let page = FbPage {
-        id: (100_000_000_000_000 + r.below(900_000_000_000_000)).to_string(),
-        name: DISPLAY_NAME.to_owned(),
-        category: "Product/service".to_owned(),
-    };
+    let page_id = (100_000_000_000_000 + r.below(900_000_000_000_000)).to_string();
     let mut acc = Account {
         user,
-        page,
         media: BTreeMap::new(),
         comments: BTreeMap::new(),
         feed: Vec::new(),
@@ -86,7 +150,7 @@ fn build_account(seed: u64, media_count: usize, now: i64) -> Account {
     let people = commenters(seed);
     add_feed(&mut acc, seed, media_count, &people);
     add_stories(&mut acc, seed, now);
-    acc
+    (acc, page_id)
 }
 
 /// Other Instagram users who comment.
@@ -535,12 +599,18 @@ mod tests {
             a.stories.len()
         );
         // ids never collide across kinds
-        let total = a.media.len() + a.comments.len() + 2;
+        let total = a.media.len() + a.comments.len() + 2 + w.pages.len() + 1;
         let mut all: BTreeSet<&String> = a.media.keys().collect();
         all.extend(a.comments.keys());
         all.insert(&a.user.id);
-        all.insert(&a.page.id);
+        all.insert(&a.user.scoped_id);
+        all.insert(&w.fb_user.id);
+        all.extend(w.pages.iter().map(|p| &p.id));
         assert_eq!(all.len(), total);
+        assert_eq!(w.pages.iter().filter(|p| p.account == Some(0)).count(), 1);
+        assert_ne!(w.pages[0].access_token, w.pages[1].access_token);
+        assert_ne!(w.pages[0].access_token, w.fb_token);
+        assert!(w.app.id.bytes().all(|b| b.is_ascii_digit()));
     }
 
     #[test]
@@ -553,8 +623,9 @@ mod tests {
         assert_eq!(feed(&a), feed(&b));
         assert_eq!(feed(&a)[..], feed(&c)[..180]);
         assert_ne!(feed(&a), feed(&d));
-        assert_ne!(a.token, d.token);
-        assert_eq!(a.token, token_for(42));
+        assert_ne!(a.fb_token, d.fb_token);
+        assert_eq!(a.fb_token, token_for(42));
+        assert!(a.ig_token.starts_with("IGAA") && a.fb_token.starts_with("EAA"));
         assert_eq!(app_secret_for(42).len(), 32);
     }
 

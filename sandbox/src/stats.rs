@@ -1,5 +1,8 @@
-//! Request counters behind `GET /_sandbox/stats`.
+//! Request counters behind `GET /_sandbox/stats`: requests by endpoint, injected faults by
+//! kind, and the ledger of executed writes.
 
+use crate::faults::FaultKind;
+use crate::ledger::Ledger;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -8,6 +11,12 @@ use std::collections::BTreeMap;
 pub(crate) struct Stats {
     pub requests: u64,
     pub by_endpoint: BTreeMap<String, u64>,
+    /// Faults injected, by kind.
+    pub faults: BTreeMap<FaultKind, u64>,
+    /// Faults on writes that answered before the write ran / after it ran.
+    pub faults_before_write: u64,
+    pub faults_after_write: u64,
+    pub writes: Ledger,
 }
 
 impl Stats {
@@ -21,8 +30,34 @@ impl Stats {
         self.requests
     }
 
+    /// Count one injected fault.
+    pub(crate) fn record_fault(&mut self, kind: FaultKind, on_write: Option<bool>) {
+        *self.faults.entry(kind).or_insert(0) += 1;
+        match on_write {
+            Some(true) => self.faults_after_write += 1,
+            Some(false) => self.faults_before_write += 1,
+            None => {}
+        }
+    }
+
     pub(crate) fn to_json(&self) -> Value {
-        json!({ "requests": self.requests, "by_endpoint": self.by_endpoint })
+        let faults: serde_json::Map<String, Value> = FaultKind::ALL
+            .into_iter()
+            .map(|k| {
+                (
+                    k.name().to_owned(),
+                    json!(self.faults.get(&k).copied().unwrap_or(0)),
+                )
+            })
+            .collect();
+        json!({
+            "requests": self.requests,
+            "by_endpoint": self.by_endpoint,
+            "faults": faults,
+            "faults_total": self.faults.values().sum::<u64>(),
+            "faults_on_writes": {"before_write": self.faults_before_write, "after_write": self.faults_after_write},
+            "writes": self.writes.to_json(),
+        })
     }
 }
 

@@ -4,8 +4,11 @@ use super::errors::GraphError;
 use super::fields::{self, FieldSel};
 use super::insights;
 use super::links::{Links, Pairs};
-use super::paging::{self, EdgeItem, PageReq};
-use super::world::{Account, Comment, Media, MediaType, NodeKind, NodeRef, ProductType, World};
+use super::paging::{self, EdgeItem, PageReq, Window};
+use super::tokens::{Family, Subject};
+use super::world::{
+    Account, Comment, FbPage, Media, MediaType, NodeKind, NodeRef, ProductType, World,
+};
 use serde_json::{json, Map, Value};
 
 /// Page-size caps per edge (a larger `limit` is silently capped).
@@ -21,13 +24,36 @@ pub(crate) const DEFAULT_MEDIA: &[&str] = &["id"];
 /// Meta's documented default of `/comments` and `/replies` items.
 pub(crate) const DEFAULT_COMMENT: &[&str] = &["timestamp", "text", "id"];
 pub(crate) const DEFAULT_PAGE_ITEM: &[&str] = &["access_token", "category", "name", "id"];
+/// What `/me/accounts` shows of a Page's tasks for its admin.
+const PAGE_TASKS: &[&str] = &[
+    "ANALYZE",
+    "ADVERTISE",
+    "MESSAGING",
+    "MODERATE",
+    "CREATE_CONTENT",
+    "MANAGE",
+];
+/// IG User fields only graph.facebook.com serves (graph-api.md §1.1, §1.7, §1.8).
+const FACEBOOK_ONLY_USER_FIELDS: &[&str] = &[
+    "business_discovery",
+    "mentioned_media",
+    "mentioned_comment",
+    "shopping_product_tag_eligibility",
+    "shopping_review_status",
+];
+/// IG User fields only graph.instagram.com serves (the Instagram Login user, §1.2).
+const INSTAGRAM_ONLY_USER_FIELDS: &[&str] = &["user_id", "account_type"];
 
 /// Everything a renderer reads.
 pub(crate) struct Ctx<'a> {
     pub world: &'a World,
     pub links: &'a Links,
-    /// Unix seconds (stories' liveness, insights windows).
+    /// Unix seconds on the virtual clock (stories' liveness, insights windows).
     pub now: i64,
+    /// The host whose semantics apply (told by the token family).
+    pub family: Family,
+    /// Who the token speaks for (Page tokens are shown only to their Page's admins).
+    pub subject: Subject,
 }
 
 /// What the items of an edge are.
@@ -35,7 +61,6 @@ pub(crate) struct Ctx<'a> {
 pub(crate) enum ItemKind {
     Media,
     Comment,
-    Page,
 }
 
 /// Graph's timestamp format: `2026-01-01T12:00:00+0000`.
@@ -76,8 +101,7 @@ pub(crate) fn node(
         .get(r.account)
         .ok_or_else(|| GraphError::unsupported("GET", id))?;
     match r.kind {
-        NodeKind::User => user(ctx, acc, sel, default),
-        NodeKind::Page => page(ctx, acc, sel, default),
+        NodeKind::User => user(ctx, acc, sel, default, false),
         NodeKind::Media => {
             let m = acc
                 .media
@@ -95,16 +119,32 @@ pub(crate) fn node(
     }
 }
 
+/// The IG user node. `as_me`: reached as `/me` with an Instagram Login token, where Meta shows
+/// the app-scoped id as `id` and the professional account id as `user_id`.
 pub(crate) fn user(
     ctx: &Ctx,
     acc: &Account,
     sel: &[FieldSel],
     default: &[&str],
+    as_me: bool,
 ) -> Result<Value, GraphError> {
     let u = &acc.user;
     let mut out = Map::new();
     for f in effective(sel, default) {
-        let v = match f.name.as_str() {
+        let name = f.name.as_str();
+        match ctx.family {
+            // graph.instagram.com has no Facebook-only lookups: the call belongs to
+            // graph.facebook.com, which cannot parse an Instagram token (see routes::fb_only).
+            Family::Instagram if FACEBOOK_ONLY_USER_FIELDS.contains(&name) => {
+                return Err(GraphError::invalid_token())
+            }
+            Family::Facebook if INSTAGRAM_ONLY_USER_FIELDS.contains(&name) => {
+                return Err(GraphError::nonexisting_field(name, "IGUser"))
+            }
+            _ => {}
+        }
+        let v = match name {
+            "id" if as_me && ctx.family == Family::Instagram => json!(u.scoped_id),
             "id" | "user_id" => json!(u.id),
             "ig_id" => json!(u.ig_id),
             "legacy_instagram_user_id" => json!(u.ig_id.to_string()),
@@ -153,28 +193,103 @@ pub(crate) fn user(
     Ok(Value::Object(out))
 }
 
+/// A Facebook Page. Its `access_token` is shown to its admin (the Facebook user) and to the
+/// Page itself; `instagram_business_account` is absent when no account is linked (§1.2).
 pub(crate) fn page(
     ctx: &Ctx,
-    acc: &Account,
+    index: usize,
     sel: &[FieldSel],
     default: &[&str],
 ) -> Result<Value, GraphError> {
-    let p = &acc.page;
+    let Some(p) = ctx.world.pages.get(index) else {
+        return Err(GraphError::unsupported("GET", ""));
+    };
+    let may_see_token = match ctx.subject {
+        Subject::FbUser => true,
+        Subject::Page(i) => i == index,
+        Subject::IgUser(_) => false,
+    };
+    let linked = p.account.and_then(|a| ctx.world.accounts.get(a));
     let mut out = Map::new();
     for f in effective(sel, default) {
         let v = match f.name.as_str() {
-            "id" => json!(p.id),
-            "name" => json!(p.name),
-            "category" => json!(p.category),
-            "access_token" => json!(ctx.world.token),
-            "instagram_business_account" | "connected_instagram_account" => {
-                user(ctx, acc, sub_or_empty(&f), &["id"])?
-            }
+            "id" => Some(json!(p.id)),
+            "name" => Some(json!(p.name)),
+            "category" => Some(json!(p.category)),
+            "tasks" => Some(json!(PAGE_TASKS)),
+            "access_token" => may_see_token.then(|| json!(p.access_token)),
+            "instagram_business_account" | "connected_instagram_account" => match linked {
+                Some(acc) => Some(user(ctx, acc, sub_or_empty(&f), &["id"], false)?),
+                None => None,
+            },
             other => return Err(GraphError::nonexisting_field(other, "Page")),
+        };
+        if let Some(v) = v {
+            out.insert(f.name.clone(), v);
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// The Facebook Login user (`/me` with a user token on graph.facebook.com).
+pub(crate) fn fb_user(ctx: &Ctx, sel: &[FieldSel]) -> Result<Value, GraphError> {
+    let u = &ctx.world.fb_user;
+    let mut out = Map::new();
+    for f in effective(sel, &["name", "id"]) {
+        let v = match f.name.as_str() {
+            "id" => json!(u.id),
+            "name" => json!(u.name),
+            "accounts" => {
+                let items = page_items(&ctx.world.pages);
+                let req = PageReq {
+                    limit: f.modifier("limit").map(str::to_owned),
+                    after: f.modifier("after").map(str::to_owned),
+                    before: f.modifier("before").map(str::to_owned),
+                };
+                let sub = sub_or_empty(&f);
+                let link = |dir: &str, cursor: &str, limit: usize| {
+                    let mut p: Pairs = Vec::new();
+                    if !sub.is_empty() {
+                        p.push(("fields".into(), fields::join(sub)));
+                    }
+                    p.push(("limit".into(), limit.to_string()));
+                    p.push((dir.into(), cursor.into()));
+                    ctx.links.edge(&u.id, "accounts", p)
+                };
+                pages_page(ctx, &items, &req, sub, &link)?
+            }
+            other => return Err(GraphError::nonexisting_field(other, "User")),
         };
         out.insert(f.name.clone(), v);
     }
     Ok(Value::Object(out))
+}
+
+/// The Pages of the Facebook user as edge items, in seed order.
+pub(crate) fn page_items(pages: &[FbPage]) -> Vec<EdgeItem> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as i64, p.id.clone()))
+        .collect()
+}
+
+/// One page of `/me/accounts`.
+pub(crate) fn pages_page(
+    ctx: &Ctx,
+    items: &[EdgeItem],
+    req: &PageReq,
+    sel: &[FieldSel],
+    link: &dyn Fn(&str, &str, usize) -> String,
+) -> Result<Value, GraphError> {
+    let w = paging::window(items, req, CAP_ACCOUNTS)?;
+    let mut data = Vec::with_capacity(w.ids.len());
+    for id in &w.ids {
+        if let Some(i) = ctx.world.page_index(id) {
+            data.push(page(ctx, i, sel, DEFAULT_PAGE_ITEM)?);
+        }
+    }
+    Ok(with_paging(data, &w, link))
 }
 
 pub(crate) fn media(
@@ -208,7 +323,7 @@ pub(crate) fn media(
             "shortcode" => Some(json!(m.shortcode)),
             "timestamp" => Some(json!(fmt_time(m.timestamp))),
             "username" => Some(json!(acc.user.username)),
-            "owner" => Some(user(ctx, acc, sub_or_empty(&f), &["id"])?),
+            "owner" => Some(user(ctx, acc, sub_or_empty(&f), &["id"], false)?),
             "comments_count" => counted.then(|| json!(acc.comments_count(m))),
             "like_count" => (counted && !m.likes_hidden).then(|| json!(m.like_count)),
             "is_comment_enabled" => counted.then(|| json!(m.comment_enabled)),
@@ -302,7 +417,7 @@ pub(crate) fn comment(
             // Only the account's own comments expose `user` (other users are not readable nodes).
             "user" => {
                 if by_owner {
-                    Some(user(ctx, acc, sub_or_empty(&f), &["id"])?)
+                    Some(user(ctx, acc, sub_or_empty(&f), &["id"], false)?)
                 } else {
                     None
                 }
@@ -347,13 +462,10 @@ fn time_mod(f: &FieldSel, name: &str) -> Result<Option<i64>, GraphError> {
     f.modifier(name).map(|v| parse_time(name, v)).transpose()
 }
 
-/// Latest instant accepted (9999-12-31T23:59:59Z): keeps window arithmetic far from overflow.
-const MAX_TIME: i64 = 253_402_300_799;
-
 /// `since`/`until` as Graph takes them: unix seconds or a date/time string, 1970..=9999.
 pub(crate) fn parse_time(name: &str, raw: &str) -> Result<i64, GraphError> {
     let t = parse_time_any(name, raw)?;
-    if !(0..=MAX_TIME).contains(&t) {
+    if !(crate::clock::MIN_TIME..=crate::clock::MAX_TIME).contains(&t) {
         return Err(GraphError::param(format!(
             "The parameter {name} is out of range"
         )));
@@ -365,7 +477,7 @@ fn parse_time_any(name: &str, raw: &str) -> Result<i64, GraphError> {
     // `+0000` sent without URL-encoding arrives as ` 0000`.
     let owned = raw.trim().replace(' ', "+");
     let s = owned.as_str();
-    if let Some(t) = crate::ops::params::parse_time(s) {
+    if let Some(t) = crate::timeparse::parse(s) {
         return Ok(t);
     }
     Err(GraphError::param(format!(
@@ -434,10 +546,14 @@ pub(crate) fn edge_page(
                 Some(c) => comment(ctx, acc, c, sel, DEFAULT_COMMENT)?,
                 None => continue,
             },
-            ItemKind::Page => page(ctx, acc, sel, DEFAULT_PAGE_ITEM)?,
         };
         data.push(v);
     }
+    Ok(with_paging(data, &w, link))
+}
+
+/// `{"data":[...],"paging":{"cursors","previous"?,"next"?}}` (no `paging` for an empty page).
+fn with_paging(data: Vec<Value>, w: &Window, link: &dyn Fn(&str, &str, usize) -> String) -> Value {
     let mut out = Map::new();
     out.insert("data".into(), Value::Array(data));
     if let (Some(before), Some(after)) = (&w.before, &w.after) {
@@ -451,7 +567,7 @@ pub(crate) fn edge_page(
         }
         out.insert("paging".into(), Value::Object(p));
     }
-    Ok(Value::Object(out))
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
-//! The sandbox's state: accounts with their Page, media, stories and comments.
+//! The sandbox's state: the Facebook user and its Pages, the Instagram accounts with their
+//! media, stories and comments, the issued tokens and authorization codes.
 //!
 //! Everything a later write (comment reply, hide, delete, publishing containers, messaging)
 //! needs to change lives here, owned per account and indexed by id for lookups.
 
 use super::paging::EdgeItem;
+use super::tokens::{Family, Tokens};
 use std::collections::BTreeMap;
 
 /// Seconds a story stays live.
@@ -46,7 +48,10 @@ impl ProductType {
 /// The Instagram professional account.
 #[derive(Debug, Clone)]
 pub(crate) struct IgUser {
+    /// The professional account id used in paths and webhooks (`1784…`).
     pub id: String,
+    /// The app-scoped id Instagram Login shows as `id` on `/me` (differs from `id` above).
+    pub scoped_id: String,
     pub ig_id: u64,
     pub username: String,
     pub name: String,
@@ -57,12 +62,32 @@ pub(crate) struct IgUser {
     pub follows_count: u64,
 }
 
-/// The Facebook Page linked to the account (Facebook Login discovery).
+/// The Facebook Login user (app-scoped id) who manages every seeded Page.
+#[derive(Debug, Clone)]
+pub(crate) struct FbUser {
+    pub id: String,
+    pub name: String,
+}
+
+/// A Facebook Page, linked to an Instagram account or not.
 #[derive(Debug, Clone)]
 pub(crate) struct FbPage {
     pub id: String,
     pub name: String,
     pub category: String,
+    /// Index of the linked professional account (`instagram_business_account`).
+    pub account: Option<usize>,
+    /// This Page's own token (`EAA…`, never expires: it comes from a long-lived user token).
+    pub access_token: String,
+}
+
+/// An authorization code as the login dialog hands it to `redirect_uri`.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub login: Family,
+    pub redirect_uri: String,
+    pub expires_at: i64,
+    pub used: bool,
 }
 
 /// Any media object: feed post, reel, carousel, carousel child or story.
@@ -128,7 +153,6 @@ pub(crate) struct Comment {
 #[derive(Debug, Clone)]
 pub(crate) struct Account {
     pub user: IgUser,
-    pub page: FbPage,
     /// Feed media, children and stories by id.
     pub media: BTreeMap<String, Media>,
     pub comments: BTreeMap<String, Comment>,
@@ -217,11 +241,10 @@ impl Account {
     }
 }
 
-/// What an id names.
+/// What an id of an Instagram account names (Pages are looked up with [`World::page_index`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NodeKind {
     User,
-    Page,
     Media,
     Comment,
 }
@@ -233,32 +256,75 @@ pub(crate) struct NodeRef {
     pub kind: NodeKind,
 }
 
+/// The app the sandbox pretends to be (one app serves both login flavours).
+#[derive(Debug, Clone)]
+pub(crate) struct App {
+    /// Numeric string, as Meta's app ids are.
+    pub id: String,
+    pub secret: String,
+    pub name: String,
+}
+
 /// All state of one sandbox.
 #[derive(Debug, Clone)]
 pub(crate) struct World {
     pub seed: u64,
-    pub token: String,
-    pub app_secret: String,
+    pub app: App,
+    /// The seeded Instagram Login token (long-lived) of account 0.
+    pub ig_token: String,
+    /// The seeded Facebook Login user token (long-lived).
+    pub fb_token: String,
+    pub fb_user: FbUser,
+    pub pages: Vec<FbPage>,
     pub accounts: Vec<Account>,
+    pub tokens: Tokens,
+    pub codes: BTreeMap<String, AuthCode>,
+    /// Codes and objects created so far (their ids derive from these counters).
+    pub codes_minted: u64,
+    pub objects_created: u64,
     index: BTreeMap<String, NodeRef>,
 }
 
+/// The parts of a [`World`] that [`World::new`] assembles.
+pub(crate) struct WorldParts {
+    pub seed: u64,
+    pub app: App,
+    pub ig_token: String,
+    pub fb_token: String,
+    pub fb_user: FbUser,
+    pub pages: Vec<FbPage>,
+    pub accounts: Vec<Account>,
+    pub tokens: Tokens,
+}
+
 impl World {
-    pub(crate) fn new(
-        seed: u64,
-        token: String,
-        app_secret: String,
-        accounts: Vec<Account>,
-    ) -> Self {
+    pub(crate) fn new(p: WorldParts) -> Self {
         let mut w = World {
-            seed,
-            token,
-            app_secret,
-            accounts,
+            seed: p.seed,
+            app: p.app,
+            ig_token: p.ig_token,
+            fb_token: p.fb_token,
+            fb_user: p.fb_user,
+            pages: p.pages,
+            accounts: p.accounts,
+            tokens: p.tokens,
+            codes: BTreeMap::new(),
+            codes_minted: 0,
+            objects_created: 0,
             index: BTreeMap::new(),
         };
         w.reindex();
         w
+    }
+
+    /// The Page with this id.
+    pub(crate) fn page_index(&self, id: &str) -> Option<usize> {
+        self.pages.iter().position(|p| p.id == id)
+    }
+
+    /// The first Page linked to `account`.
+    pub(crate) fn page_of_account(&self, account: usize) -> Option<&FbPage> {
+        self.pages.iter().find(|p| p.account == Some(account))
     }
 
     /// Rebuild the id index (after writes that add or remove objects).
@@ -267,7 +333,6 @@ impl World {
         for (i, a) in self.accounts.iter().enumerate() {
             let at = |kind| NodeRef { account: i, kind };
             self.index.insert(a.user.id.clone(), at(NodeKind::User));
-            self.index.insert(a.page.id.clone(), at(NodeKind::Page));
             for id in a.media.keys() {
                 self.index.insert(id.clone(), at(NodeKind::Media));
             }
@@ -279,11 +344,6 @@ impl World {
 
     pub(crate) fn lookup(&self, id: &str) -> Option<NodeRef> {
         self.index.get(id).copied()
-    }
-
-    /// The account a token belongs to (the sandbox has one token for its one account).
-    pub(crate) fn account_for_token(&self, token: &str) -> Option<usize> {
-        (token == self.token && !self.accounts.is_empty()).then_some(0)
     }
 }
 

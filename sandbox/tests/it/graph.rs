@@ -1,6 +1,6 @@
 //! End to end: a real sandbox on a loopback port, spoken to over HTTP with reqwest.
 
-use super::{Sandbox, SandboxOptions};
+use instagram_graph_sandbox::{Sandbox, SandboxOptions};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -28,16 +28,24 @@ async fn fetch(url: &str) -> (u16, HeaderMap, Value) {
     (status, headers, v)
 }
 
-/// GET `/v25.0{path}` with the sandbox token appended.
+/// GET `/v25.0{path}` with the sandbox's Instagram Login token appended.
 async fn graph(sb: &Sandbox, path: &str) -> (u16, Value) {
+    graph_as(sb, sb.access_token(), path).await
+}
+
+/// GET `/v25.0{path}` with `token` appended.
+async fn graph_as(sb: &Sandbox, token: &str, path: &str) -> (u16, Value) {
     let sep = if path.contains('?') { '&' } else { '?' };
-    let (s, _, v) = fetch(&format!(
-        "{}/{V}{path}{sep}access_token={}",
-        sb.url(),
-        sb.access_token()
-    ))
-    .await;
+    let (s, _, v) = fetch(&format!("{}/{V}{path}{sep}access_token={token}", sb.url())).await;
     (s, v)
+}
+
+/// `appsecret_proof` computed here, independently of the sandbox's own code.
+fn proof_of(token: &str, secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(token.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 async fn ok(sb: &Sandbox, path: &str) -> Value {
@@ -474,9 +482,9 @@ async fn appsecret_proof_is_checked() {
         e["message"],
         "Invalid appsecret_proof provided in the API argument"
     );
-    let proof = super::seed::appsecret_proof(sb.access_token(), sb.app_secret());
+    let proof = proof_of(sb.access_token(), sb.app_secret());
     let me = ok(&sb, &format!("/me?appsecret_proof={proof}")).await;
-    assert_eq!(me["id"], sb.ig_user_id());
+    assert_eq!(me["username"], "sandbox.studio");
     // Paging links keep the proof.
     let p = ok(&sb, &format!("/me/media?appsecret_proof={proof}")).await;
     assert!(p["paging"]["next"].as_str().unwrap().contains(&proof));
@@ -489,24 +497,32 @@ async fn appsecret_proof_is_checked() {
 #[tokio::test]
 async fn accounts_stories_and_node_fields() {
     let sb = start();
-    let acc = ok(
+    // Pages are Facebook Login: the Facebook user token lists them.
+    let fb = sb.facebook_access_token().to_owned();
+    let (s, acc) = graph_as(
         &sb,
+        &fb,
         "/me/accounts?fields=id,name,access_token,instagram_business_account{id,username}",
     )
     .await;
+    assert_eq!(s, 200, "{acc}");
     let page = &acc["data"][0];
     assert_eq!(page["instagram_business_account"]["id"], sb.ig_user_id());
     assert_eq!(
         page["instagram_business_account"]["username"],
         "sandbox.studio"
     );
-    assert_eq!(page["access_token"], sb.access_token());
+    assert_eq!(page["access_token"], sb.page_access_token());
     let pid = page["id"].as_str().unwrap();
-    assert_eq!(
-        ok(&sb, &format!("/{pid}?fields=instagram_business_account")).await
-            ["instagram_business_account"]["id"],
-        sb.ig_user_id()
-    );
+    assert_eq!(pid, sb.page_id());
+    let (s, p) = graph_as(
+        &sb,
+        &fb,
+        &format!("/{pid}?fields=instagram_business_account"),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["instagram_business_account"]["id"], sb.ig_user_id());
 
     let me = ok(&sb, "/me").await;
     assert_eq!(
@@ -557,7 +573,8 @@ async fn accounts_stories_and_node_fields() {
         &format!("/?ids=me,{}&fields=id", reel["id"].as_str().unwrap()),
     )
     .await;
-    assert_eq!(multi["me"]["id"], sb.ig_user_id());
+    // Instagram Login: `/me` shows the app-scoped id as `id`.
+    assert_eq!(multi["me"]["id"], sb.info_json()["ig_app_scoped_id"]);
 }
 
 #[tokio::test]

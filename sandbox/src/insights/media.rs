@@ -1,11 +1,11 @@
 //! Media insights: `GET /{ig-media-id}/insights` (graph-api.md §2.2).
 
 use super::{describe, list, must_be_one_of, num, required, split};
-use crate::sandbox::errors::GraphError;
-use crate::sandbox::links::{get, Links, Pairs};
-use crate::sandbox::prng::{hash_str, mix, SplitMix64};
-use crate::sandbox::render::Ctx;
-use crate::sandbox::world::{Account, Media, ProductType};
+use crate::errors::GraphError;
+use crate::links::{get, Links, Pairs};
+use crate::prng::{hash_str, mix, SplitMix64};
+use crate::render::Ctx;
+use crate::world::{Account, Media, ProductType};
 use serde_json::{json, Map, Value};
 
 /// Every media metric name Graph accepts (the list its `metric[i]` error enumerates).
@@ -264,7 +264,7 @@ mod tests {
     use super::*;
 
     fn p(q: &str) -> Pairs {
-        crate::sandbox::links::parse_query(Some(q))
+        crate::links::parse_query(Some(q))
     }
 
     #[test]

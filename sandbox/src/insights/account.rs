@@ -2,11 +2,11 @@
 
 use super::media::MEDIA_PERIODS;
 use super::{describe, list, must_be_one_of, required, weights_split};
-use crate::sandbox::errors::GraphError;
-use crate::sandbox::links::{get, Links, Pairs};
-use crate::sandbox::prng::{hash_str, mix, SplitMix64};
-use crate::sandbox::render::{fmt_time, parse_time, Ctx};
-use crate::sandbox::world::Account;
+use crate::errors::GraphError;
+use crate::links::{get, Links, Pairs};
+use crate::prng::{hash_str, mix, SplitMix64};
+use crate::render::{fmt_time, parse_time, Ctx};
+use crate::world::Account;
 use serde_json::{json, Map, Value};
 
 const DAY: i64 = 86_400;
@@ -601,7 +601,7 @@ mod tests {
     use super::*;
 
     fn p(q: &str) -> Pairs {
-        crate::sandbox::links::parse_query(Some(q))
+        crate::links::parse_query(Some(q))
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! `instagram-graph-sandbox`: run the embedded Graph API simulator as a process.
+//! `instagram-graph-sandbox`: run the Graph API simulator as a process.
 //!
-//! Prints one JSON line (`{"url","access_token","app_secret","ig_user_id","seed"}`) on stdout,
-//! then serves until SIGINT/SIGTERM, or until stdin closes with `--exit-on-stdin-eof`.
+//! Prints one JSON line (`{"url","access_token","facebook_access_token","page_access_token",
+//! "app_id","app_secret","ig_user_id","page_id",...,"seed"}`) on stdout, then serves until
+//! SIGINT/SIGTERM, or until stdin closes with `--exit-on-stdin-eof`.
 #![forbid(unsafe_code)]
 
-use instagram_graph::sandbox::{Sandbox, SandboxOptions};
+use instagram_graph_sandbox::{FaultKind, Sandbox, SandboxOptions};
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,11 +22,23 @@ Options:
   --latency-ms N             delay added to every Graph request (default 0)
   --media-count N            feed media of the demo account (default 180)
   --require-appsecret-proof  reject calls without appsecret_proof
+  --usage-start-percent N    usage headers start at N % (default 0)
+  --fault-rate P             probability 0..1 that a Graph request fails (a mix of every kind)
+  --fault-seed N             seed of the fault sequence (default 0)
+  --faults K=P,K=P           explicit probability per fault kind (e.g. http_500=0.1,slow=0.05)
+  --slow-ms N                delay of the `slow` fault (default 3000)
+  --regain-minutes N         estimated_time_to_regain_access of throttles (default 0)
+  --long-regain-minutes N    the same for `throttle_long` (default 60)
   --exit-on-stdin-eof        stop when standard input closes
   --help                     show this help
 
-Prints one JSON line with url, access_token, app_secret, ig_user_id and seed, then serves
-until SIGINT or SIGTERM.";
+Fault kinds: http_500 code_1 code_2 throttle_4 throttle_17 throttle_32 throttle_341
+throttle_613 throttle_80001 throttle_80002 throttle_80006 throttle_long connection_reset slow
+truncated_json unsupported_100_33 expired_token.
+
+Prints one JSON line with url, access_token (Instagram Login), facebook_access_token,
+page_access_token, app_id, app_secret, ig_user_id, page_id and seed, then serves until
+SIGINT or SIGTERM.";
 
 struct Args {
     opts: SandboxOptions,
@@ -50,6 +63,14 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             v.parse()
                 .map_err(|_| format!("{name}: '{v}' is not a valid number"))
         }
+        fn prob(name: &str, v: String) -> Result<f64, String> {
+            let p: f64 = num(name, v)?;
+            if p.is_finite() && (0.0..=1.0).contains(&p) {
+                Ok(p)
+            } else {
+                Err(format!("{name}: must be between 0 and 1"))
+            }
+        }
         match name.as_str() {
             "--help" | "-h" => return Ok(None),
             "--port" => opts.port = num(&name, value("a port")?)?,
@@ -60,6 +81,36 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             }
             "--media-count" => opts.media_count = num(&name, value("a number")?)?,
             "--require-appsecret-proof" => opts.require_appsecret_proof = true,
+            "--usage-start-percent" => {
+                let p: u8 = num(&name, value("a percentage")?)?;
+                if p > 100 {
+                    return Err(format!("{name}: must be at most 100"));
+                }
+                opts.usage_start_percent = p;
+            }
+            "--fault-rate" => opts.faults.rate = prob(&name, value("a probability")?)?,
+            "--fault-seed" => opts.faults.seed = num(&name, value("a number")?)?,
+            "--faults" => {
+                opts.faults.kinds.clear();
+                for part in value("kind=probability pairs")?
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                {
+                    let (k, p) = part
+                        .split_once('=')
+                        .ok_or_else(|| format!("{name}: '{part}' is not kind=probability"))?;
+                    let kind = FaultKind::from_name(k.trim())
+                        .ok_or_else(|| format!("{name}: unknown fault kind '{k}'"))?;
+                    opts.faults
+                        .kinds
+                        .insert(kind, prob(&name, p.trim().to_owned())?);
+                }
+            }
+            "--slow-ms" => opts.faults.slow_ms = num(&name, value("milliseconds")?)?,
+            "--regain-minutes" => opts.faults.regain_minutes = num(&name, value("minutes")?)?,
+            "--long-regain-minutes" => {
+                opts.faults.long_regain_minutes = num(&name, value("minutes")?)?
+            }
             "--exit-on-stdin-eof" => exit_on_eof = true,
             other => return Err(format!("unknown option {other} (see --help)")),
         }
@@ -179,6 +230,26 @@ mod tests {
         assert_eq!(a.opts.latency, Duration::from_millis(20));
         assert_eq!(a.opts.media_count, 200);
         assert!(a.opts.require_appsecret_proof && a.exit_on_eof);
+        let a = parse(&[
+            "--fault-rate",
+            "0.2",
+            "--fault-seed",
+            "7",
+            "--faults=http_500=0.1,slow=0.05",
+            "--slow-ms",
+            "50",
+            "--usage-start-percent",
+            "90",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!((a.opts.faults.rate, a.opts.faults.seed), (0.2, 7));
+        assert_eq!(a.opts.faults.kinds.get(&FaultKind::Slow), Some(&0.05));
+        assert_eq!(a.opts.faults.slow_ms, 50);
+        assert_eq!(a.opts.usage_start_percent, 90);
+        assert!(parse(&["--fault-rate", "2"]).is_err());
+        assert!(parse(&["--faults", "bogus=0.1"]).is_err());
+        assert!(parse(&["--usage-start-percent", "101"]).is_err());
         assert!(parse(&["--help"]).unwrap().is_none());
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--port", "x"]).is_err());
