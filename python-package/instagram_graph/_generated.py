@@ -60,8 +60,9 @@ class UserOperations:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
                 (defaults to ``me``); required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
-                ``id,username,media_count``). Instagram Login also offers ``user_id`` and
-                ``account_type``. Default:
+                ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
+                professional account id used in paths and webhooks; ``id`` is app-scoped there) and
+                ``account_type``, and adds ``user_id`` to the default. Default:
                 ``id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count``.
 
         Returns:
@@ -87,6 +88,8 @@ class PagesOperations:
     def list(
         self,
         *,
+        after: str | None = None,
+        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -100,6 +103,8 @@ class PagesOperations:
         ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
 
         Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
                 if you need Page tokens (they are secrets). Default:
@@ -116,6 +121,8 @@ class PagesOperations:
         return self._call(
             "pages.list",
             {
+                "after": after,
+                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
@@ -133,6 +140,8 @@ class MediaOperations:
     def list(
         self,
         *,
+        after: str | None = None,
+        before: str | None = None,
         ig_user_id: str | None = None,
         limit: int | None = None,
         since: Timestamp | None = None,
@@ -147,6 +156,8 @@ class MediaOperations:
         ``GET /{ig_user_id}/media`` · operation ``media.list`` · logins: facebook, instagram.
 
         Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
                 (defaults to ``me``); required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
@@ -170,6 +181,8 @@ class MediaOperations:
         return self._call(
             "media.list",
             {
+                "after": after,
+                "before": before,
                 "ig_user_id": ig_user_id,
                 "limit": limit,
                 "since": since,
@@ -220,6 +233,8 @@ class CommentsOperations:
         self,
         *,
         media_id: str,
+        after: str | None = None,
+        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -232,6 +247,8 @@ class CommentsOperations:
 
         Args:
             media_id: IG media id whose comments to list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–50; Graph's default is 25).
             fields: Fields of each comment, comma-separated in Graph syntax (``username`` and
                 ``from`` need comment-management permission). Default:
@@ -250,6 +267,8 @@ class CommentsOperations:
             "comments.list",
             {
                 "media_id": media_id,
+                "after": after,
+                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
@@ -303,8 +322,9 @@ class AsyncUserOperations:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
                 (defaults to ``me``); required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
-                ``id,username,media_count``). Instagram Login also offers ``user_id`` and
-                ``account_type``. Default:
+                ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
+                professional account id used in paths and webhooks; ``id`` is app-scoped there) and
+                ``account_type``, and adds ``user_id`` to the default. Default:
                 ``id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count``.
 
         Returns:
@@ -330,6 +350,8 @@ class AsyncPagesOperations:
     async def list(
         self,
         *,
+        after: str | None = None,
+        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -343,6 +365,8 @@ class AsyncPagesOperations:
         ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
 
         Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
                 if you need Page tokens (they are secrets). Default:
@@ -359,6 +383,8 @@ class AsyncPagesOperations:
         return await self._call(
             "pages.list",
             {
+                "after": after,
+                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
@@ -376,6 +402,8 @@ class AsyncMediaOperations:
     async def list(
         self,
         *,
+        after: str | None = None,
+        before: str | None = None,
         ig_user_id: str | None = None,
         limit: int | None = None,
         since: Timestamp | None = None,
@@ -390,6 +418,8 @@ class AsyncMediaOperations:
         ``GET /{ig_user_id}/media`` · operation ``media.list`` · logins: facebook, instagram.
 
         Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
                 (defaults to ``me``); required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
@@ -413,6 +443,8 @@ class AsyncMediaOperations:
         return await self._call(
             "media.list",
             {
+                "after": after,
+                "before": before,
                 "ig_user_id": ig_user_id,
                 "limit": limit,
                 "since": since,
@@ -463,6 +495,8 @@ class AsyncCommentsOperations:
         self,
         *,
         media_id: str,
+        after: str | None = None,
+        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -475,6 +509,8 @@ class AsyncCommentsOperations:
 
         Args:
             media_id: IG media id whose comments to list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–50; Graph's default is 25).
             fields: Fields of each comment, comma-separated in Graph syntax (``username`` and
                 ``from`` need comment-management permission). Default:
@@ -493,6 +529,8 @@ class AsyncCommentsOperations:
             "comments.list",
             {
                 "media_id": media_id,
+                "after": after,
+                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
