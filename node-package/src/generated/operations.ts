@@ -8,7 +8,7 @@ import type { GraphObject, Page, PaginateOptions, Timestamp } from '../types';
  */
 export interface UserGetParams {
 	/**
-	 * Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` and `account_type`.
+	 * Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` (the professional account id used in paths and webhooks; `id` is app-scoped there) and `account_type`, and adds `user_id` to the default.
 	 * @defaultValue `"id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count"`
 	 */
 	fields?: string;
@@ -22,6 +22,14 @@ export interface UserGetParams {
  * Params of `pages.list`: List pages with their linked IG accounts.
  */
 export interface PagesListParams {
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
 	/**
 	 * Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).
 	 * @defaultValue `"id,name,instagram_business_account{id,username}"`
@@ -38,6 +46,14 @@ export interface PagesListParams {
  * Params of `media.list`: List the account's media.
  */
 export interface MediaListParams {
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
 	/**
 	 * Fields of each media, comma-separated in Graph syntax; nest edges like `children{id,media_url}`.
 	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count"`
@@ -85,6 +101,14 @@ export interface CommentsListParams {
 	 * IG media id whose comments to list.
 	 */
 	media_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
 	/**
 	 * Fields of each comment, comma-separated in Graph syntax (`username` and `from` need comment-management permission).
 	 * @defaultValue `"id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}"`

@@ -31,6 +31,14 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 	'pages.list': {
 		paginated: true,
 		params: {
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
+				kind: 'string',
+				place: 'top',
+			},
 			fields: {
 				kind: 'string',
 				place: 'top',
@@ -40,6 +48,14 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 	'media.list': {
 		paginated: true,
 		params: {
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
+				kind: 'string',
+				place: 'top',
+			},
 			fields: {
 				kind: 'string',
 				place: 'top',
@@ -75,6 +91,14 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 		paginated: true,
 		params: {
 			media_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
 				kind: 'string',
 				place: 'top',
 			},
@@ -210,7 +234,7 @@ export const properties: INodeProperties[] = [
 				operation: ['get'],
 			},
 		},
-		description: 'Fields to return, comma-separated in Graph syntax (e.g. <code>id,username,media_count</code>). Instagram Login also offers <code>user_id</code> and <code>account_type</code>.',
+		description: 'Fields to return, comma-separated in Graph syntax (e.g. <code>id,username,media_count</code>). Instagram Login also offers <code>user_id</code> (the professional account ID used in paths and webhooks; <code>id</code> is app-scoped there) and <code>account_type</code>, and adds <code>user_id</code> to the default.',
 	},
 	{
 		displayName: 'IG User ID',
@@ -224,6 +248,32 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
+	},
+	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+				operation: ['list'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['pages'],
+				operation: ['list'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
 	},
 	{
 		displayName: 'Fields',
@@ -267,6 +317,32 @@ export const properties: INodeProperties[] = [
 		},
 		default: 50,
 		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['list'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['list'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
 	},
 	{
 		displayName: 'Fields',
@@ -393,6 +469,32 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'IG media ID whose comments to list',
+	},
+	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['list'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['list'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
 	},
 	{
 		displayName: 'Fields',
