@@ -3,14 +3,16 @@
 # Makefile; also usable alone: `make -f mk/node.mk node-test`.
 #
 #   node-deps       npm install --no-save from package-lock.json (skipped while the lock is unchanged)
-#   node-addon      cargo build -p instagram-graph-node, copy the cdylib to node-package/native/
+#   node-addon      cargo build -p instagram-graph-node (with NODE_FEATURES, default test-hooks),
+#                   copy the cdylib to node-package/native/
 #   node-gen        regenerate src/generated/operations.ts + nodes/Instagram/generated/properties.ts
 #   node-gen-check  fail when a checked-in generated file is stale
 #   node-build      addon + tsc into node-package/dist (require('./node-package') works after it)
 #   node-test       node --test against the embedded sandbox
 #   node-lint       tsc --noEmit (strict) + n8n-node lint (strict, unmodified config) + node-gen-check
 #                   + scan-lint (dist/**/*.js under the rules n8n's package scanner applies)
-#   node-pack       npm pack into node-package/, check the tarball, print its path (last line)
+#   node-pack       rebuild the addon without test hooks, npm pack into node-package/, check the
+#                   tarball, print its path (last line)
 
 CARGO ?= cargo
 CARGO_TARGET_DIR ?= $(CURDIR)/target
@@ -26,6 +28,12 @@ NODE_ADDON := $(NODE_PKG)/native/instagram-graph.$(NODE_TRIPLE).node
 NODE_STAMP_DEPS := $(NODE_PKG)/node_modules/.package-lock.json
 NODE_SOURCES = $(shell find $(NODE_PKG)/index.ts $(NODE_PKG)/src $(NODE_PKG)/nodes $(NODE_PKG)/credentials $(NODE_PKG)/icons -type f 2>/dev/null) $(NODE_PKG)/tsconfig.json
 NODE_BUILT := $(NODE_PKG)/dist/index.js
+# Cargo features of the addon in native/. Development and tests get the test hooks
+# (__panicForTests...); node-pack rebuilds without them, so what ships never has them.
+NODE_FEATURES ?= test-hooks
+# Which features the addon now in native/ was built with (a feature switch rebuilds the
+# cdylib under the same file name, possibly not newer than the copy).
+NODE_FEATURES_STAMP := $(CARGO_TARGET_DIR)/node-addon.features
 
 .PHONY: node-deps node-addon node-gen node-gen-check node-build node-test node-lint node-pack node-clean
 
@@ -44,11 +52,13 @@ $(NODE_STAMP_DEPS): $(NODE_PKG)/package-lock.json $(NODE_PKG)/package.json
 # its DWARF line tables (strip --strip-debug, when strip exists): half the size in the tarball,
 # and panics still name their file and line.
 node-addon:
-	$(CARGO) build -p instagram-graph-node
+	$(CARGO) build -p instagram-graph-node $(if $(strip $(NODE_FEATURES)),--features $(NODE_FEATURES))
 	@mkdir -p $(NODE_PKG)/native
-	@if [ ! -f $(NODE_ADDON) ] || [ $(NODE_DYLIB) -nt $(NODE_ADDON) ]; then \
+	@if [ ! -f $(NODE_ADDON) ] || [ $(NODE_DYLIB) -nt $(NODE_ADDON) ] || \
+	    [ "$$(cat $(NODE_FEATURES_STAMP) 2>/dev/null)" != "features:$(strip $(NODE_FEATURES))" ]; then \
 	  cp $(NODE_DYLIB) $(NODE_ADDON).tmp && { strip --strip-debug $(NODE_ADDON).tmp 2>/dev/null || true; } && \
-	  mv -f $(NODE_ADDON).tmp $(NODE_ADDON) && echo "copied $(NODE_ADDON)"; fi
+	  mv -f $(NODE_ADDON).tmp $(NODE_ADDON) && echo "features:$(strip $(NODE_FEATURES))" > $(NODE_FEATURES_STAMP) && \
+	  echo "copied $(NODE_ADDON) (features: $(or $(strip $(NODE_FEATURES)),none))"; fi
 
 node-gen: node-addon
 	$(NODE) $(NODE_PKG)/scripts/generate.mjs
@@ -73,6 +83,7 @@ node-lint: node-build node-gen-check
 	$(NODE) $(NODE_PKG)/scripts/scan-lint.mjs
 
 node-pack: node-build
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) node-addon NODE_FEATURES=
 	rm -f $(NODE_PKG)/n8n-nodes-instagram-graph-*.tgz
 	$(NODE) $(NODE_PKG)/scripts/scan-lint.mjs
 	cd $(NODE_PKG) && $(NPM) pack --ignore-scripts --loglevel=error >/dev/null

@@ -2,7 +2,9 @@
 # Included by the top-level Makefile; also usable alone: `make -f mk/python.mk py-test`.
 #
 #   py-deps       .venv/ at the repo root with the pinned dev tools (requirements-dev.txt)
-#   py-build      build the native module and install the package into .venv (maturin develop)
+#   py-build      build the native module and install the package into .venv (maturin develop,
+#                 with the test hooks: PY_FEATURES=test-hooks; a wheel for users is built
+#                 without them)
 #   py-gen        regenerate python-package/instagram_graph/_generated.py from the catalogue
 #   py-gen-check  fail if the generated file is stale
 #   py-test       pytest (sync + async, against the embedded sandbox)
@@ -18,6 +20,9 @@ PY_PKG := $(PY_ROOT)/python-package
 PY_DEPS_STAMP := $(PY_VENV)/.py-deps.stamp
 # maturin develop profile: debug by default (reuses `cargo build` artifacts); PY_PROFILE=--release for speed.
 PY_PROFILE ?=
+# Cargo features of the development build in .venv: the test hooks (_panic_in_future) the tests
+# need. Shipped wheels (`maturin build --release`, no --features) never contain them.
+PY_FEATURES ?= test-hooks
 
 .PHONY: py-deps py-build py-gen py-gen-check py-test py-lint py-clean
 
@@ -30,7 +35,7 @@ $(PY_DEPS_STAMP): $(PY_PKG)/requirements-dev.txt
 
 py-build: py-deps
 	cd $(PY_PKG) && VIRTUAL_ENV=$(PY_VENV) CARGO_TARGET_DIR=$(CARGO_TARGET_DIR) \
-		$(PY_BIN)/maturin develop --quiet $(PY_PROFILE)
+		$(PY_BIN)/maturin develop --quiet $(PY_PROFILE) $(if $(strip $(PY_FEATURES)),--features $(PY_FEATURES))
 	cd $(PY_ROOT) && $(PY_BIN)/python -c 'import instagram_graph as ig; print("instagram_graph", ig.__version__, "installed in .venv")'
 
 py-gen: py-build

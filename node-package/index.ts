@@ -18,8 +18,23 @@ export {
 	ConflictError,
 	ApiError,
 	InternalError,
+	UnexpectedResponseError,
+	CancelledError,
 	type ErrorKind,
 	type ErrorFields,
 } from './src/errors';
-export type { GraphObject, Page, Paging, PaginateOptions, Timestamp, Usage, UsageCounters } from './src/types';
+export type {
+	AbortSignalLike,
+	CallOptions,
+	CallReport,
+	DetailedResult,
+	GraphObject,
+	Page,
+	Paging,
+	PaginateOptions,
+	Progress,
+	Timestamp,
+	Usage,
+	UsageCounters,
+} from './src/types';
 export type * from './src/generated/operations';

@@ -7,13 +7,15 @@
 
 use futures::FutureExt;
 use instagram_graph as ig;
-use napi::{Error as NapiError, Status};
+use napi::bindgen_prelude::{ClassInstance, PromiseRaw};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Error as NapiError, Status};
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 fn envelope(result: ig::Result<Value>) -> String {
     match result {
@@ -28,33 +30,71 @@ fn throw(e: ig::Error) -> NapiError {
     NapiError::new(Status::GenericFailure, envelope(Err(e)))
 }
 
-/// Turn a caught panic into an `internal` error. The payload is scrubbed of the secrets we
-/// know, since a panic message is free text.
-fn panic_error(what: &str, payload: Box<dyn Any + Send>, secrets: &[&str]) -> ig::Error {
+/// A panic's message is free text that may quote a token; it travels, scrubbed, in the
+/// `InternalError`. The default hook would print it unscrubbed to stderr, so this addon's hook
+/// prints only where it happened. (The cdylib has its own std: the hook is ours alone.)
+fn quiet_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!(
+                "instagram-graph: internal error (Rust panic){at}; reported as InternalError to the caller"
+            );
+        }));
+    });
+}
+
+/// Turn a caught panic into an `internal` error, scrubbed of the client's secrets (token, app
+/// secret, `appsecret_proof`, Page tokens: read now, so tokens learnt meanwhile count too).
+fn panic_error(what: &str, payload: Box<dyn Any + Send>, client: Option<&ig::Client>) -> ig::Error {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".to_owned());
-    ig::Error::internal(format!("{what}: internal error (Rust panic): {detail}")).scrub(secrets)
+    let err = ig::Error::internal(format!("{what}: internal error (Rust panic): {detail}"));
+    match client {
+        None => err,
+        Some(c) => {
+            let secrets = c.secrets();
+            let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            err.scrub(&refs)
+        }
+    }
 }
 
+/// Run a synchronous entry point, turning a panic into an `internal` error scrubbed of
+/// `secrets` (sandbox.rs uses it too).
 fn guard_sync<T>(what: &str, secrets: &[&str], f: impl FnOnce() -> ig::Result<T>) -> ig::Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panic_error(what, p, secrets)))
+    quiet_panics();
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(panic_error(what, p, None).scrub(secrets)))
+}
+
+/// [`guard_sync`] for a client's entry points: scrubbed of the client's secrets.
+fn guard_client<T>(
+    what: &str,
+    client: &ig::Client,
+    f: impl FnOnce() -> ig::Result<T>,
+) -> ig::Result<T> {
+    quiet_panics();
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panic_error(what, p, Some(client))))
 }
 
 async fn guard_async(
     what: &str,
-    secrets: Vec<String>,
+    client: Option<ig::Client>,
     fut: impl Future<Output = ig::Result<Value>>,
 ) -> String {
+    quiet_panics();
     let result = AssertUnwindSafe(fut)
         .catch_unwind()
         .await
-        .unwrap_or_else(|p| {
-            let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-            Err(panic_error(what, p, &secrets))
-        });
+        .unwrap_or_else(|p| Err(panic_error(what, p, client.as_ref())));
     envelope(result)
 }
 
@@ -66,11 +106,58 @@ fn parse_json(what: &str, text: &str) -> ig::Result<Value> {
         .map_err(|e| ig::Error::invalid_params(format!("{what}: not valid JSON: {e}")))
 }
 
-fn client_secrets(client: &ig::Client) -> Vec<String> {
-    let cfg = client.config();
-    let mut out = vec![cfg.access_token.expose().to_owned()];
-    out.extend(cfg.app_secret.as_ref().map(|s| s.expose().to_owned()));
-    out
+/// The JS progress callback: receives each report as JSON text. Non-blocking calls on an
+/// unbounded queue (a report never waits for the JS thread), weak (it never keeps Node alive).
+type ProgressTsfn = ThreadsafeFunction<String, (), String, Status, false, true>;
+
+fn progress_fn(tsfn: ProgressTsfn) -> ig::ProgressFn {
+    Arc::new(move |p: &ig::Progress| {
+        if let Ok(text) = serde_json::to_string(p) {
+            let _ = tsfn.call(text, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    })
+}
+
+fn options(progress: Option<ProgressTsfn>, cancel: Option<&NativeCancel>) -> ig::CallOptions {
+    ig::CallOptions {
+        progress: progress.map(progress_fn),
+        cancel: cancel.map(|c| c.token.clone()),
+    }
+}
+
+/// Cancels the calls it is given to (the facade creates one per call with an `AbortSignal`).
+#[napi]
+pub struct NativeCancel {
+    token: ig::CancelToken,
+}
+
+impl Default for NativeCancel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[napi]
+impl NativeCancel {
+    /// A handle that is not cancelled.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        NativeCancel {
+            token: ig::CancelToken::new(),
+        }
+    }
+
+    /// Cancel every call holding this handle; idempotent.
+    #[napi]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    /// Whether `cancel()` was called.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
 }
 
 /// A Graph API client for one access token (see `ig::ClientConfig::from_json` for the keys).
@@ -92,16 +179,35 @@ impl NativeClient {
         .map_err(throw)
     }
 
-    /// Call an operation by id; resolves to an envelope (one page for paginated operations).
-    #[napi]
-    pub async fn call(&self, op_id: String, params_json: String) -> String {
+    /// Call an operation by id; resolves to an envelope (one page for paginated operations;
+    /// `{value, report}` when `detailed`). `progress` receives reports as JSON text; `cancel`
+    /// cancels the call.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call<'env>(
+        &self,
+        env: &'env Env,
+        op_id: String,
+        params_json: String,
+        detailed: Option<bool>,
+        progress: Option<ProgressTsfn>,
+        cancel: Option<ClassInstance<'env, NativeCancel>>,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
         let client = self.inner.clone();
-        let secrets = client_secrets(&client);
-        guard_async("call", secrets, async move {
-            let params = parse_json(&format!("{op_id}: params"), &params_json)?;
-            client.call(&op_id, params).await
+        let opts = options(progress, cancel.as_deref());
+        let detailed = detailed.unwrap_or(false);
+        env.spawn_future(async move {
+            let scrub = client.clone();
+            Ok(guard_async("call", Some(scrub), async move {
+                let params = parse_json(&format!("{op_id}: params"), &params_json)?;
+                let out = client.call_with(&op_id, params, opts).await?;
+                Ok(if detailed {
+                    json!({ "value": out.value, "report": out.report })
+                } else {
+                    out.value
+                })
+            })
+            .await)
         })
-        .await
     }
 
     /// The last reading of Meta's usage headers as JSON (`null` before any answer carried one).
@@ -110,17 +216,49 @@ impl NativeClient {
         serde_json::to_string(&self.inner.usage()).unwrap_or_else(|_| "null".to_owned())
     }
 
+    /// Graph API version in use (`v27.0`).
+    #[napi(getter)]
+    pub fn api_version(&self) -> String {
+        self.inner.api_version().to_owned()
+    }
+
+    /// Why the API version needs attention (expired, expiring within 90 days, unknown), if so.
+    #[napi(getter)]
+    pub fn version_warning(&self) -> Option<String> {
+        self.inner.version_warning()
+    }
+
+    /// Where requests go (no version, no trailing slash).
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.config().effective_base_url().to_owned()
+    }
+
+    /// Refuse every further request of this client, its paginators and calls in flight.
+    #[napi]
+    pub fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether `close()` was called.
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
     /// Start walking a paginated operation; params are validated now (throws an envelope).
+    /// `progress` gets one report per page; `cancel` cancels the walk.
     #[napi]
     pub fn paginator(
         &self,
         op_id: String,
         params_json: String,
         max_items: Option<f64>,
+        progress: Option<ProgressTsfn>,
+        cancel: Option<ClassInstance<'_, NativeCancel>>,
     ) -> napi::Result<NativePaginator> {
-        let owned = client_secrets(&self.inner);
-        let secrets: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let walker = guard_sync("paginate", &secrets, || {
+        let opts = options(progress, cancel.as_deref());
+        let walker = guard_client("paginate", &self.inner, || {
             let max = match max_items {
                 None => None,
                 Some(m) if m.is_finite() && m >= 0.0 && m.fract() == 0.0 => Some(m as u64),
@@ -131,21 +269,22 @@ impl NativeClient {
                 }
             };
             let params = parse_json(&format!("{op_id}: params"), &params_json)?;
-            self.inner.paginate(&op_id, params, max)
+            Ok(self.inner.paginate(&op_id, params, max)?.with_options(opts))
         })
         .map_err(throw)?;
         Ok(NativePaginator {
             inner: Arc::new(tokio::sync::Mutex::new(walker)),
-            secrets: owned,
+            client: self.inner.clone(),
         })
     }
 }
 
-/// A walk over a paginated operation, one page in memory at a time.
+/// A walk over a paginated operation, one page in memory at a time. Fails once its client is
+/// closed.
 #[napi]
 pub struct NativePaginator {
     inner: Arc<tokio::sync::Mutex<ig::Paginator>>,
-    secrets: Vec<String>,
+    client: ig::Client,
 }
 
 #[napi]
@@ -154,7 +293,7 @@ impl NativePaginator {
     #[napi]
     pub async fn next_page(&self) -> String {
         let inner = self.inner.clone();
-        guard_async("nextPage", self.secrets.clone(), async move {
+        guard_async("nextPage", Some(self.client.clone()), async move {
             let mut walker = inner.lock().await;
             Ok(walker
                 .next_page()
@@ -171,27 +310,14 @@ pub fn operations() -> napi::Result<String> {
     guard_sync("operations", &[], || Ok(ig::operations().to_string())).map_err(throw)
 }
 
+/// The default Graph API version of this build (`v27.0`).
+#[napi]
+pub fn default_api_version() -> String {
+    ig::DEFAULT_API_VERSION.to_owned()
+}
+
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-/// Debug builds only: panic inside a synchronous entry point, so tests can prove a panic
-/// becomes an `internal` error instead of aborting Node.
-#[cfg(debug_assertions)]
-#[napi(js_name = "__panicForTests")]
-pub fn panic_for_tests() -> napi::Result<String> {
-    guard_sync("__panicForTests", &[], || -> ig::Result<String> {
-        panic!("deliberate panic (test hook)")
-    })
-    .map_err(throw)
-}
-
-/// Debug builds only: the same inside an async entry point (resolves to an error envelope).
-#[cfg(debug_assertions)]
-#[napi(js_name = "__panicForTestsAsync")]
-pub async fn panic_for_tests_async() -> String {
-    guard_async("__panicForTestsAsync", Vec::new(), async {
-        tokio::task::yield_now().await;
-        panic!("deliberate panic (test hook)")
-    })
-    .await
-}
+#[cfg(feature = "test-hooks")]
+mod test_hooks;

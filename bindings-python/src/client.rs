@@ -4,10 +4,11 @@
 use crate::errors;
 use crate::json;
 use crate::paginator::Paginator;
-use crate::runtime;
+use crate::runtime::{self, ProgressSink};
 use instagram_graph as ig;
 use pyo3::prelude::*;
-use serde_json::Value;
+use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// A Graph API client for one access token (thread-safe; share it).
 #[pyclass(frozen, module = "instagram_graph._native")]
@@ -22,10 +23,33 @@ fn params(params_json: Option<&str>) -> PyResult<Value> {
     }
 }
 
+/// One call through the core; `detailed` wraps the value as `{value, report}`.
+async fn run(
+    client: ig::Client,
+    op_id: String,
+    params: Value,
+    progress: Option<Arc<ProgressSink>>,
+    detailed: bool,
+) -> ig::Result<String> {
+    let options = ig::CallOptions {
+        progress: progress.as_ref().map(ProgressSink::progress_fn),
+        cancel: None,
+    };
+    let out = client.call_with(&op_id, params, options).await?;
+    // Keep the sink alive until the call is over (the core holds only a weak reference).
+    drop(progress);
+    Ok(if detailed {
+        json!({ "value": out.value, "report": out.report }).to_string()
+    } else {
+        out.value.to_string()
+    })
+}
+
 #[pymethods]
 impl Client {
-    /// `config_json`: `{access_token, login, api_version, app_secret, base_url, timeout_ms,
-    /// max_retries}`.
+    /// `config_json`: the core's client config (`access_token`, `login`, `api_version`,
+    /// `app_secret`, `app_id`, `base_url`, `timeout_ms`, `max_retries`, `retry`,
+    /// `max_total_wait_ms`, `high_water_mark`, `max_concurrency`).
     #[new]
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
         let config = json::parse(config_json, "client config")?;
@@ -37,46 +61,80 @@ impl Client {
     }
 
     /// Call an operation and wait for its JSON result (one page for paginated operations).
-    #[pyo3(signature = (op_id, params_json=None))]
-    fn call(&self, py: Python<'_>, op_id: &str, params_json: Option<&str>) -> PyResult<String> {
+    /// `progress` receives each report as JSON text, on this thread; `detailed` returns
+    /// `{value, report}`.
+    #[pyo3(signature = (op_id, params_json=None, progress=None, detailed=false))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        op_id: &str,
+        params_json: Option<&str>,
+        progress: Option<Py<PyAny>>,
+        detailed: bool,
+    ) -> PyResult<String> {
         let params = params(params_json)?;
-        let client = self.inner.clone();
-        let op_id = op_id.to_owned();
-        runtime::block_on(py, async move {
-            client.call(&op_id, params).await.map(|v| v.to_string())
-        })
+        let sink = progress.map(ProgressSink::new);
+        let fut = run(
+            self.inner.clone(),
+            op_id.to_owned(),
+            params,
+            sink.clone(),
+            detailed,
+        );
+        runtime::block_on(py, fut, Some(self.inner.clone()), sink.as_ref())
     }
 
-    /// Same as `call`, as an asyncio awaitable (needs a running event loop).
-    #[pyo3(signature = (op_id, params_json=None))]
+    /// Same as `call`, as an asyncio awaitable (needs a running event loop); progress
+    /// reports are scheduled on that loop.
+    #[pyo3(signature = (op_id, params_json=None, progress=None, detailed=false))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
         op_id: String,
         params_json: Option<&str>,
+        progress: Option<Py<PyAny>>,
+        detailed: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = params(params_json)?;
-        let client = self.inner.clone();
-        runtime::awaitable(py, async move {
-            client.call(&op_id, params).await.map(|v| v.to_string())
-        })
+        let sink = progress.map(ProgressSink::new);
+        let fut = run(self.inner.clone(), op_id, params, sink.clone(), detailed);
+        runtime::awaitable(py, fut, Some(self.inner.clone()), sink.as_ref())
     }
 
     /// Start walking a paginated operation. Params are validated now, before any request.
-    #[pyo3(signature = (op_id, params_json=None, max_items=None))]
+    #[pyo3(signature = (op_id, params_json=None, max_items=None, progress=None))]
     fn paginator(
         &self,
         py: Python<'_>,
         op_id: &str,
         params_json: Option<&str>,
         max_items: Option<u64>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Paginator> {
         let params = params(params_json)?;
-        let walk = self
+        let sink = progress.map(ProgressSink::new);
+        let mut walk = self
             .inner
             .paginate(op_id, params, max_items)
             .map_err(|e| errors::to_pyerr(py, &e))?;
-        Ok(Paginator::new(walk))
+        if let Some(s) = &sink {
+            walk = walk.with_options(ig::CallOptions {
+                progress: Some(s.progress_fn()),
+                cancel: None,
+            });
+        }
+        Ok(Paginator::new(walk, self.inner.clone(), sink))
+    }
+
+    /// Refuse every further request of this client, its paginators and calls in flight.
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
     }
 
     /// `"facebook"` or `"instagram"`.
@@ -85,10 +143,16 @@ impl Client {
         self.inner.login().as_str()
     }
 
-    /// Graph API version in use (`v25.0`).
+    /// Graph API version in use (`v27.0`).
     #[getter]
     fn api_version(&self) -> String {
-        self.inner.config().api_version.clone()
+        self.inner.api_version().to_owned()
+    }
+
+    /// A warning about the API version (expired, expiring within 90 days, unknown), if any.
+    #[getter]
+    fn version_warning(&self) -> Option<String> {
+        self.inner.version_warning()
     }
 
     /// Where requests go (no version, no trailing slash).
@@ -105,12 +169,21 @@ impl Client {
     }
 
     fn __repr__(&self) -> String {
-        // Never the token or app secret.
+        // Never the token, app secret or proof.
         format!(
-            "Client(login={:?}, api_version={:?}, base_url={:?})",
+            "Client(login={:?}, api_version={:?}, base_url={:?}{})",
             self.login(),
             self.api_version(),
-            self.base_url()
+            self.base_url(),
+            if self.closed() { ", closed" } else { "" }
         )
+    }
+}
+
+impl Client {
+    /// The core client (test hooks scrub with its secrets).
+    #[cfg_attr(not(feature = "test-hooks"), allow(dead_code))]
+    pub(crate) fn core(&self) -> &ig::Client {
+        &self.inner
     }
 }

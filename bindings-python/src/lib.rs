@@ -32,18 +32,37 @@ fn _error_from_graph(py: Python<'_>, http_status: u16, body_json: &str) -> PyRes
     Ok(errors::to_pyerr(py, &err).into_value(py).into_any())
 }
 
-/// Test hook: panic inside a future run by the blocking path (or, with `awaitable`, the asyncio
-/// path), to prove a panic surfaces as `InternalError` rather than taking Python down.
+/// Test hook (feature `test-hooks`, never in shipped builds): panic inside a future run by the
+/// blocking path (or, with `awaitable`, the asyncio path), to prove a panic surfaces as
+/// `InternalError` rather than taking Python down. With `client`, the panic message quotes
+/// the client's secrets, to prove they are scrubbed.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
-#[pyo3(signature = (awaitable=false))]
-fn _panic_in_future(py: Python<'_>, awaitable: bool) -> PyResult<Py<PyAny>> {
-    async fn boom() -> instagram_graph::Result<String> {
-        panic!("deliberate panic from _panic_in_future");
+#[pyo3(signature = (awaitable=false, client=None))]
+fn _panic_in_future(
+    py: Python<'_>,
+    awaitable: bool,
+    client: Option<PyRef<'_, client::Client>>,
+) -> PyResult<Py<PyAny>> {
+    let core = client.map(|c| c.core().clone());
+    let quoted = core
+        .as_ref()
+        .map(|c| c.secrets().join(" "))
+        .unwrap_or_default();
+    fn explode(quoted: &str) -> instagram_graph::Result<String> {
+        if quoted.is_empty() {
+            panic!("deliberate panic from _panic_in_future");
+        }
+        panic!("deliberate panic from _panic_in_future quoting {quoted}");
     }
+    let boom = async move {
+        tokio::task::yield_now().await;
+        explode(&quoted)
+    };
     if awaitable {
-        Ok(runtime::awaitable(py, boom())?.unbind())
+        Ok(runtime::awaitable(py, boom, core, None)?.unbind())
     } else {
-        let s = runtime::block_on(py, boom())?;
+        let s = runtime::block_on(py, boom, core, None)?;
         Ok(s.into_pyobject(py)?.into_any().unbind())
     }
 }
@@ -58,6 +77,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(_error_from_graph, m)?)?;
+    #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_panic_in_future, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;

@@ -9,8 +9,17 @@ import {
 	type OperationParams,
 	type PaginatedOperationId,
 } from './generated/operations';
-import { callSync, loadNative, toJson, unwrap, type NativeClientHandle } from './native';
-import type { GraphObject, Page, PaginateOptions, Usage } from './types';
+import {
+	callSync,
+	loadNative,
+	toJson,
+	unwrap,
+	type NativeCancelHandle,
+	type NativeClientHandle,
+	type NativePaginatorHandle,
+	type NativeProgress,
+} from './native';
+import type { AbortSignalLike, CallOptions, DetailedResult, GraphObject, Page, PaginateOptions, Progress, Usage } from './types';
 
 /** Options of {@link InstagramClient}. */
 export interface ClientOptions {
@@ -18,7 +27,7 @@ export interface ClientOptions {
 	accessToken: string;
 	/** Which login the token comes from: `instagram` (graph.instagram.com, default) or `facebook`. */
 	login?: 'facebook' | 'instagram';
-	/** Graph API version, e.g. `v25.0` (default). */
+	/** Graph API version, e.g. `v27.0` (the default); see {@link InstagramClient.versionWarning}. */
 	apiVersion?: string;
 	/** App secret: when set, every call carries `appsecret_proof`. */
 	appSecret?: string;
@@ -28,6 +37,19 @@ export interface ClientOptions {
 	timeoutMs?: number;
 	/** Automatic retries of idempotent requests on transient failures (default 2, at most 10). */
 	maxRetries?: number;
+	/** `false` turns retries and usage-based pacing off altogether (default `true`). */
+	retry?: boolean;
+	/**
+	 * Milliseconds one request may spend sleeping (backoff and pacing), default 60000; a longer
+	 * wait rejects at once with the `RateLimitError` and its `retryAfter`.
+	 */
+	maxTotalWaitMs?: number;
+	/** Percent of a Meta usage budget at which new requests wait (1–100, default 90). */
+	highWaterMark?: number;
+	/** Requests of this client in flight at once (default 16). */
+	maxConcurrency?: number;
+	/** The numeric app id (with `appSecret`: the app token of app-level calls). */
+	appId?: string;
 }
 
 const OPTION_KEYS: Record<keyof ClientOptions, string> = {
@@ -38,6 +60,11 @@ const OPTION_KEYS: Record<keyof ClientOptions, string> = {
 	baseUrl: 'base_url',
 	timeoutMs: 'timeout_ms',
 	maxRetries: 'max_retries',
+	retry: 'retry',
+	maxTotalWaitMs: 'max_total_wait_ms',
+	highWaterMark: 'high_water_mark',
+	maxConcurrency: 'max_concurrency',
+	appId: 'app_id',
 };
 
 /** camelCase client options → the core's snake_case config; unknown keys are rejected. */
@@ -59,13 +86,19 @@ function coreConfig(options: ClientOptions): Record<string, unknown> {
 	return out;
 }
 
-/** Dates become Unix seconds (Graph's timestamp params); everything else is sent as is. */
+/** Node's `util.inspect.custom` (a registered symbol: no `util` import needed). */
+const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/**
+ * Dates become Unix seconds (Graph's timestamp params); `undefined` and `null` params are
+ * dropped (absent, as Python's `None`; the core drops JSON nulls too); the rest is sent as is.
+ */
 function normaliseParams(params: object | undefined): object {
 	if (params === undefined || params === null) return {};
 	if (typeof params !== 'object' || Array.isArray(params)) return params;
 	const out: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(params)) {
-		if (v === undefined) continue;
+		if (v === undefined || v === null) continue;
 		out[k] = v instanceof Date ? Math.floor(v.getTime() / 1000) : v;
 	}
 	return out;
@@ -77,6 +110,46 @@ function checkMaxItems(opId: string, maxItems: unknown): number | undefined {
 		throw localError('invalid_params', `${opId}: maxItems: expected a non-negative integer`);
 	}
 	return maxItems;
+}
+
+/** The addon hands reports over as JSON text; the user's callback gets the object. */
+function progressFor(opId: string, onProgress: unknown): NativeProgress | undefined {
+	if (onProgress === undefined || onProgress === null) return undefined;
+	if (typeof onProgress !== 'function') {
+		throw localError('invalid_params', `${opId}: onProgress: expected a function`);
+	}
+	const callback = onProgress as (p: Progress) => void;
+	return (json: string) => {
+		try {
+			callback(JSON.parse(json) as Progress);
+		} catch {
+			// A failing progress callback must not fail (or crash) the call it reports on.
+		}
+	};
+}
+
+function isAbortSignal(v: unknown): v is AbortSignalLike {
+	const s = v as Partial<AbortSignalLike> | null;
+	return typeof s === 'object' && s !== null && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function';
+}
+
+/** A native cancel handle tied to `signal` until `release()`. */
+interface Cancellation {
+	handle?: NativeCancelHandle;
+	release(): void;
+}
+
+function cancellationFor(opId: string, signal: unknown): Cancellation {
+	if (signal === undefined || signal === null) return { release: () => undefined };
+	if (!isAbortSignal(signal)) throw localError('invalid_params', `${opId}: signal: expected an AbortSignal`);
+	const handle = new (loadNative().NativeCancel)();
+	if (signal.aborted) {
+		handle.cancel();
+		return { handle, release: () => undefined };
+	}
+	const onAbort = (): void => handle.cancel();
+	signal.addEventListener('abort', onAbort, { once: true });
+	return { handle, release: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /**
@@ -98,15 +171,71 @@ export class InstagramClient extends OperationMethods {
 		this.login = options.login === 'facebook' ? 'facebook' : 'instagram';
 	}
 
+	/** The Graph API version in use (default `v27.0`). */
+	get apiVersion(): string {
+		return this.#native.apiVersion;
+	}
+
+	/**
+	 * Why the API version needs attention (expired, expiring within 90 days, or unknown to this
+	 * release), or `null`. Not printed by this library: log it or show it where users look.
+	 */
+	get versionWarning(): string | null {
+		return this.#native.versionWarning ?? null;
+	}
+
+	/** Where requests go (the login flavour's host unless `baseUrl` overrides it). */
+	get baseUrl(): string {
+		return this.#native.baseUrl;
+	}
+
+	/** Whether {@link close} was called. */
+	get closed(): boolean {
+		return this.#native.closed;
+	}
+
+	/**
+	 * Refuse every further call, including pages of walks started before: they reject with
+	 * `UnsupportedError` ("client is closed"). Calls in flight finish. Idempotent.
+	 */
+	close(): void {
+		this.#native.close();
+	}
+
+	#checkOpen(opId: string): void {
+		if (this.#native.closed) throw localError('unsupported', `${opId}: client is closed`);
+	}
+
+	async #call(opId: string, params: object | undefined, options: CallOptions | undefined, detailed: boolean): Promise<unknown> {
+		this.#checkOpen(opId);
+		const paramsJson = toJson(`${opId}: params`, normaliseParams(params));
+		const progress = progressFor(opId, options?.onProgress);
+		if (isAbortSignal(options?.signal) && options.signal.aborted) throw localError('cancelled', `${opId}: cancelled`);
+		const cancel = cancellationFor(opId, options?.signal);
+		try {
+			return unwrap(await this.#native.call(String(opId), paramsJson, detailed, progress ?? null, cancel.handle ?? null));
+		} finally {
+			cancel.release();
+		}
+	}
+
 	/**
 	 * Call an operation by id; resolves to Graph's JSON. Paginated operations resolve to one
-	 * page, `{ data, paging }`. Params are validated before any request (`InvalidParamsError`).
+	 * page, `{ data, paging }`. Params are validated before any request (`InvalidParamsError`);
+	 * `null` and `undefined` params mean "absent". `options.signal` cancels the call
+	 * (`CancelledError`); `options.onProgress` receives the progress reports of flows.
 	 */
-	async call<K extends OperationId>(opId: K, params?: OperationParams[K]): Promise<GraphObject>;
-	async call(opId: string, params?: object): Promise<GraphObject>;
-	async call(opId: string, params?: object): Promise<GraphObject> {
-		const text = await this.#native.call(String(opId), toJson(`${opId}: params`, normaliseParams(params)));
-		return unwrap(text) as GraphObject;
+	async call<K extends OperationId>(opId: K, params?: OperationParams[K], options?: CallOptions): Promise<GraphObject>;
+	async call(opId: string, params?: object, options?: CallOptions): Promise<GraphObject>;
+	async call(opId: string, params?: object, options?: CallOptions): Promise<GraphObject> {
+		return (await this.#call(opId, params, options, false)) as GraphObject;
+	}
+
+	/** {@link call}, also saying what it cost: `{ value, report: { requests, retries, waited_ms } }`. */
+	async callDetailed<K extends OperationId>(opId: K, params?: OperationParams[K], options?: CallOptions): Promise<DetailedResult>;
+	async callDetailed(opId: string, params?: object, options?: CallOptions): Promise<DetailedResult>;
+	async callDetailed(opId: string, params?: object, options?: CallOptions): Promise<DetailedResult> {
+		return (await this.#call(opId, params, options, true)) as DetailedResult;
 	}
 
 	/** The last reading of Meta's usage headers, or `null` before any answer carried one. */
@@ -117,18 +246,36 @@ export class InstagramClient extends OperationMethods {
 	/**
 	 * Walk a paginated operation page by page (one page in memory at a time). Params are
 	 * validated now: this throws `InvalidParamsError`/`UnsupportedError` synchronously.
+	 * `options.signal` ends the walk (the next page rejects with `CancelledError`);
+	 * `options.onProgress` is called once per page. Closing the client ends it too.
 	 */
 	paginatePages<K extends PaginatedOperationId>(opId: K, params?: OperationParams[K], options?: PaginateOptions): AsyncIterableIterator<Page>;
 	paginatePages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page>;
 	paginatePages(opId: string, params?: object, options?: PaginateOptions): AsyncIterableIterator<Page> {
+		this.#checkOpen(opId);
 		const maxItems = checkMaxItems(opId, options?.maxItems);
 		const paramsJson = toJson(`${opId}: params`, normaliseParams(params));
-		const walker = callSync(() => this.#native.paginator(String(opId), paramsJson, maxItems ?? null));
+		const progress = progressFor(opId, options?.onProgress);
+		const cancel = cancellationFor(opId, options?.signal);
+		let pager: NativePaginatorHandle | undefined;
+		try {
+			pager = callSync(() =>
+				this.#native.paginator(String(opId), paramsJson, maxItems ?? null, progress ?? null, cancel.handle ?? null),
+			);
+		} finally {
+			// Refused params: no walk will ever release the signal's listener.
+			if (!pager) cancel.release();
+		}
+		const walker = pager;
 		async function* walk(): AsyncGenerator<Page> {
-			for (;;) {
-				const page = unwrap(await walker.nextPage()) as Page | null;
-				if (page === null) return;
-				yield page;
+			try {
+				for (;;) {
+					const page = unwrap(await walker.nextPage()) as Page | null;
+					if (page === null) return;
+					yield page;
+				}
+			} finally {
+				cancel.release();
 			}
 		}
 		return walk();
@@ -146,5 +293,11 @@ export class InstagramClient extends OperationMethods {
 			for await (const page of pages) yield* page.data;
 		}
 		return items();
+	}
+
+	/** What `util.inspect`/`console.log` show: never the token, app secret or proof. */
+	[INSPECT](): string {
+		const closed = this.closed ? ', closed: true' : '';
+		return `InstagramClient { login: '${this.login}', apiVersion: '${this.apiVersion}', baseUrl: '${this.baseUrl}'${closed} }`;
 	}
 }

@@ -16,7 +16,9 @@ export type ErrorKind =
 	| 'unsupported'
 	| 'conflict'
 	| 'api'
-	| 'internal';
+	| 'internal'
+	| 'unexpected_response'
+	| 'cancelled';
 
 /** The error fields as the core reports them (snake_case, same JSON as in Python and n8n). */
 export interface ErrorFields {
@@ -46,7 +48,25 @@ const KNOWN_KINDS: readonly ErrorKind[] = [
 	'conflict',
 	'api',
 	'internal',
+	'unexpected_response',
+	'cancelled',
 ];
+
+/** The fields {@link ErrorFields} names; anything else the core sends lands in `extra`. */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+	'kind',
+	'message',
+	'http_status',
+	'code',
+	'error_subcode',
+	'error_type',
+	'error_user_title',
+	'error_user_msg',
+	'fbtrace_id',
+	'is_transient',
+	'retry_after',
+	'error_data',
+]);
 
 /** Root of every error thrown by this package. */
 export class InstagramError extends Error {
@@ -74,8 +94,10 @@ export class InstagramError extends Error {
 	readonly retryAfter: number | null;
 	/** Graph's `error_data`, when present. */
 	readonly errorData: unknown;
+	/** Fields of the core's error this version does not know by name (snake_case, as sent). */
+	readonly extra: Readonly<Record<string, unknown>>;
 
-	constructor(fields: ErrorFields) {
+	constructor(fields: ErrorFields, extra: Record<string, unknown> = {}) {
 		super(fields.message);
 		this.name = new.target.name;
 		this.kind = fields.kind;
@@ -90,11 +112,13 @@ export class InstagramError extends Error {
 		this.isTransient = fields.is_transient;
 		this.retryAfter = fields.retry_after;
 		this.errorData = fields.error_data;
+		this.extra = extra;
 	}
 
 	/** The core's snake_case fields plus `name` and `code`. */
-	toJSON(): ErrorFields & { name: string; error_code: string } {
+	toJSON(): ErrorFields & { name: string; error_code: string } & Record<string, unknown> {
 		return {
+			...this.extra,
 			name: this.name,
 			error_code: this.code,
 			kind: this.kind,
@@ -135,8 +159,12 @@ export class ConflictError extends InstagramError {}
 export class ApiError extends InstagramError {}
 /** A bug on our side (for example a Rust panic caught at the boundary). */
 export class InternalError extends InstagramError {}
+/** Graph answered 200 with a body of the wrong shape (a page without a `data` list). */
+export class UnexpectedResponseError extends InstagramError {}
+/** The call was cancelled (its `AbortSignal` aborted) before it finished. */
+export class CancelledError extends InstagramError {}
 
-const CLASSES: Record<ErrorKind, new (fields: ErrorFields) => InstagramError> = {
+const CLASSES: Record<ErrorKind, new (fields: ErrorFields, extra?: Record<string, unknown>) => InstagramError> = {
 	auth: AuthError,
 	permission: PermissionError,
 	rate_limited: RateLimitError,
@@ -148,6 +176,8 @@ const CLASSES: Record<ErrorKind, new (fields: ErrorFields) => InstagramError> = 
 	conflict: ConflictError,
 	api: ApiError,
 	internal: InternalError,
+	unexpected_response: UnexpectedResponseError,
+	cancelled: CancelledError,
 };
 
 function str(v: unknown): string | null {
@@ -175,7 +205,9 @@ export function errorFromFields(raw: Record<string, unknown>): InstagramError {
 		retry_after: num(raw.retry_after),
 		error_data: raw.error_data ?? null,
 	};
-	return new CLASSES[kind](fields);
+	const extra: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(raw)) if (!KNOWN_FIELDS.has(k)) extra[k] = v;
+	return new CLASSES[kind](fields, extra);
 }
 
 /** A local error of `kind` without Graph fields. */

@@ -8,11 +8,37 @@
  */
 import { errorFromFields, InstagramError, localError } from './errors';
 
+/** The addon's progress callback: one report as JSON text. */
+export type NativeProgress = (json: string) => void;
+
+/** The addon's cancel handle: one per call or walk given an `AbortSignal`. */
+export interface NativeCancelHandle {
+	cancel(): void;
+	readonly cancelled: boolean;
+}
+
 /** The addon's client (see bindings-node/src/lib.rs). */
 export interface NativeClientHandle {
-	call(opId: string, paramsJson: string): Promise<string>;
-	paginator(opId: string, paramsJson: string, maxItems?: number | null): NativePaginatorHandle;
+	call(
+		opId: string,
+		paramsJson: string,
+		detailed?: boolean | null,
+		progress?: NativeProgress | null,
+		cancel?: NativeCancelHandle | null,
+	): Promise<string>;
+	paginator(
+		opId: string,
+		paramsJson: string,
+		maxItems?: number | null,
+		progress?: NativeProgress | null,
+		cancel?: NativeCancelHandle | null,
+	): NativePaginatorHandle;
 	usage(): string;
+	close(): void;
+	readonly closed: boolean;
+	readonly apiVersion: string;
+	readonly versionWarning: string | null;
+	readonly baseUrl: string;
 }
 
 /** The addon's paginator. */
@@ -38,7 +64,9 @@ export interface NativeSandboxHandle {
 /** Everything the addon exports. */
 export interface NativeBinding {
 	NativeClient: new (configJson: string) => NativeClientHandle;
+	NativeCancel: new () => NativeCancelHandle;
 	operations(): string;
+	defaultApiVersion(): string;
 	startSandbox?(optionsJson: string): NativeSandboxHandle;
 }
 
@@ -58,7 +86,13 @@ let cached: NativeBinding | undefined;
 
 function isBinding(m: unknown): m is NativeBinding {
 	const b = m as Partial<NativeBinding> | null;
-	return typeof b === 'object' && b !== null && typeof b.NativeClient === 'function' && typeof b.operations === 'function';
+	return (
+		typeof b === 'object' &&
+		b !== null &&
+		typeof b.NativeClient === 'function' &&
+		typeof b.NativeCancel === 'function' &&
+		typeof b.operations === 'function'
+	);
 }
 
 /** The addon for this platform; throws an {@link InstagramError} (`internal`) listing what was tried. */

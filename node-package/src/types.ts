@@ -17,10 +17,65 @@ export interface Page<T = GraphObject> {
 	paging?: Paging;
 }
 
+/** One progress report of a flow or a page walk (same keys in Python and n8n). */
+export interface Progress {
+	/** Operation id (`media.list`). */
+	op: string;
+	/** Short machine-readable step name (`page`, `wait_container`). */
+	step: string;
+	/** Units done so far in this step (for a walk: items so far). */
+	done: number;
+	/** Units in this step, when known (for a walk: `maxItems`). */
+	total: number | null;
+	/** One human-readable line. */
+	message: string;
+}
+
+/**
+ * What the options' `signal` must offer: an `AbortSignal` (`new AbortController().signal`,
+ * n8n's execution cancel signal). Declared here so consumers need no DOM or Node typings.
+ */
+export interface AbortSignalLike {
+	readonly aborted: boolean;
+	addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+	removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** Options of `call()` / `callDetailed()`. */
+export interface CallOptions {
+	/**
+	 * Called with each progress report of a flow, on the JS thread; it never blocks the call,
+	 * and what it throws is ignored. Reports can arrive just after the promise settles.
+	 */
+	onProgress?: (progress: Progress) => void;
+	/** Aborting it cancels the call, which rejects with `CancelledError`. */
+	signal?: AbortSignalLike;
+}
+
 /** Options of `paginate()` / `paginatePages()`. */
 export interface PaginateOptions {
 	/** Stop after this many items in total (default: every item). */
 	maxItems?: number;
+	/** Called once per page (step `page`, `done` = items so far, `total` = `maxItems`). */
+	onProgress?: (progress: Progress) => void;
+	/** Aborting it ends the walk: the next page rejects with `CancelledError`. */
+	signal?: AbortSignalLike;
+}
+
+/** What one call cost. */
+export interface CallReport {
+	/** HTTP requests sent (every attempt counts). */
+	requests: number;
+	/** Attempts that were retries of an earlier one. */
+	retries: number;
+	/** Milliseconds slept before retries and for pacing. */
+	waited_ms: number;
+}
+
+/** The result of `callDetailed()`: the operation's JSON and what it cost. */
+export interface DetailedResult<T = GraphObject> {
+	value: T;
+	report: CallReport;
 }
 
 /** Anything that can be sent as a timestamp param: Unix seconds, a date string, or a Date. */

@@ -27,7 +27,7 @@ function visible(prop, values) {
  * A mocked IExecuteFunctions. `params` is one object for every item or one per item; like n8n,
  * an unset parameter resolves to the default of the property visible for these values.
  */
-function context({ params, items, credentials, continueOnFail = false }) {
+function context({ params, items, credentials, continueOnFail = false, extra = {} }) {
 	const node = new Instagram();
 	const props = node.description.properties;
 	const inputs = items ?? [{ json: {} }];
@@ -55,6 +55,7 @@ function context({ params, items, credentials, continueOnFail = false }) {
 		continueOnFail: () => continueOnFail,
 		getNode: () => NODE,
 		helpers: {},
+		...extra,
 	};
 	return { run: () => node.execute.call(ctx), calls };
 }
@@ -291,6 +292,91 @@ describe('Instagram node: credential test through the core', () => {
 		} finally {
 			await sb.stop();
 		}
+	});
+});
+
+describe('Instagram node: Request Options, progress, hints, cancellation', () => {
+	/** A logger and an execution-hints sink, like n8n's. */
+	function observed() {
+		const logs = [];
+		const hints = [];
+		const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (message, meta) => logs.push({ level, message, meta })]));
+		return { logs, hints, extra: { logger, addExecutionHints: (...h) => hints.push(...h) } };
+	}
+
+	test('the Request Options collection is shown for every operation, sorted, with n8n defaults', () => {
+		const prop = new Instagram().description.properties.find((p) => p.name === 'requestOptions');
+		assert.equal(prop.type, 'collection');
+		assert.equal(prop.displayOptions, undefined);
+		assert.deepEqual(
+			prop.options.map((o) => [o.name, o.default]),
+			[
+				['highWaterMark', 90],
+				['maxConcurrency', 16],
+				['maxRetries', 2],
+				['maxTotalWait', 60],
+				['retry', true],
+			],
+		);
+		const names = prop.options.map((o) => o.displayName);
+		assert.deepEqual(names, [...names].sort());
+	});
+
+	test('Request Options reach the client: accepted values run, a refused one names its key', async () => {
+		const requestOptions = { maxRetries: 0, retry: false, maxTotalWait: 1.5, highWaterMark: 75, maxConcurrency: 4 };
+		const [out] = await context({ params: { resource: 'user', operation: 'get', requestOptions }, credentials: creds }).run();
+		assert.equal(out[0].json.id, sb.igUserId);
+		const [bad] = await context({
+			params: { resource: 'user', operation: 'get', requestOptions: { highWaterMark: 0 } },
+			credentials: creds,
+			continueOnFail: true,
+		}).run();
+		assert.match(bad[0].json.error, /high_water_mark/);
+	});
+
+	test('page progress goes to the logger (debug), one line per page', async () => {
+		const o = observed();
+		const [out] = await context({
+			params: { resource: 'media', operation: 'list', returnAll: true },
+			credentials: creds,
+			extra: o.extra,
+		}).run();
+		assert.equal(out.length, mediaCount);
+		await new Promise((r) => setImmediate(r));
+		const pages = o.logs.filter((l) => l.level === 'debug' && l.meta?.step === 'page');
+		assert.equal(pages.length, Math.ceil(mediaCount / 100));
+		assert.match(pages[0].message, /^Instagram media\.list: page 1/);
+		assert.equal(pages.at(-1).meta.done, mediaCount);
+		assert.deepEqual(o.hints, [], 'v25.0 needs no hint');
+	});
+
+	test('an expiring or unknown API version becomes one execution hint', async () => {
+		const o = observed();
+		const [out] = await context({
+			items: [{ json: {} }, { json: {} }],
+			params: { resource: 'user', operation: 'get', fields: 'id' },
+			credentials: { ...creds, apiVersion: 'v99.0' },
+			extra: o.extra,
+		}).run();
+		assert.equal(out.length, 2);
+		assert.equal(o.hints.length, 1);
+		assert.equal(o.hints[0].type, 'warning');
+		assert.match(o.hints[0].message, /v99\.0/);
+		assert.ok(!o.hints[0].message.includes(sb.accessToken));
+	});
+
+	test("a stopped execution (n8n's cancel signal) cancels the calls", async () => {
+		const ac = new AbortController();
+		ac.abort();
+		const before = (await stats(sb)).requests;
+		const [out] = await context({
+			params: { resource: 'user', operation: 'get' },
+			credentials: creds,
+			continueOnFail: true,
+			extra: { getExecutionCancelSignal: () => ac.signal },
+		}).run();
+		assert.equal(out[0].json.details.kind, 'cancelled');
+		assert.equal((await stats(sb)).requests, before);
 	});
 });
 

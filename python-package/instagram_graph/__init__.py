@@ -21,12 +21,24 @@ import json
 from typing import Any
 
 from . import _native, errors, sandbox
-from ._client import DEFAULT_API_VERSION, AsyncClient, Client, Login
+from ._client import (
+    DEFAULT_API_VERSION,
+    AsyncClient,
+    CallReport,
+    Client,
+    DetailedResult,
+    Login,
+    Progress,
+    ProgressCallback,
+)
 from ._generated import OPERATION_IDS, OperationId, Timestamp
 from ._json import JsonDict
 from .errors import (
     ApiError,
+    ApiVersionWarning,
     AuthError,
+    CancelledError,
+    ClientClosedError,
     ConflictError,
     InstagramError,
     InternalError,
@@ -36,6 +48,7 @@ from .errors import (
     RateLimitError,
     TransientError,
     TransportError,
+    UnexpectedResponseError,
     UnsupportedError,
 )
 
@@ -45,10 +58,15 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "OPERATION_IDS",
     "ApiError",
+    "ApiVersionWarning",
     "AsyncClient",
     "AuthError",
+    "CallReport",
+    "CancelledError",
     "Client",
+    "ClientClosedError",
     "ConflictError",
+    "DetailedResult",
     "InstagramError",
     "InternalError",
     "InvalidParamsError",
@@ -57,10 +75,13 @@ __all__ = [
     "NotFoundError",
     "OperationId",
     "PermissionDeniedError",
+    "Progress",
+    "ProgressCallback",
     "RateLimitError",
     "Timestamp",
     "TransientError",
     "TransportError",
+    "UnexpectedResponseError",
     "UnsupportedError",
     "__version__",
     "errors",

@@ -28,6 +28,32 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def _unencodable(value: Any, path: str) -> str | None:
+    """The JSON path of the first text in ``value`` that is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"``), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            key = str(k)
+            if _unencodable(key, path) is not None:
+                return f"{path} (a key)"
+            found = _unencodable(v, f"{path}.{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for i, v in enumerate(value):
+            found = _unencodable(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 def dump_params(op_id: str, params: Mapping[str, Any] | None) -> str | None:
     """Params as JSON; ``None`` values are dropped (absent and ``None`` mean the same)."""
     if params is None:
@@ -38,9 +64,25 @@ def dump_params(op_id: str, params: Mapping[str, Any] | None) -> str | None:
         )
     cleaned = {k: v for k, v in params.items() if v is not None}
     try:
-        return json.dumps(cleaned, default=_default, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(cleaned, default=_default, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidParamsError(f"{op_id}: params: {exc}") from None
+    check_text(op_id, text, cleaned, "params")
+    return text
+
+
+def check_text(op_id: str, text: str, value: Any, path: str) -> None:
+    """Refuse text the native module cannot take (lone surrogates are not UTF-8), naming
+    where it is, as InvalidParamsError instead of a UnicodeEncodeError."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        where = _unencodable(value, path) or path
+        raise InvalidParamsError(
+            f"{op_id}: {where}: not valid Unicode text (a lone surrogate)"
+        ) from None
 
 
 def dump_options(options: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 use the classes of :mod:`instagram_graph` rather than this module."""
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, final
 
 __version__: str
@@ -18,21 +19,45 @@ class Client:
     """A Graph API client for one access token (thread-safe)."""
 
     def __new__(cls, config_json: str) -> Client: ...
-    def call(self, op_id: str, params_json: str | None = None) -> str:
-        """Call an operation; blocks with the GIL released. Returns the JSON result."""
+    def call(
+        self,
+        op_id: str,
+        params_json: str | None = None,
+        progress: Callable[[str], None] | None = None,
+        detailed: bool = False,
+    ) -> str:
+        """Call an operation; blocks with the GIL released. Returns the JSON result
+        (``{value, report}`` when ``detailed``); progress reports arrive as JSON text."""
 
-    def call_async(self, op_id: str, params_json: str | None = None) -> asyncio.Future[str]:
+    def call_async(
+        self,
+        op_id: str,
+        params_json: str | None = None,
+        progress: Callable[[str], None] | None = None,
+        detailed: bool = False,
+    ) -> asyncio.Future[str]:
         """Same as ``call``, as an asyncio awaitable (needs a running event loop)."""
 
     def paginator(
-        self, op_id: str, params_json: str | None = None, max_items: int | None = None
+        self,
+        op_id: str,
+        params_json: str | None = None,
+        max_items: int | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Paginator:
         """Start walking a paginated operation; params are validated now."""
 
+    def close(self) -> None:
+        """Refuse every further request of this client and its paginators."""
+
+    @property
+    def closed(self) -> bool: ...
     @property
     def login(self) -> str: ...
     @property
     def api_version(self) -> str: ...
+    @property
+    def version_warning(self) -> str | None: ...
     @property
     def base_url(self) -> str: ...
     def usage_json(self) -> str | None:
@@ -47,6 +72,12 @@ class Paginator:
 
     def next_page_async(self) -> asyncio.Future[str | None]:
         """Same as ``next_page``, as an asyncio awaitable."""
+
+    def report_json(self) -> str:
+        """``{requests, retries, waited_ms}`` of the walk so far, as JSON."""
+
+    def resume_cursor(self) -> str | None:
+        """The ``after`` cursor to resume from, between cursor pages."""
 
 @final
 class Sandbox:
@@ -75,5 +106,6 @@ class Sandbox:
     def info_json(self) -> str: ...
     def stop(self) -> None: ...
 
-def _panic_in_future(awaitable: bool = False) -> Any:
-    """Test hook: a panic inside a future, surfacing as InternalError."""
+def _panic_in_future(awaitable: bool = False, client: Client | None = None) -> Any:
+    """Test hook (only in builds with the ``test-hooks`` feature): a panic inside a future,
+    surfacing as InternalError; with ``client``, its message quotes the client's secrets."""

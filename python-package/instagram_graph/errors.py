@@ -3,9 +3,10 @@
 Every error is an :class:`InstagramError` carrying the same fields in every language:
 ``kind`` (stable snake_case class: ``auth``, ``permission``, ``rate_limited``,
 ``invalid_params``, ``not_found``, ``transient``, ``transport``, ``unsupported``,
-``conflict``, ``api``, ``internal``), ``message``, ``http_status``, Graph's ``code``,
-``error_subcode``, ``error_type``, ``error_user_title``, ``error_user_msg``, ``fbtrace_id``,
-``is_transient``, ``retry_after`` (seconds, when known) and ``error_data``.
+``conflict``, ``api``, ``internal``, ``unexpected_response``, ``cancelled``), ``message``,
+``http_status``, Graph's ``code``, ``error_subcode``, ``error_type``, ``error_user_title``,
+``error_user_msg``, ``fbtrace_id``, ``is_transient``, ``retry_after`` (seconds, when known) and
+``error_data``. Fields the core adds later arrive in ``extra`` (and in ``to_dict()``).
 
 Hierarchy::
 
@@ -19,8 +20,14 @@ Hierarchy::
     │   └── ConflictError           the same content was already posted (506)
     ├── InvalidParamsError          params rejected, locally before any request or by Graph (100)
     ├── TransportError              no Graph answer: connect, TLS, timeout, undecodable body
+    ├── UnexpectedResponseError     Graph answered 200 with a body of the wrong shape
     ├── UnsupportedError            unknown operation or not available with this login
+    │   └── ClientClosedError       the client was closed (also a RuntimeError)
+    ├── CancelledError              the call was cancelled
     └── InternalError               a bug in instagram-graph
+
+``ApiVersionWarning`` (a ``UserWarning``) is issued when a client is built for a Graph API
+version that has expired, expires within 90 days, or is unknown to this release.
 
 Messages never contain the access token or app secret: the core scrubs them.
 """
@@ -31,7 +38,10 @@ from typing import Any
 
 __all__ = [
     "ApiError",
+    "ApiVersionWarning",
     "AuthError",
+    "CancelledError",
+    "ClientClosedError",
     "ConflictError",
     "InstagramError",
     "InternalError",
@@ -41,6 +51,7 @@ __all__ = [
     "RateLimitError",
     "TransientError",
     "TransportError",
+    "UnexpectedResponseError",
     "UnsupportedError",
     "error_class_for_kind",
 ]
@@ -78,6 +89,8 @@ class InstagramError(Exception):
     is_transient: bool
     retry_after: float | None
     error_data: Any
+    extra: dict[str, Any]
+    """Fields of the core's error that this version does not know by name."""
 
     def __init__(
         self,
@@ -94,6 +107,7 @@ class InstagramError(Exception):
         is_transient: bool = False,
         retry_after: float | None = None,
         error_data: Any = None,
+        **extra: Any,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -108,12 +122,15 @@ class InstagramError(Exception):
         self.is_transient = is_transient
         self.retry_after = retry_after
         self.error_data = error_data
+        self.extra = extra
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (same keys as the Node binding's error details)."""
         out: dict[str, Any] = {"message": self.message}
         for name in _FIELDS:
             out[name] = getattr(self, name)
+        for name, value in self.extra.items():
+            out.setdefault(name, value)
         return out
 
     def __str__(self) -> str:
@@ -141,6 +158,7 @@ class InstagramError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only fields: rebuild through a helper so pickling keeps class and fields.
         fields = {name: getattr(self, name) for name in _FIELDS}
+        fields.update(self.extra)
         return (_rebuild, (type(self), self.message, fields), self.__dict__.copy())
 
 
@@ -210,6 +228,28 @@ class UnsupportedError(InstagramError):
     default_kind = "unsupported"
 
 
+class UnexpectedResponseError(InstagramError):
+    """Graph answered 200 with a body of the wrong shape (a page without a ``data`` list)."""
+
+    default_kind = "unexpected_response"
+
+
+class ClientClosedError(UnsupportedError, RuntimeError):
+    """The client was closed: its calls and its paginators (even those started before
+    ``close()``) are refused. Also a ``RuntimeError``, as ``close()`` has always promised."""
+
+
+class CancelledError(InstagramError):
+    """The call was cancelled before it finished."""
+
+    default_kind = "cancelled"
+
+
+class ApiVersionWarning(UserWarning):
+    """The configured Graph API version has expired, expires within 90 days, or is unknown
+    to this release (see ``Client.version_warning``)."""
+
+
 class InternalError(InstagramError):
     """A bug in instagram-graph (for example a panic caught at the native boundary)."""
 
@@ -228,6 +268,8 @@ _BY_KIND: dict[str, type[InstagramError]] = {
     "transport": TransportError,
     "unsupported": UnsupportedError,
     "internal": InternalError,
+    "unexpected_response": UnexpectedResponseError,
+    "cancelled": CancelledError,
 }
 
 

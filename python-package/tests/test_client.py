@@ -417,3 +417,38 @@ def test_ctrl_c_interrupts_a_blocking_call() -> None:
         proc.kill()
     assert proc.returncode == 0
     assert out.startswith("interrupted after")
+
+
+def test_interpreter_exit_after_cancelled_calls_is_silent() -> None:
+    # Calls in flight when asyncio.run() cancels them on its way out, then the interpreter
+    # exits at once: the Rust side finishes them while Python shuts down. It must neither
+    # panic ("The Python interpreter is not initialized") nor print "Task was destroyed".
+    child = textwrap.dedent(
+        """
+        import asyncio
+        import instagram_graph as ig
+
+        sb = ig.sandbox.start(latency_ms=5000, media_count=3)
+
+        async def main():
+            client = sb.async_client()
+            tasks = [asyncio.create_task(client.user.get()) for _ in range(8)]
+            walk = client.paginate("media.list")
+            tasks.append(asyncio.ensure_future(walk.__anext__()))
+            await asyncio.sleep(0.2)
+            for t in tasks[:4]:
+                t.cancel()
+            await asyncio.sleep(0.05)
+            # the others are still in flight: asyncio.run cancels them
+
+        asyncio.run(main())
+        print("exiting", flush=True)
+        """
+    )
+    for _ in range(3):
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == "exiting\n"
+        assert done.stderr == ""

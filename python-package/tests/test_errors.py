@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import os
 import pickle
 import threading
 from collections.abc import Iterator
@@ -178,13 +181,71 @@ def test_a_token_echoed_by_the_server_is_scrubbed(stand_in: str) -> None:
         assert token not in text
 
 
+def panic_hook() -> Any:
+    """The native test hook (feature ``test-hooks``, built by ``make py-build``). Its absence
+    fails the tests unless IG_NO_TEST_HOOKS=1 says the build is meant to lack it."""
+    hook = getattr(_native, "_panic_in_future", None)
+    if hook is None:
+        if os.environ.get("IG_NO_TEST_HOOKS") == "1":
+            pytest.skip("native module built without the test-hooks feature (IG_NO_TEST_HOOKS=1)")
+        pytest.fail("native module lacks _panic_in_future: build it with --features test-hooks")
+    return hook
+
+
 def test_a_panic_in_the_blocking_path_is_an_internal_error() -> None:
     with pytest.raises(ig.InternalError, match="deliberate panic") as info:
-        _native._panic_in_future()
+        panic_hook()()
     assert info.value.kind == "internal"
 
 
 @pytest.mark.asyncio
 async def test_a_panic_in_an_awaitable_is_an_internal_error() -> None:
     with pytest.raises(ig.InternalError, match="deliberate panic"):
-        await _native._panic_in_future(awaitable=True)
+        await panic_hook()(awaitable=True)
+
+
+def _secrets(sb: ig.sandbox.Sandbox) -> tuple[str, str, str]:
+    proof = hmac.new(sb.app_secret.encode(), sb.access_token.encode(), hashlib.sha256)
+    return sb.access_token, sb.app_secret, proof.hexdigest()
+
+
+def test_a_panic_message_is_scrubbed_of_the_clients_secrets(
+    sb: ig.sandbox.Sandbox, capfd: pytest.CaptureFixture[str]
+) -> None:
+    client = sb.client()  # token, app secret and appsecret_proof
+    hook = panic_hook()
+    with pytest.raises(ig.InternalError, match="quoting") as info:
+        hook(client=client._inner)
+    message = str(info.value)
+    assert "[redacted]" in message
+    printed = capfd.readouterr().err
+    assert "panic" in printed
+    for secret in _secrets(sb):
+        assert secret not in message
+        assert secret not in repr(info.value)
+        # The panic hook prints where, not what: stderr never sees the secrets either.
+        assert secret not in printed
+
+
+@pytest.mark.asyncio
+async def test_a_panic_message_is_scrubbed_in_the_asyncio_path(sb: ig.sandbox.Sandbox) -> None:
+    client = sb.async_client()
+    with pytest.raises(ig.InternalError, match="quoting") as info:
+        await panic_hook()(awaitable=True, client=client._inner)
+    for secret in _secrets(sb):
+        assert secret not in str(info.value)
+
+
+def test_unknown_error_fields_are_kept() -> None:
+    err = ig.ApiError("boom", retryable=True, new_field={"x": 1})
+    assert err.extra == {"retryable": True, "new_field": {"x": 1}}
+    assert err.to_dict()["retryable"] is True
+    again = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own object
+    assert again.extra == err.extra
+
+
+def test_new_kinds_have_classes() -> None:
+    assert errors.error_class_for_kind("cancelled") is ig.CancelledError
+    assert errors.error_class_for_kind("unexpected_response") is ig.UnexpectedResponseError
+    assert issubclass(ig.ClientClosedError, ig.UnsupportedError)
+    assert issubclass(ig.ClientClosedError, RuntimeError)

@@ -7,17 +7,22 @@ import type {
 	INode,
 	INodeCredentialTestResult,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { InstagramClient } from '../../src/client';
+import { InstagramClient, type ClientOptions } from '../../src/client';
 import { InstagramError } from '../../src/errors';
+import type { AbortSignalLike, Progress } from '../../src/types';
 import { OPERATION_META, properties } from './generated/properties';
 import { collectParams } from './params';
 
-function clientFrom(creds: ICredentialDataDecryptedObject): InstagramClient {
+/** The client policy of the node's "Request Options" (reliability knobs of the core). */
+type Policy = Pick<ClientOptions, 'maxRetries' | 'retry' | 'maxTotalWaitMs' | 'highWaterMark' | 'maxConcurrency'>;
+
+function clientFrom(creds: ICredentialDataDecryptedObject, policy: Policy = {}): InstagramClient {
 	const text = (key: string): string | undefined => {
 		const v = creds[key];
 		return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
@@ -28,7 +33,102 @@ function clientFrom(creds: ICredentialDataDecryptedObject): InstagramClient {
 		apiVersion: text('apiVersion'),
 		appSecret: text('appSecret'),
 		baseUrl: text('baseUrl'),
+		...policy,
 	});
+}
+
+/** "Request Options" of item `i` → client options (seconds become milliseconds). */
+function policyOf(ctx: IExecuteFunctions, i: number): Policy {
+	const o = ctx.getNodeParameter('requestOptions', i, {}) as IDataObject;
+	const policy: Policy = {};
+	const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+	if (num(o.maxRetries) !== undefined) policy.maxRetries = num(o.maxRetries);
+	if (typeof o.retry === 'boolean') policy.retry = o.retry;
+	const wait = num(o.maxTotalWait);
+	if (wait !== undefined) policy.maxTotalWaitMs = Math.round(wait * 1000);
+	if (num(o.highWaterMark) !== undefined) policy.highWaterMark = num(o.highWaterMark);
+	if (num(o.maxConcurrency) !== undefined) policy.maxConcurrency = num(o.maxConcurrency);
+	return policy;
+}
+
+/** The node's client options, shown for every operation. */
+const requestOptions: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	description: 'How the client retries, paces and limits its requests to the Graph API',
+	options: [
+		{
+			displayName: 'High-Water Mark (%)',
+			name: 'highWaterMark',
+			type: 'number',
+			default: 90,
+			typeOptions: { minValue: 1, maxValue: 100 },
+			description: "Percent of Meta's usage budget (from its usage headers) at which new requests wait",
+		},
+		{
+			displayName: 'Max Concurrency',
+			name: 'maxConcurrency',
+			type: 'number',
+			default: 16,
+			typeOptions: { minValue: 1 },
+			description: 'Requests in flight at once',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			default: 2,
+			typeOptions: { minValue: 0, maxValue: 10 },
+			description: 'Automatic retries of a read on a transient failure',
+		},
+		{
+			displayName: 'Max Total Wait (Seconds)',
+			name: 'maxTotalWait',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 0 },
+			description: 'Longest sleep of one request (backoff and pacing); a longer wait fails at once with the rate-limit error',
+		},
+		{
+			displayName: 'Retry',
+			name: 'retry',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to retry transient failures and pace requests by the usage headers',
+		},
+	],
+};
+
+/** Progress reports (one per page of a walk, one per step of a flow) go to n8n's log. */
+function progressLogger(ctx: IExecuteFunctions, i: number): (p: Progress) => void {
+	return (p) => {
+		const logger = (ctx as Partial<IExecuteFunctions>).logger;
+		if (typeof logger?.debug !== 'function') return;
+		logger.debug(`Instagram ${p.op}: ${p.message}`, { itemIndex: i, op: p.op, step: p.step, done: p.done, total: p.total });
+	};
+}
+
+/** n8n's signal for a stopped execution, when this n8n provides one. */
+function cancelSignal(ctx: IExecuteFunctions): AbortSignalLike | undefined {
+	const get = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal;
+	return typeof get === 'function' ? get.call(ctx) : undefined;
+}
+
+/** The API version warning, once per execution: an execution hint where n8n has them, else the log. */
+function hintVersion(ctx: IExecuteFunctions, client: InstagramClient): void {
+	const warning = client.versionWarning;
+	if (!warning) return;
+	const message = `Instagram: ${warning}. Set another Graph API version in the credential.`;
+	const add = (ctx as Partial<IExecuteFunctions>).addExecutionHints;
+	if (typeof add === 'function') {
+		add.call(ctx, { message, type: 'warning', location: 'outputPane' });
+		return;
+	}
+	const logger = (ctx as Partial<IExecuteFunctions>).logger;
+	if (typeof logger?.warn === 'function') logger.warn(message);
 }
 
 /** Graph answered (or the network failed): NodeApiError; a local refusal: NodeOperationError. */
@@ -87,7 +187,7 @@ export class Instagram implements INodeType {
 				testedBy: 'instagramGraphApiTest',
 			},
 		],
-		properties,
+		properties: [...properties, requestOptions],
 	};
 
 	methods = {
@@ -123,11 +223,20 @@ export class Instagram implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
-		let client: InstagramClient | undefined;
+		// One client per distinct Request Options (usually one for the whole run).
+		const clients = new Map<string, InstagramClient>();
+		const signal = cancelSignal(this);
 
 		for (let i = 0; i < items.length; i++) {
 			try {
-				client ??= clientFrom(await this.getCredentials('instagramGraphApi'));
+				const policy = policyOf(this, i);
+				const key = JSON.stringify(policy);
+				let client = clients.get(key);
+				if (!client) {
+					client = clientFrom(await this.getCredentials('instagramGraphApi'), policy);
+					if (clients.size === 0) hintVersion(this, client);
+					clients.set(key, client);
+				}
 				const resource = this.getNodeParameter('resource', i) as string;
 				const operation = this.getNodeParameter('operation', i) as string;
 				const opId = `${resource}.${operation}`;
@@ -136,6 +245,7 @@ export class Instagram implements INodeType {
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${opId}"`, { itemIndex: i });
 				}
 				const params = collectParams(this, i, meta);
+				const onProgress = progressLogger(this, i);
 				if (meta.paginated) {
 					const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 					const maxItems = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
@@ -144,11 +254,11 @@ export class Instagram implements INodeType {
 							itemIndex: i,
 						});
 					}
-					for await (const item of client.paginate(opId, params, { maxItems })) {
+					for await (const item of client.paginate(opId, params, { maxItems, onProgress, signal })) {
 						out.push({ json: item as IDataObject, pairedItem: { item: i } });
 					}
 				} else {
-					const result = await client.call(opId, params);
+					const result = await client.call(opId, params, { onProgress, signal });
 					out.push({ json: result as IDataObject, pairedItem: { item: i } });
 				}
 			} catch (error) {
