@@ -37,7 +37,7 @@ describe('cancellation with an AbortSignal', () => {
 		ac.abort();
 		await assert.rejects(pending, (e) => isCancelled(e) && /user\.get/.test(e.message));
 		// The client stays usable.
-		assert.equal((await client.call('user.get', { fields: 'id' })).id, sb.igUserId);
+		assert.equal((await client.call('user.get', { fields: 'user_id' })).user_id, sb.igUserId);
 	});
 
 	test('an already aborted signal rejects at once, before any request', async () => {
@@ -101,7 +101,7 @@ describe('progress', () => {
 
 	test('call accepts onProgress (a single request has no steps) and checks it', async () => {
 		const reports = [];
-		assert.equal((await client.call('user.get', { fields: 'id' }, { onProgress: (p) => reports.push(p) })).id, sb.igUserId);
+		assert.equal((await client.call('user.get', { fields: 'user_id' }, { onProgress: (p) => reports.push(p) })).user_id, sb.igUserId);
 		assert.deepEqual(reports, []);
 		await assert.rejects(client.call('user.get', {}, { onProgress: 'yes' }), (e) => e instanceof ig.InvalidParamsError && /onProgress/.test(e.message));
 	});
@@ -119,7 +119,7 @@ describe('callDetailed', () => {
 describe('client options and API version', () => {
 	test('policy options are accepted and checked, naming the option', async () => {
 		const c = clientFor(sb, { retry: false, maxTotalWaitMs: 5000, highWaterMark: 80, maxConcurrency: 2, appId: '1234567890' });
-		assert.equal((await c.call('user.get', { fields: 'id' })).id, sb.igUserId);
+		assert.equal((await c.call('user.get', { fields: 'user_id' })).user_id, sb.igUserId);
 		const bad = [
 			[{ retry: 'yes' }, /retry/],
 			[{ maxTotalWaitMs: -1 }, /max_total_wait_ms/],

@@ -59,7 +59,7 @@ describe('startSandbox', () => {
 describe('InstagramClient', () => {
 	test('user.get returns the demo profile', async () => {
 		const me = await client.call('user.get', {});
-		assert.equal(me.id, sb.igUserId);
+		assert.equal(me.user_id, sb.igUserId);
 		assert.equal(typeof me.username, 'string');
 		assert.equal(typeof me.followers_count, 'number');
 		assert.equal(me.media_count, mediaCount);
@@ -146,7 +146,7 @@ describe('InstagramClient', () => {
 
 	test('concurrent calls on one client', async () => {
 		const results = await Promise.all(Array.from({ length: 8 }, () => client.user.get({ fields: 'id' })));
-		for (const r of results) assert.equal(r.id, sb.igUserId);
+		for (const r of results) assert.equal(r.user_id, sb.igUserId);
 	});
 
 	test('usage(): null before any answer, then the reading of Meta usage headers', async () => {
@@ -163,7 +163,7 @@ describe('InstagramClient', () => {
 		try {
 			await assert.rejects(clientFor(strict).user.get(), (e) => e instanceof ig.InstagramError && /appsecret_proof/.test(e.message));
 			const me = await clientFor(strict, { appSecret: strict.appSecret }).user.get({ fields: 'id' });
-			assert.equal(me.id, strict.igUserId);
+			assert.equal(me.user_id, strict.igUserId);
 		} finally {
 			await strict.stop();
 		}

@@ -214,7 +214,7 @@ describe('bad input never crashes Node', () => {
 		assert.throws(() => client.paginate('media.list', {}, { maxItems: Number.POSITIVE_INFINITY }), ig.InvalidParamsError);
 		assert.throws(() => client.paginate('media.list', {}, { maxItems: Number.NaN }), ig.InvalidParamsError);
 		// Still healthy afterwards.
-		assert.equal((await client.user.get({ fields: 'id' })).id, sb.igUserId);
+		assert.equal((await client.user.get({ fields: 'user_id' })).user_id, sb.igUserId);
 	});
 
 	test('a Rust panic becomes an InternalError, not a crash', () => {

@@ -77,7 +77,7 @@ describe('Instagram node: execute()', () => {
 	test('user.get → one item with pairedItem', async () => {
 		const [out] = await context({ params: { resource: 'user', operation: 'get' }, credentials: creds }).run();
 		assert.equal(out.length, 1);
-		assert.equal(out[0].json.id, sb.igUserId);
+		assert.equal(out[0].json.user_id, sb.igUserId);
 		assert.equal(typeof out[0].json.username, 'string');
 		assert.equal(out[0].json.media_count, mediaCount);
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
@@ -182,7 +182,7 @@ describe('Instagram node: execute()', () => {
 		assert.equal(out[0].error, undefined);
 		assert.ok(Object.keys(out[0].json).every((k) => ['error', 'message', 'details'].includes(k)));
 		assert.equal(out[1].error, undefined);
-		assert.equal(out[1].json.id, sb.igUserId);
+		assert.equal(out[1].json.user_id, sb.igUserId);
 		assert.deepEqual(out[1].pairedItem, { item: 1 });
 	});
 
@@ -248,7 +248,7 @@ describe('Instagram node: execute()', () => {
 				params: { resource: 'user', operation: 'get', fields: 'id' },
 				credentials: { ...base, appSecret: strict.appSecret },
 			}).run();
-			assert.equal(out[0].json.id, strict.igUserId);
+			assert.equal(out[0].json.user_id, strict.igUserId);
 			await assert.rejects(
 				context({ params: { resource: 'user', operation: 'get' }, credentials: { ...base, appSecret: '' } }).run(),
 				NodeApiError,
@@ -283,7 +283,7 @@ describe('Instagram node: credential test through the core', () => {
 		try {
 			const base = { accessToken: sb.accessToken, apiVersion: 'v25.0', baseUrl: sb.url, appSecret: sb.appSecret };
 			assert.equal((await run({ ...base, login: 'instagram' })).status, 'OK');
-			const fb = await run({ ...base, login: 'facebook' });
+			const fb = await run({ ...base, accessToken: sb.facebookAccessToken, login: 'facebook' });
 			assert.equal(fb.status, 'OK', fb.message);
 			assert.match(fb.message, /1 linked Instagram account/);
 			const unsigned = await run({ ...base, login: 'instagram', appSecret: '' });
@@ -325,7 +325,7 @@ describe('Instagram node: Request Options, progress, hints, cancellation', () =>
 	test('Request Options reach the client: accepted values run, a refused one names its key', async () => {
 		const requestOptions = { maxRetries: 0, retry: false, maxTotalWait: 1.5, highWaterMark: 75, maxConcurrency: 4 };
 		const [out] = await context({ params: { resource: 'user', operation: 'get', requestOptions }, credentials: creds }).run();
-		assert.equal(out[0].json.id, sb.igUserId);
+		assert.equal(out[0].json.user_id, sb.igUserId);
 		const [bad] = await context({
 			params: { resource: 'user', operation: 'get', requestOptions: { highWaterMark: 0 } },
 			credentials: creds,

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.asyncio
 async def test_user_get_and_one_media_page(sb: ig.sandbox.Sandbox) -> None:
     async with ig.AsyncClient(sb.access_token, base_url=sb.url) as client:
         me = await client.user.get()
-        assert me["id"] == sb.ig_user_id
+        assert me["user_id"] == sb.ig_user_id
         assert me["media_count"] == MEDIA_COUNT
         page = await client.call("media.list", {"ig_user_id": sb.ig_user_id, "limit": 10})
         assert len(page["data"]) == 10
@@ -119,7 +119,7 @@ async def test_a_cancelled_call_leaves_the_client_usable(slow_sb: ig.sandbox.San
     client = slow_sb.async_client()
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(client.user.get(), timeout=0.05)
-    assert (await client.user.get(fields="id"))["id"] == slow_sb.ig_user_id
+    assert (await client.user.get(fields="user_id"))["user_id"] == slow_sb.ig_user_id
 
 
 async def test_breaking_out_of_a_walk_then_starting_another(sb: ig.sandbox.Sandbox) -> None:

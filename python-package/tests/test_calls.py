@@ -68,8 +68,8 @@ def test_call_accepts_progress_and_checks_it(sb: ig.sandbox.Sandbox) -> None:
     client = sb.client()
     reports: list[ig.Progress] = []
     # A single request has no steps to report (flows do); the option is accepted all the same.
-    me = client.call("user.get", {"fields": "id"}, progress=reports.append)
-    assert me["id"] == sb.ig_user_id
+    me = client.call("user.get", {"fields": "user_id"}, progress=reports.append)
+    assert me["user_id"] == sb.ig_user_id
     assert reports == []
     with pytest.raises(ig.InvalidParamsError, match="progress"):
         client.call("user.get", progress="not callable")  # type: ignore[arg-type]
@@ -123,7 +123,7 @@ def test_policy_keywords_are_accepted_and_checked(sb: ig.sandbox.Sandbox) -> Non
         max_concurrency=2,
         app_id="1234567890",
     )
-    assert client.user.get(fields="id")["id"] == sb.ig_user_id
+    assert client.user.get(fields="user_id")["user_id"] == sb.ig_user_id
     bad: list[tuple[dict[str, Any], str]] = [
         ({"retry": "yes"}, "retry"),
         ({"max_total_wait": -1}, "max_total_wait"),

@@ -20,7 +20,7 @@ import instagram_graph as ig
 
 def test_user_get_returns_the_demo_profile(client: ig.Client, sb: ig.sandbox.Sandbox) -> None:
     me = client.user.get()
-    assert me["id"] == sb.ig_user_id
+    assert me["user_id"] == sb.ig_user_id
     assert me["username"]
     assert me["media_count"] == MEDIA_COUNT
     assert isinstance(me["followers_count"], int)
@@ -231,7 +231,7 @@ def test_appsecret_proof_is_sent_when_the_app_secret_is_set() -> None:
         with_secret = ig.Client(
             strict.access_token, base_url=strict.url, app_secret=strict.app_secret
         )
-        assert with_secret.user.get(fields="id")["id"] == strict.ig_user_id
+        assert with_secret.user.get(fields="user_id")["user_id"] == strict.ig_user_id
         assert strict.app_secret not in repr(with_secret)
 
 
