@@ -248,12 +248,12 @@ impl Client {
     }
 
     /// Call a typed request operation (same checks as [`Client::call`]: login flavour, params).
-    pub async fn execute<O: Operation + serde::Serialize>(&self, op: &O) -> Result<Value> {
+    pub async fn execute<O: Operation>(&self, op: &O) -> Result<Value> {
         self.call(O::ID, to_params(op, O::ID)?).await
     }
 
     /// Run a typed flow (same checks as [`Client::call`]).
-    pub async fn run<F: Flow + serde::Serialize>(&self, flow: &F) -> Result<Value> {
+    pub async fn run<F: Flow>(&self, flow: &F) -> Result<Value> {
         self.call(F::ID, to_params(flow, F::ID)?).await
     }
 
@@ -270,11 +270,7 @@ impl Client {
     }
 
     /// Typed variant of [`Client::paginate`].
-    pub fn paginate_op<O: Operation + serde::Serialize>(
-        &self,
-        op: &O,
-        max_items: Option<u64>,
-    ) -> Result<Paginator> {
+    pub fn paginate_op<O: Operation>(&self, op: &O, max_items: Option<u64>) -> Result<Paginator> {
         self.paginate(O::ID, to_params(op, O::ID)?, max_items)
     }
 }

@@ -4,7 +4,7 @@ use super::params::{fields, object_id, page_limit, with_cursors, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Default fields of `comments.list`.
 pub const DEFAULT_COMMENT_FIELDS: &str =
@@ -16,7 +16,7 @@ fn default_comment_fields() -> String {
 
 /// List the top-level comments on a media, newest first, in cursor pages. Replies come
 /// nested under `replies` when selected in `fields`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct List {
     /// IG media id whose comments to list.

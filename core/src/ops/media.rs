@@ -4,7 +4,7 @@ use super::params::{fields, ig_user, object_id, page_limit, with_cursors, ParamE
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Default fields of `media.list`.
 pub const DEFAULT_LIST_FIELDS: &str =
@@ -23,7 +23,7 @@ fn default_get_fields() -> String {
 
 /// List the account's media (feed posts, reels and carousels; not stories), newest first,
 /// in cursor pages. `since`/`until` restrict by publication time.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct List {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
@@ -82,7 +82,7 @@ impl Operation for List {
 }
 
 /// Read one media object; carousels can expand their items with `children{...}`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Get {
     /// IG media id.

@@ -71,7 +71,9 @@ pub struct PageSize {
 }
 
 /// One Graph request operation: a typed request that knows how to describe its HTTP call.
-pub trait Operation: DeserializeOwned + JsonSchema + Send + Sync + 'static {
+pub trait Operation:
+    DeserializeOwned + serde::Serialize + JsonSchema + Send + Sync + 'static
+{
     /// `resource.operation`, snake_case.
     const ID: &'static str;
     /// One line for menus.
@@ -101,7 +103,7 @@ pub trait Operation: DeserializeOwned + JsonSchema + Send + Sync + 'static {
 }
 
 /// A multi-step operation: validated before any request, then run with an [`Executor`].
-pub trait Flow: DeserializeOwned + JsonSchema + Send + Sync + 'static {
+pub trait Flow: DeserializeOwned + serde::Serialize + JsonSchema + Send + Sync + 'static {
     /// `resource.operation`, snake_case.
     const ID: &'static str;
     /// One line for menus.

@@ -5,7 +5,7 @@ use super::{OpContext, Operation, PageSize};
 use crate::config::Login;
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Default fields of `pages.list` (no Page access tokens unless asked for).
 pub const DEFAULT_PAGE_FIELDS: &str = "id,name,instagram_business_account{id,username}";
@@ -17,7 +17,7 @@ fn default_page_fields() -> String {
 /// List the Facebook Pages the user behind the token manages, each with its linked Instagram
 /// professional account (`instagram_business_account`): the `ig_user_id` that Facebook Login
 /// operations need. Pages without a linked account have no `instagram_business_account`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct List {
     /// Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).

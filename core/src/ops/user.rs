@@ -5,7 +5,7 @@ use super::{OpContext, Operation};
 use crate::config::Login;
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Fields valid on both login flavours.
 pub const DEFAULT_USER_FIELDS: &str =
@@ -17,7 +17,7 @@ fn default_user_fields() -> String {
 
 /// Read an Instagram professional account: profile, follower and media counts. With Instagram
 /// Login it defaults to the token's own account (`me`).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Get {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.

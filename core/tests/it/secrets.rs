@@ -19,6 +19,11 @@ fn texts_of(e: &instagram_graph::Error) -> Vec<String> {
 
 /// Append texts to the shared leak record (one JSON file per test binary run).
 pub fn record(texts: &[String]) {
+    record_with(texts, &[]);
+}
+
+/// [`record`], naming more secrets the texts must not contain (a sandbox's tokens).
+pub fn record_with(texts: &[String], secrets: &[&str]) {
     let Ok(dir) = std::env::var("IG_LEAK_DIR") else {
         return;
     };
@@ -29,6 +34,9 @@ pub fn record(texts: &[String]) {
         .unwrap_or_else(|| json!({"suite": "rust", "secrets": [TOKEN, APP_SECRET], "texts": []}));
     if let Some(list) = doc["texts"].as_array_mut() {
         list.extend(texts.iter().map(|t| Value::String(t.clone())));
+    }
+    if let Some(list) = doc["secrets"].as_array_mut() {
+        list.extend(secrets.iter().map(|s| Value::String((*s).to_owned())));
     }
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(&path, doc.to_string());

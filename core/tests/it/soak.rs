@@ -23,6 +23,8 @@ struct Tally {
     waited_ms: u64,
     /// Errors that survived the client's retries, by kind: the walk resumed after each.
     surfaced: BTreeMap<&'static str, u64>,
+    /// Every surfaced error as text, for the secrets scan.
+    texts: Vec<String>,
 }
 
 /// Walk `p` to the end, resuming after surfaced errors; returns every item.
@@ -51,6 +53,9 @@ async fn walk(mut p: Paginator, tally: &mut Tally) -> Vec<Value> {
                     "untyped failure: {e:?}"
                 );
                 *tally.surfaced.entry(e.kind.as_str()).or_default() += 1;
+                tally
+                    .texts
+                    .extend([format!("{e}"), format!("{e:?}"), e.to_json().to_string()]);
                 resumes += 1;
                 assert!(resumes <= MAX_RESUMES, "walk keeps failing: {e}");
                 if let Some(wait) = e.retry_after.filter(|w| w.as_secs() < 5) {
@@ -112,6 +117,7 @@ async fn all_comments(c: &Client, media: &[String], tally: &mut Tally) -> Vec<St
         for (k, v) in t.surfaced {
             *tally.surfaced.entry(k).or_default() += v;
         }
+        tally.texts.extend(t.texts);
         for comment in items {
             out.push(comment["id"].as_str().unwrap().to_owned());
             for r in comment
@@ -176,6 +182,7 @@ async fn walks_everything_exactly_once_under_faults() {
     let got_comments = all_comments(&c, &got_media, &mut t).await;
     assert_once("comments", &got_comments, &want_comments);
     assert!(t.retries > 0, "faults were injected and retried: {t:?}");
+    crate::secrets::record_with(&t.texts, &[faulty.access_token(), faulty.app_secret()]);
     println!(
         "soak (rust): {} media, {} comments, {} pages, {} requests, {} retries, {} ms waited, surfaced {:?}, {:.1} s",
         got_media.len(),
