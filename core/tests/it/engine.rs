@@ -118,9 +118,11 @@ async fn walks_report_progress_and_cost() {
         .unwrap()
         .with_options(opts);
     let items = p.collect_all().await.unwrap();
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), items.len().div_ceil(50), "one report per page");
-    assert_eq!(seen.last().unwrap().done, items.len() as u64);
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), items.len().div_ceil(50), "one report per page");
+        assert_eq!(seen.last().unwrap().done, items.len() as u64);
+    }
     let out = c
         .call_with("user.get", json!({}), CallOptions::default())
         .await
