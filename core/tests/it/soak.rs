@@ -2,8 +2,10 @@
 //! (every kind the sandbox has), and check every item arrives exactly once and every failure
 //! left over is typed. Bounded: the walk gives up after a fixed number of resumes.
 //!
-//! Writes join this soak as they are added: each one is sent once per planned write, and the
-//! sandbox's record of executed writes must show none applied twice.
+//! Writes: each planned write is sent once through the client (which resends only what provably
+//! never reached Meta or a throttle refused), and the sandbox's ledger of executed writes must
+//! show none applied twice. Until the catalogue has write operations, the writes are raw Graph
+//! requests (comment replies); catalogue writes join [`planned_writes`] as they land.
 
 use instagram_graph::{Client, ErrorKind, Paginator};
 use instagram_graph_sandbox::{Sandbox, SandboxOptions};
@@ -133,6 +135,51 @@ async fn all_comments(c: &Client, media: &[String], tally: &mut Tally) -> Vec<St
     out
 }
 
+/// The writes of the soak: (description, request). Each is sent exactly once by the test.
+fn planned_writes(comments: &[String]) -> Vec<(String, instagram_graph::request::GraphRequest)> {
+    comments
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, c)| {
+            let req = instagram_graph::request::GraphRequest::post([c.as_str(), "replies"])
+                .form("message", format!("soak reply {i}"));
+            (format!("reply to {c}"), req)
+        })
+        .collect()
+}
+
+#[derive(Default, Debug)]
+struct WriteTally {
+    ok: u64,
+    /// Failed after Meta may have executed it: never resent.
+    ambiguous: u64,
+    /// Failed in a way that proves it was not executed.
+    refused: u64,
+}
+
+async fn send_writes(c: &Client, comments: &[String], tally: &mut Tally) -> WriteTally {
+    let mut w = WriteTally::default();
+    for (what, req) in planned_writes(comments) {
+        match c.send(&req, false).await {
+            Ok(v) => {
+                assert!(v["id"].is_string(), "{what}: {v}");
+                w.ok += 1;
+            }
+            Err(e) => {
+                tally
+                    .texts
+                    .extend([format!("{e}"), format!("{e:?}"), e.to_json().to_string()]);
+                match e.delivery {
+                    instagram_graph::error::Delivery::Unknown => w.ambiguous += 1,
+                    _ => w.refused += 1,
+                }
+            }
+        }
+    }
+    w
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn walks_everything_exactly_once_under_faults() {
     let started = Instant::now();
@@ -182,16 +229,37 @@ async fn walks_everything_exactly_once_under_faults() {
     let got_comments = all_comments(&c, &got_media, &mut t).await;
     assert_once("comments", &got_comments, &want_comments);
     assert!(t.retries > 0, "faults were injected and retried: {t:?}");
+    let walked = started.elapsed();
+    let w = send_writes(&c, &got_comments, &mut t).await;
+    let stats: Value = reqwest::get(format!("{}/_sandbox/stats", faulty.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let writes = &stats["writes"];
+    assert_eq!(writes["duplicates"], 0, "no write applied twice: {writes}");
+    let executed = writes["executed"].as_u64().unwrap();
+    assert!(
+        executed >= w.ok && executed <= w.ok + w.ambiguous,
+        "every acknowledged write executed once, ambiguous ones at most once: {w:?}, executed {executed}"
+    );
     crate::secrets::record_with(&t.texts, &[faulty.access_token(), faulty.app_secret()]);
     println!(
-        "soak (rust): {} media, {} comments, {} pages, {} requests, {} retries, {} ms waited, surfaced {:?}, {:.1} s",
+        "soak (rust): {} media, {} comments, {} writes ({} ok, {} ambiguous, {} refused; {} executed, 0 twice), {} pages, {} requests, {} retries, {} ms waited, surfaced {:?}, {:.1} s ({:.1} s walking)",
         got_media.len(),
         got_comments.len(),
+        w.ok + w.ambiguous + w.refused,
+        w.ok,
+        w.ambiguous,
+        w.refused,
+        executed,
         t.pages,
         t.requests,
         t.retries,
         t.waited_ms,
         t.surfaced,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        walked.as_secs_f64()
     );
 }
