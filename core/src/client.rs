@@ -68,6 +68,26 @@ impl Inner {
         }
     }
 
+    /// Follow a `paging.next` URL (time windows), with the same closed and cancel checks.
+    pub(crate) async fn send_next(
+        &self,
+        url: &str,
+        report: &ReportCell,
+        cancel: Option<&crate::flow::CancelToken>,
+    ) -> Result<Value> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(Error::unsupported("client is closed"));
+        }
+        let fut = self.transport.send_next(url, report);
+        match cancel {
+            None => fut.await,
+            Some(c) => tokio::select! {
+                r = fut => r,
+                _ = c.cancelled() => Err(cancelled_error("request")),
+            },
+        }
+    }
+
     async fn page_token(
         &self,
         page_id: &str,

@@ -189,7 +189,11 @@ impl Paginator {
                     .send(&req, true, &self.report, self.options.cancel.as_ref())
                     .await
             }
-            Next::Url(url) => inner.transport.send_next(url, &self.report).await,
+            Next::Url(url) => {
+                inner
+                    .send_next(url, &self.report, self.options.cancel.as_ref())
+                    .await
+            }
         }
         .map_err(|e| e.with_op(op))?;
         self.pages += 1;
@@ -207,7 +211,13 @@ impl Paginator {
         self.next = if done {
             None
         } else {
-            self.follow(paging.as_ref(), got)
+            follow(
+                self.spec.paging_style,
+                paging.as_ref(),
+                got,
+                &mut self.seen_cursors,
+                &mut self.seen_urls,
+            )
         };
         if let Some(cb) = &self.options.progress {
             let p = crate::flow::Progress {
@@ -222,44 +232,6 @@ impl Paginator {
         Ok(Some(Page { data, paging }))
     }
 
-    /// Decide where the page after this one comes from, guarding against loops.
-    fn follow(&mut self, paging: Option<&Value>, got: u64) -> Option<Next> {
-        let text = |ptr: &str| {
-            paging
-                .and_then(|p| p.pointer(ptr))
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let after = text("/cursors/after");
-        let next_url = text("/next");
-        let fresh_cursor =
-            |seen: &mut HashSet<String>, c: String| seen.insert(c.clone()).then_some(c);
-        match self.spec.paging_style {
-            PagingStyle::Cursor | PagingStyle::Nested(_) => {
-                // Meta: stop when `next` is absent, never because a page is short.
-                next_url.as_ref()?;
-                match after {
-                    Some(c) => fresh_cursor(&mut self.seen_cursors, c).map(Next::Cursor),
-                    None => next_url
-                        .filter(|u| self.seen_urls.insert(u.clone()))
-                        .map(Next::Url),
-                }
-            }
-            PagingStyle::AfterOnly => {
-                if got == 0 {
-                    return None;
-                }
-                after
-                    .and_then(|c| fresh_cursor(&mut self.seen_cursors, c))
-                    .map(Next::Cursor)
-            }
-            PagingStyle::TimeWindow => next_url
-                .filter(|u| self.seen_urls.insert(u.clone()))
-                .map(Next::Url),
-        }
-    }
-
     /// Collect every remaining item (convenience for Rust users; bounded by `max_items`).
     pub async fn collect_all(mut self) -> Result<Vec<Value>> {
         let mut out = Vec::new();
@@ -267,6 +239,44 @@ impl Paginator {
             out.extend(p.data);
         }
         Ok(out)
+    }
+}
+
+/// Decide where the page after this one comes from, guarding against loops (a cursor or URL
+/// seen before ends the walk).
+fn follow(
+    style: PagingStyle,
+    paging: Option<&Value>,
+    got: u64,
+    seen_cursors: &mut HashSet<String>,
+    seen_urls: &mut HashSet<String>,
+) -> Option<Next> {
+    let text = |ptr: &str| {
+        paging
+            .and_then(|p| p.pointer(ptr))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let after = text("/cursors/after");
+    let next_url = text("/next");
+    let fresh = |seen: &mut HashSet<String>, c: String| seen.insert(c.clone()).then_some(c);
+    match style {
+        PagingStyle::Cursor | PagingStyle::Nested(_) => {
+            // Meta: stop when `next` is absent, never because a page is short.
+            next_url.as_ref()?;
+            match after {
+                Some(c) => fresh(seen_cursors, c).map(Next::Cursor),
+                None => next_url.and_then(|u| fresh(seen_urls, u)).map(Next::Url),
+            }
+        }
+        PagingStyle::AfterOnly => {
+            if got == 0 {
+                return None;
+            }
+            after.and_then(|c| fresh(seen_cursors, c)).map(Next::Cursor)
+        }
+        PagingStyle::TimeWindow => next_url.and_then(|u| fresh(seen_urls, u)).map(Next::Url),
     }
 }
 
@@ -320,4 +330,94 @@ fn split_page(body: Value, spec: &OpSpec) -> Result<(Vec<Value>, Option<Value>)>
         _ => return Err(shape_error("a `data` that is not a list")),
     };
     Ok((data, m.remove("paging")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn step(
+        style: PagingStyle,
+        paging: Value,
+        got: u64,
+        seen: &mut (HashSet<String>, HashSet<String>),
+    ) -> Option<Next> {
+        follow(style, Some(&paging), got, &mut seen.0, &mut seen.1)
+    }
+
+    #[test]
+    fn cursor_edges_stop_without_next_even_with_a_cursor() {
+        let mut seen = Default::default();
+        let p = json!({"cursors": {"after": "A"}, "next": "https://x/v27.0/1/media?after=A"});
+        assert!(
+            matches!(step(PagingStyle::Cursor, p.clone(), 0, &mut seen), Some(Next::Cursor(c)) if c == "A"),
+            "short or empty pages go on while next exists"
+        );
+        assert!(
+            step(PagingStyle::Cursor, p, 5, &mut seen).is_none(),
+            "a repeated cursor ends the walk"
+        );
+        let last = json!({"cursors": {"after": "B"}});
+        assert!(step(PagingStyle::Cursor, last, 5, &mut seen).is_none());
+        let url_only = json!({"next": "https://x/v27.0/1/media?x=1"});
+        assert!(matches!(
+            step(PagingStyle::Cursor, url_only, 5, &mut seen),
+            Some(Next::Url(_))
+        ));
+    }
+
+    #[test]
+    fn after_only_edges_go_on_while_pages_have_items_and_cursors_are_new() {
+        let mut seen = Default::default();
+        let p = |c: &str| json!({"cursors": {"after": c}});
+        assert!(
+            matches!(
+                step(PagingStyle::AfterOnly, p("A"), 3, &mut seen),
+                Some(Next::Cursor(_))
+            ),
+            "no next needed"
+        );
+        assert!(
+            step(PagingStyle::AfterOnly, p("A"), 3, &mut seen).is_none(),
+            "same cursor every page: stop"
+        );
+        assert!(
+            step(PagingStyle::AfterOnly, p("B"), 0, &mut seen).is_none(),
+            "an empty page ends it"
+        );
+    }
+
+    #[test]
+    fn time_windows_follow_next_urls_once() {
+        let mut seen = Default::default();
+        let p = json!({"next": "https://x/v27.0/1/insights?since=1&until=2", "previous": "p"});
+        assert!(matches!(
+            step(PagingStyle::TimeWindow, p.clone(), 1, &mut seen),
+            Some(Next::Url(_))
+        ));
+        assert!(step(PagingStyle::TimeWindow, p, 1, &mut seen).is_none());
+    }
+
+    #[test]
+    fn nested_pages_are_read_at_their_pointer_and_wrong_shapes_are_errors() {
+        let spec = crate::ops::find("media.list").unwrap();
+        let mut nested = OpSpec::test_clone(spec);
+        nested.paging_style = PagingStyle::Nested("/business_discovery/media");
+        let nested: &'static OpSpec = Box::leak(Box::new(nested));
+        let body = json!({"business_discovery": {"media": {"data": [{"id": "1"}], "paging": {"cursors": {"after": "Q"}}}}, "id": "x"});
+        let (data, paging) = split_page(body, nested).unwrap();
+        assert_eq!(data, vec![json!({"id": "1"})]);
+        assert_eq!(paging.unwrap()["cursors"]["after"], "Q");
+        let e = split_page(json!({"business_discovery": {}}), nested).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnexpectedResponse);
+        for bad in [
+            json!({"data": {"id": 1}}),
+            json!({"paging": {}}),
+            json!([1]),
+        ] {
+            let e = split_page(bad, spec).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::UnexpectedResponse, "never an empty page");
+        }
+    }
 }
