@@ -111,15 +111,8 @@ impl Inner {
                 _ = c.cancelled() => return Err(cancelled_error("page token lookup")),
             },
         };
-        let token = v
-            .get("access_token")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Error::permission(format!(
-                    "no Page access token for Page {page_id}: the user token needs pages_show_list and a role on the Page"
-                ))
-            })?;
+        let page = crate::ops::auth::normalize_page("page token lookup", page_id, &v)?;
+        let token = page["access_token"].as_str().unwrap_or_default();
         let secret = Secret::new(token);
         self.transport.add_secret(token);
         if let Ok(mut m) = self.page_tokens.lock() {
