@@ -140,16 +140,20 @@ function messageOf(error: unknown): string {
  *
  * `credentialsDecrypted` is the option n8n's own RoutingNode passes (n8n-core
  * dist/execution-engine/routing-node.js:335). When preAuthentication fails (Meta refusing),
- * n8n persists nothing and the error is thrown to the caller, which keeps the token it had.
+ * n8n persists nothing and the failure goes back to the caller, which keeps the token it had.
  */
-async function renewThroughN8n(ctx: IExecuteFunctions, creds: ICredentialDataDecryptedObject): Promise<ICredentialDataDecryptedObject> {
+async function renewThroughN8n(
+	ctx: IExecuteFunctions,
+	creds: ICredentialDataDecryptedObject,
+): Promise<{ creds: ICredentialDataDecryptedObject; failure?: unknown }> {
 	const type = credentialTypeOf('accessToken');
 	const ref = ctx.getNode().credentials?.[type];
 	const helper = (ctx.helpers as Partial<IExecuteFunctions['helpers']> | undefined)?.httpRequestWithAuthentication;
 	// Without the stored credential's id n8n would not persist the renewal: leave the token be.
-	if (!ref?.id || typeof helper !== 'function') return creds;
+	if (!ref?.id || typeof helper !== 'function') return { creds };
 	const data: ICredentialDataDecryptedObject = { ...creds, sessionToken: '' };
 	const version = textField(creds, 'apiVersion') ?? 'v27.0';
+	let failure: unknown;
 	try {
 		await helper.call(
 			ctx,
@@ -158,12 +162,12 @@ async function renewThroughN8n(ctx: IExecuteFunctions, creds: ICredentialDataDec
 			{ credentialsDecrypted: { id: ref.id, name: ref.name, type, data } },
 		);
 	} catch (error) {
-		// preAuthentication failed (nothing was persisted), or only the check of the new token
-		// did: the renewal is then stored already, and the node's own calls will tell.
-		if (textField(data, 'sessionToken') === undefined) throw error;
+		failure = error;
 	}
-	// n8n merged what preAuthentication returned (and persisted) into `data`.
-	return textField(data, 'sessionToken') !== undefined ? data : creds;
+	// n8n merged what preAuthentication returned (and persisted) into `data`. When only the
+	// check of the new token failed, the renewal is stored already and the node's calls will tell.
+	if (textField(data, 'sessionToken') !== undefined) return { creds: data };
+	return { creds, failure };
 }
 
 /** The credential of the node's "Authentication", renewed first when the access token is due. */
@@ -176,10 +180,10 @@ async function resolveCredential(ctx: IExecuteFunctions): Promise<ResolvedCreden
 	let note: string | null = null;
 	const plan = renewalPlan(creds);
 	if (plan.step !== null) {
-		try {
-			creds = await renewThroughN8n(ctx, creds);
-		} catch (error) {
-			note = `the credential could not ${STEP_VERBS[plan.step]} (${messageOf(error)}); the node uses the token it has`;
+		const renewed = await renewThroughN8n(ctx, creds);
+		creds = renewed.creds;
+		if (renewed.failure !== undefined) {
+			note = `the credential could not ${STEP_VERBS[plan.step]} (${messageOf(renewed.failure)}); the node uses the token it has`;
 		}
 	}
 	const login = textField(creds, 'login') === 'facebook' ? 'facebook' : 'instagram';
