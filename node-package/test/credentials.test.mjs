@@ -539,3 +539,54 @@ describe('the node with the OAuth2 credentials', () => {
 		}
 	});
 });
+
+describe('InstagramClient token lifecycle (what the credential builds on)', () => {
+	before(reset);
+
+	test('tokenExpiresAt: Unix seconds, a Date or a date string; milliseconds are refused', () => {
+		const at = 1_900_000_000;
+		for (const v of [at, new Date(at * 1000), '2030-03-17T17:46:40Z']) {
+			const c = new ig.InstagramClient({ accessToken: sb.accessToken, baseUrl: sb.url, tokenExpiresAt: v });
+			assert.equal(c.tokenExpiresAt, at, String(v));
+			assert.equal(c.tokenWarning, null);
+		}
+		assert.equal(new ig.InstagramClient({ accessToken: sb.accessToken, tokenExpiresAt: 0 }).tokenExpiresAt, null);
+		assert.throws(
+			() => new ig.InstagramClient({ accessToken: sb.accessToken, tokenExpiresAt: Date.now() }),
+			(e) => e instanceof ig.InvalidParamsError && /tokenExpiresAt/.test(e.message) && !e.message.includes(sb.accessToken),
+		);
+		assert.throws(() => new ig.InstagramClient({ accessToken: sb.accessToken, onTokenRefresh: 'store it' }), ig.InvalidParamsError);
+	});
+
+	test('refreshTokenIfNeeded swaps the token and calls onTokenRefresh once (threadsafe function)', async () => {
+		const got = [];
+		const c = new ig.InstagramClient({
+			accessToken: sb.accessToken,
+			baseUrl: sb.url,
+			tokenExpiresAt: new Date(Date.now() + 3 * DAY * 1000),
+			onTokenRefresh: (t) => got.push(t),
+		});
+		assert.match(c.tokenWarning, /^access token expires in 3 days \(/);
+		assert.equal(await c.refreshTokenIfNeeded(DAY * 1000), null, 'not due within one day');
+		await assert.rejects(c.refreshTokenIfNeeded(), (e) => e instanceof ig.InstagramError && !inspect(e).includes(sb.accessToken));
+		await advanceClock(DAY + 60);
+		const t = await c.refreshTokenIfNeeded();
+		await new Promise((r) => setImmediate(r));
+		assert.equal(got.length, 1);
+		assert.deepEqual({ ...got[0] }, { ...t });
+		assert.ok(t.access_token.startsWith('IG') && t.access_token !== sb.accessToken);
+		assert.equal(t.expires_at, c.tokenExpiresAt);
+		assert.equal(c.tokenWarning, null);
+		assert.equal(await c.refreshTokenIfNeeded(), null);
+		assert.equal(got.length, 1);
+		// util.inspect hides the token; JSON keeps it (to store it).
+		assert.ok(!inspect(t).includes(t.access_token) && inspect(t).includes('[redacted]'));
+		assert.ok(!inspect(c).includes(t.access_token));
+		assert.equal(JSON.parse(JSON.stringify(t)).access_token, t.access_token);
+		// The client holds the new token: past the old one's 60 days only the new one works.
+		await advanceClock(59 * DAY);
+		assert.equal((await c.user.get({ fields: 'username' })).username, 'sandbox.studio');
+		await assert.rejects(new ig.InstagramClient({ accessToken: sb.accessToken, baseUrl: sb.url }).user.get(), ig.AuthError);
+		await reset();
+	});
+});
