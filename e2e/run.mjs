@@ -2,12 +2,15 @@
 // Helper for scripts/e2e-run.sh: everything that handles JSON. Plain Node, no dependencies.
 //   run.mjs free-ports N                      print N free loopback TCP ports
 //   run.mjs strip-package DIR/package.json    drop dev/peer/optional deps as n8n's installer does
-//   run.mjs prepare SANDBOX_JSON OUT_DIR      write credentials.json + workflow.json, print the workflow id
+//   run.mjs prepare SANDBOX_JSON OUT_DIR      write credentials.json + workflow.json, move the sandbox's
+//                                             clock a day on (so its token may be refreshed), print the workflow id
 //   run.mjs cred-test SANDBOX_JSON BASE_URL SERVER_PID OUT_JSON DEADLINE_S
 //                                             drive a running `n8n start` through its REST API: owner
 //                                             setup, then POST /rest/credentials/test (the "Test" button)
-//   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT CRED_TEST_JSON SCAN_PATH...
-//                                             compare n8n's output with the sandbox, scan for secrets
+//   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT CRED_TEST_JSON CREDS_AFTER_JSON EXEC2_RC N8N_LOG2 SCAN_PATH...
+//                                             compare n8n's output with the sandbox, check the token renewals
+//                                             n8n persisted (CREDS_AFTER_JSON: export:credentials --decrypted
+//                                             after two executions), scan for secrets
 //   run.mjs tail SANDBOX_JSON N FILE...       last N lines of each file with secrets redacted
 import { createHmac, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
@@ -19,6 +22,11 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const API_VERSION = 'v25.0';
 const CRED = { id: 'igE2eCredGood001', name: 'IG e2e sandbox' };
 const BAD_CRED = { id: 'igE2eCredBad0001', name: 'IG e2e wrong token' };
+// Its stored session says the token expires in 3 days and is 57 days old: the node has n8n
+// refresh it (the credential's preAuthentication), and n8n persists the new token.
+const EXP_CRED = { id: 'igE2eCredExpir01', name: 'IG e2e expiring token' };
+const NODE_EXPIRING = 'Read with an expiring token';
+const DAY = 24 * 3600;
 const NODE_ALL = 'List all media';
 const NODE_LIMIT = 'List first 7';
 const NODE_BAD = 'List with wrong token';
@@ -50,8 +58,13 @@ function secretsOf(sb) {
     ['the Facebook access token', sb.facebook_access_token],
     ['the app secret', sb.app_secret],
     ['the wrong access token', sb.wrong_token],
+    // Tokens the credentials got from exchanges and refreshes (known once n8n exported them).
+    ...(sb.renewed ?? []).map((t) => ['a renewed access token', t]),
   ];
 }
+
+// The credential's fingerprint of the token its session fields describe (src/credential-token.ts).
+const fingerprint = (token) => createHash('sha256').update(token).digest('hex').slice(0, 32);
 
 // Printed text never carries a secret, even when a check fails because of one.
 let redactList = [];
@@ -101,18 +114,31 @@ function credData(sb, token, extra = {}) {
   };
 }
 
-function prepare(sandboxFile, outDir) {
+async function prepare(sandboxFile, outDir) {
   const sb = readSandbox(sandboxFile);
+  const now = Math.floor(Date.now() / 1000);
+  const expiring = credData(sb, sb.access_token, {
+    sessionToken: sb.access_token,
+    sessionSource: fingerprint(sb.access_token),
+    sessionExpiresAt: now + 3 * DAY,
+    sessionIssuedAt: now - 57 * DAY,
+  });
   const creds = [
     { ...CRED, type: 'instagramGraphApi', data: credData(sb, sb.access_token) },
     { ...BAD_CRED, type: 'instagramGraphApi', data: credData(sb, sb.wrong_token) },
+    { ...EXP_CRED, type: 'instagramGraphApi', data: expiring },
   ];
+  // The sandbox issued its token at start: a day on, Meta's 24-hour rule lets it be refreshed.
+  const clock = await fetch(`${sb.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advance_seconds: DAY + 3600 }) });
+  if (!clock.ok) die(`POST /_sandbox/clock: HTTP ${clock.status}`);
   const subst = {
     '@@IG_USER_ID@@': sb.ig_user_id,
     '@@CRED_ID@@': CRED.id,
     '@@CRED_NAME@@': CRED.name,
     '@@BAD_CRED_ID@@': BAD_CRED.id,
     '@@BAD_CRED_NAME@@': BAD_CRED.name,
+    '@@EXP_CRED_ID@@': EXP_CRED.id,
+    '@@EXP_CRED_NAME@@': EXP_CRED.name,
   };
   const fill = (v) => {
     if (typeof v === 'string') {
@@ -456,8 +482,19 @@ function* walk(path) {
   }
 }
 
-async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, scanPaths) {
+async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, credsAfterFile, rc2Text, log2File, scanPaths) {
   const sb = readSandbox(sandboxFile);
+  // The credentials as n8n stored them after both executions (decrypted export, in the unscanned TMP).
+  let credsAfter = null;
+  let credsAfterError = '';
+  try {
+    credsAfter = Object.fromEntries(JSON.parse(readFileSync(credsAfterFile, 'utf8')).map((c) => [c.id, c.data ?? {}]));
+  } catch (e) {
+    credsAfterError = `no decrypted credential export (${credsAfterFile}: ${e.code ?? e.message})`;
+  }
+  sb.renewed = [CRED.id, EXP_CRED.id]
+    .map((id) => credsAfter?.[id]?.accessToken)
+    .filter((t) => typeof t === 'string' && t !== '' && t !== sb.access_token);
   redactList = secretsOf(sb);
   const results = [];
   const record = (name, problems, okDetail) => {
@@ -585,6 +622,69 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, sca
     record('error-invalid-token', p, detail);
   }
 
+  // 5a. Token renewals ran on n8n's request path and n8n persisted them (CredentialsHelper
+  // .preAuthentication → updateCredentials): the expiring token was refreshed once, the new
+  // credential's token exchanged once, the wrong token's failed exchange stored nothing; the
+  // second execution found every stored session current (no further refresh or exchange).
+  {
+    const runs = [run, parseRunFromLogFile(readOr(log2File))];
+    let endpoints = {};
+    try {
+      endpoints = (await (await fetch(`${sb.url}/_sandbox/stats`)).json()).by_endpoint ?? {};
+    } catch (e) {
+      credsAfterError ||= `sandbox stats: ${e.message}`;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const session = (id, what) => {
+      const p = [];
+      const d = credsAfter?.[id];
+      if (!d) return [`${what}: not in the export`];
+      if (typeof d.accessToken !== 'string' || d.accessToken === sb.access_token) p.push(`${what}: accessToken not replaced`);
+      else {
+        if (d.sessionToken !== d.accessToken) p.push(`${what}: sessionToken is not the new token`);
+        if (d.sessionSource !== fingerprint(d.accessToken)) p.push(`${what}: sessionSource does not describe the new token`);
+      }
+      if (!(Number(d.sessionExpiresAt) > now + 59 * DAY)) p.push(`${what}: sessionExpiresAt ${d.sessionExpiresAt}, expected about 60 days ahead`);
+      if (!(Math.abs(Number(d.sessionIssuedAt) - now) < 3600)) p.push(`${what}: sessionIssuedAt ${d.sessionIssuedAt}, expected about now`);
+      return p;
+    };
+    const hintsOf = (r, name) => (r?.data?.resultData?.runData?.[name] ?? []).flatMap((t) => t.hints ?? []).map((h) => String(h.message ?? h));
+    {
+      const p = credsAfterError ? [credsAfterError] : session(EXP_CRED.id, EXP_CRED.name);
+      const refreshes = endpoints['GET /refresh_access_token'] ?? 0;
+      if (refreshes !== 1) p.push(`the sandbox saw ${refreshes} ig_refresh_token call(s) over two executions, expected 1`);
+      runs.forEach((r, i) => {
+        const got = nodeItems(r, NODE_EXPIRING);
+        if (got.error) p.push(`execution ${i + 1}: ${got.error}`);
+        else if (got.items[0]?.json?.username !== 'sandbox.studio') p.push(`execution ${i + 1}: ${short(got.items[0]?.json)}`);
+        const expiring = hintsOf(r, NODE_EXPIRING).filter((h) => /expires in|could not/.test(h));
+        if (expiring.length) p.push(`execution ${i + 1}: token hint after the refresh: ${short(expiring)}`);
+      });
+      record('token-refresh', p, `ig_refresh_token once; n8n stored the new token, expiring ${new Date(Number(credsAfter?.[EXP_CRED.id]?.sessionExpiresAt) * 1000).toISOString().slice(0, 10)}; both executions read @sandbox.studio with no token hint`);
+    }
+    {
+      const p = credsAfterError ? [credsAfterError] : session(CRED.id, CRED.name);
+      const bad = credsAfter?.[BAD_CRED.id];
+      if (bad && (bad.sessionToken || bad.sessionSource || bad.accessToken !== sb.wrong_token)) p.push('the wrong token\'s failed exchange changed its credential');
+      // One exchange for the new credential (first execution), one failed one per execution for the wrong token.
+      const exchanges = endpoints['GET /access_token'] ?? 0;
+      if (exchanges !== 3) p.push(`the sandbox saw ${exchanges} ig_exchange_token call(s), expected 3 (1 + 2 failed)`);
+      const badHint = hintsOf(run, NODE_BAD).find((h) => /could not exchange the token/.test(h));
+      if (!badHint) p.push(`no hint on "${NODE_BAD}" about the failed exchange (${short(hintsOf(run, NODE_BAD))})`);
+      record('token-exchange', p, `the new credential's token exchanged once and stored; the wrong one's refused exchange stored nothing and became a hint: ${short(badHint ?? '', 140)}`);
+    }
+    {
+      const p = [];
+      if (Number(rc2Text) !== 0) p.push(`second n8n execute exited with ${rc2Text}`);
+      if (!runs[1]) p.push(`no execution JSON in ${log2File}`);
+      else if (runs[1].status && runs[1].status !== 'success') p.push(`status ${runs[1].status}`);
+      const all = runs[1] && nodeItems(runs[1], NODE_ALL);
+      if (all?.error) p.push(all.error);
+      else if (all && truthIds && all.items.length !== truthIds.length) p.push(`${all.items.length} items, expected ${truthIds.length}`);
+      record('second-execution', p, 'ran again with the stored (renewed) credentials');
+    }
+  }
+
   // 5b. n8n's credential "Test" button (REST, `n8n start`) runs the node's testedBy function.
   {
     const { problems, detail } = checkCredTest(sb, credTestFile);
@@ -609,7 +709,7 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, sca
         }
       }
     }
-    record('no-secret-leak', p, `token, app secret and wrong token absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
+    record('no-secret-leak', p, `tokens (${sb.renewed.length} renewed ones too), app secret and wrong token absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
   }
 
   let failed = 0;
@@ -630,13 +730,13 @@ switch (cmd) {
     stripPackage(args[0]);
     break;
   case 'prepare':
-    prepare(args[0], args[1]);
+    await prepare(args[0], args[1]);
     break;
   case 'tail':
     tail(args[0], Number(args[1]), args.slice(2));
     break;
   case 'check':
-    await check(args[0], args[1], args[2], args[3], args[4], args.slice(5));
+    await check(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args.slice(8));
     break;
   case 'cred-test':
     await credTest(args[0], args[1].replace(/\/+$/, ''), Number(args[2]), args[3], Number(args[4] || 120));

@@ -34,6 +34,7 @@ export type {
 	PaginateOptions,
 	Progress,
 	Timestamp,
+	TokenInfo,
 	Usage,
 	UsageCounters,
 } from './src/types';

@@ -8,7 +8,9 @@
 #    serves until its stdin closes);
 # 2. installs the tarball the way n8n installs community packages (shared/reference/n8n.md §2.10)
 #    into a fresh N8N_USER_FOLDER under .e2e/run/;
-# 3. imports credentials + e2e/workflow.template.json and runs `n8n execute --id --rawOutput`;
+# 3. imports credentials + e2e/workflow.template.json and runs `n8n execute --id --rawOutput` twice
+#    (the first renews tokens through n8n's preAuthentication, the second must find them stored),
+#    then exports the credentials decrypted (into the unscanned TMP) for the token checks;
 # 4. starts `n8n start` on free ports and, as its owner, presses the credential "Test" button
 #    through the REST API (POST /rest/credentials/test): n8n runs the node's testedBy function;
 # 5. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit,
@@ -124,7 +126,7 @@ cleanup() {
     echo "e2e-run: FAILED (exit $rc) — n8n's own output and logs (secrets redacted):" >&2
     node "$RUN_MJS" tail "$TMP/sandbox.json" 40 \
       "$LOGS/npm-install.log" "$LOGS/import-credentials.log" "$LOGS/import-workflow.log" \
-      "$LOGS/execute.stderr" "$LOGS/start.log" "$LOGS/cred-test.log" "$LOGS/n8n.log" "$TMP/sandbox.stderr" >&2 2>/dev/null || true
+      "$LOGS/execute.stderr" "$LOGS/execute-2.stderr" "$LOGS/export-credentials.log" "$LOGS/start.log" "$LOGS/cred-test.log" "$LOGS/n8n.log" "$TMP/sandbox.stderr" >&2 2>/dev/null || true
   fi
   stop_sandbox
   rm -rf "$TMP"
@@ -220,6 +222,18 @@ run_logged "$LOGS/execute.stdout" "$LOGS/execute.stderr" \
   timeout "$EXEC_TIMEOUT" "$N8N" execute --id="$WF_ID" --rawOutput || exec_rc=$?
 say "n8n execute exited with $exec_rc"
 
+# A second execution: it must find the renewed tokens n8n stored and renew nothing again.
+# Its own log file (the first one's execution JSON is what most checks read); both are scanned.
+say "n8n execute --id=$WF_ID (second run, on the stored credentials)"
+exec2_rc=0
+run_logged "$LOGS/execute-2.stdout" "$LOGS/execute-2.stderr" env N8N_LOG_FILE_LOCATION="$LOGS/n8n-2.log" \
+  timeout "$EXEC_TIMEOUT" "$N8N" execute --id="$WF_ID" --rawOutput || exec2_rc=$?
+say "second n8n execute exited with $exec2_rc"
+
+# What n8n stored in the credentials after both runs (decrypted: into the unscanned TMP).
+n8n_cmd export-credentials.log export:credentials --all --decrypted --output="$TMP/credentials-after.json" \
+  || echo "e2e-run: n8n export:credentials failed (the token checks will say so)" >&2
+
 # ---- 4. `n8n start` and the credential "Test" button through the REST API --------------------
 # Fresh ports (the ones above were the CLI's); same user folder, database and log file, so the
 # secret scan covers the server too. setsid: n8n leads its own process group, which stop_server
@@ -241,6 +255,6 @@ say "n8n start stopped"
 # ---- 5. checks (the sandbox is still up: run.mjs reads the ground truth from it) -------------
 check_rc=0
 node "$RUN_MJS" check "$TMP/sandbox.json" "$exec_rc" "$LOGS/n8n.log" "$LOGS/execute.stdout" "$TMP/cred-test.json" \
-  "$LOGS" "$N8N_USER_FOLDER" || check_rc=$?
+  "$TMP/credentials-after.json" "$exec2_rc" "$LOGS/n8n-2.log" "$LOGS" "$N8N_USER_FOLDER" || check_rc=$?
 say "done in $(now)s"
 exit "$check_rc"

@@ -118,6 +118,18 @@ fn progress_fn(tsfn: ProgressTsfn) -> ig::ProgressFn {
     })
 }
 
+/// The core's token callback, handing the new token to JS as JSON text: a non-blocking call
+/// on an unbounded queue (the refresh never waits for the JS thread), weak (it never keeps
+/// Node alive).
+fn token_refresh_fn(tsfn: ProgressTsfn) -> ig::OnTokenRefresh {
+    ig::OnTokenRefresh::new(move |t: &ig::TokenInfo| {
+        let _ = tsfn.call(
+            t.to_json().to_string(),
+            ThreadsafeFunctionCallMode::NonBlocking,
+        );
+    })
+}
+
 fn options(progress: Option<ProgressTsfn>, cancel: Option<&NativeCancel>) -> ig::CallOptions {
     ig::CallOptions {
         progress: progress.map(progress_fn),
@@ -169,14 +181,63 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     /// Build a client from a JSON config; throws an error envelope on a bad config.
+    /// `on_token_refresh` receives the new token as JSON text (`{access_token, token_type,
+    /// expires_in, expires_at}`) each time the client swaps its token.
     #[napi(constructor)]
-    pub fn new(config_json: String) -> napi::Result<Self> {
+    pub fn new(config_json: String, on_token_refresh: Option<ProgressTsfn>) -> napi::Result<Self> {
         guard_sync("client config", &[], || {
-            let config = parse_json("client config", &config_json)?;
-            ig::Client::from_json(&config)
+            let json = parse_json("client config", &config_json)?;
+            let mut config = ig::ClientConfig::from_json(&json)?;
+            config.on_token_refresh = on_token_refresh.map(token_refresh_fn);
+            ig::Client::new(config)
         })
         .map(|inner| NativeClient { inner })
         .map_err(throw)
+    }
+
+    /// When the access token expires (Unix seconds), if known.
+    #[napi(getter)]
+    pub fn token_expires_at(&self) -> Option<f64> {
+        self.inner.token_expires_at().map(|t| t as f64)
+    }
+
+    /// `access token expires in N days (...)` when the known expiry is within 7 days.
+    #[napi(getter)]
+    pub fn token_warning(&self) -> Option<String> {
+        self.inner.token_warning()
+    }
+
+    /// Refresh an Instagram Login token due within `ahead_ms` (default 7 days) and at least
+    /// 24 h old; resolves to an envelope whose value is the new token info, or `null` when
+    /// nothing was due.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn refresh_token_if_needed<'env>(
+        &self,
+        env: &'env Env,
+        ahead_ms: Option<f64>,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let scrub = client.clone();
+            Ok(guard_async("refreshTokenIfNeeded", Some(scrub), async move {
+                let ahead = match ahead_ms {
+                    None => ig::token::DEFAULT_REFRESH_AHEAD,
+                    Some(ms) if ms.is_finite() && ms >= 0.0 => {
+                        std::time::Duration::from_millis(ms.min(u64::MAX as f64) as u64)
+                    }
+                    Some(_) => {
+                        return Err(ig::Error::invalid_params(
+                            "refreshTokenIfNeeded: aheadMs: expected a non-negative number of milliseconds",
+                        ))
+                    }
+                };
+                Ok(client
+                    .refresh_token_if_needed(ahead)
+                    .await?
+                    .map_or(Value::Null, |t| t.to_json()))
+            })
+            .await)
+        })
     }
 
     /// Call an operation by id; resolves to an envelope (one page for paginated operations;

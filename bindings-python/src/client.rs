@@ -45,19 +45,92 @@ async fn run(
     })
 }
 
+/// `ahead` of a refresh: finite, non-negative seconds.
+fn ahead(py: Python<'_>, secs: f64) -> PyResult<std::time::Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        let e = ig::Error::invalid_params(
+            "refresh_token_if_needed: ahead: expected a non-negative number of seconds",
+        );
+        return Err(errors::to_pyerr(py, &e));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs.min(1e15)))
+}
+
+async fn refresh(client: ig::Client, ahead: std::time::Duration) -> ig::Result<Option<String>> {
+    Ok(client
+        .refresh_token_if_needed(ahead)
+        .await?
+        .map(|t| t.to_json().to_string()))
+}
+
+/// The core's token callback: hands the new token to the Python callable as JSON text (the
+/// package's wrapper parses it and logs what the user's function raises). Without an
+/// interpreter (shutting down) there is nobody to tell.
+fn token_refresh_fn(callback: Py<PyAny>) -> ig::OnTokenRefresh {
+    ig::OnTokenRefresh::new(move |t: &ig::TokenInfo| {
+        let text = t.to_json().to_string();
+        let _ = Python::try_attach(|py| {
+            if let Err(e) = callback.call1(py, (text,)) {
+                e.write_unraisable(py, None);
+            }
+        });
+    })
+}
+
 #[pymethods]
 impl Client {
     /// `config_json`: the core's client config (`access_token`, `login`, `api_version`,
     /// `app_secret`, `app_id`, `base_url`, `timeout_ms`, `max_retries`, `retry`,
-    /// `max_total_wait_ms`, `high_water_mark`, `max_concurrency`).
+    /// `max_total_wait_ms`, `high_water_mark`, `max_concurrency`, `token_expires_at`).
+    /// `on_token_refresh` is called with the new token as JSON text each time the client swaps
+    /// its token, on the thread running the refresh.
     #[new]
-    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        let config = json::parse(config_json, "client config")?;
+    #[pyo3(signature = (config_json, on_token_refresh=None))]
+    fn new(
+        py: Python<'_>,
+        config_json: &str,
+        on_token_refresh: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let json = json::parse(config_json, "client config")?;
+        let mut config =
+            ig::ClientConfig::from_json(&json).map_err(|e| errors::to_pyerr(py, &e))?;
+        config.on_token_refresh = on_token_refresh.map(token_refresh_fn);
         // Building the HTTP client may touch the system (TLS roots): keep the GIL free.
         let inner = py
-            .detach(|| ig::Client::from_json(&config))
+            .detach(|| ig::Client::new(config))
             .map_err(|e| errors::to_pyerr(py, &e))?;
         Ok(Client { inner })
+    }
+
+    /// When the access token expires (Unix seconds), if known.
+    #[getter]
+    fn token_expires_at(&self) -> Option<i64> {
+        self.inner.token_expires_at()
+    }
+
+    /// `access token expires in N days (...)` when the known expiry is within 7 days.
+    #[getter]
+    fn token_warning(&self) -> Option<String> {
+        self.inner.token_warning()
+    }
+
+    /// Refresh an Instagram Login token due within `ahead_secs` and at least 24 h old; the
+    /// new token info as JSON text, or None when nothing was due. Blocks with the GIL released.
+    fn refresh_token_if_needed(&self, py: Python<'_>, ahead_secs: f64) -> PyResult<Option<String>> {
+        let ahead = ahead(py, ahead_secs)?;
+        let fut = refresh(self.inner.clone(), ahead);
+        runtime::block_on(py, fut, Some(self.inner.clone()), None)
+    }
+
+    /// Same as `refresh_token_if_needed`, as an asyncio awaitable.
+    fn refresh_token_if_needed_async<'py>(
+        &self,
+        py: Python<'py>,
+        ahead_secs: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ahead = ahead(py, ahead_secs)?;
+        let fut = refresh(self.inner.clone(), ahead);
+        runtime::awaitable(py, fut, Some(self.inner.clone()), None)
     }
 
     /// Call an operation and wait for its JSON result (one page for paginated operations).

@@ -1,13 +1,29 @@
 import type {
-	IAuthenticateGeneric,
-	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { renewSession, signRequest } from '../src/credential-token';
 
 /**
- * An Instagram access token (Instagram Login or Facebook Login), with the Graph API version
- * and an optional app secret. `baseUrl` lets a sandbox or proxy stand in for Meta's hosts.
+ * An Instagram access token (Instagram Login or Facebook Login), with the Graph API version,
+ * optional app id and secret, and `baseUrl` for a sandbox or proxy instead of Meta's hosts.
+ *
+ * The token keeps itself alive through n8n's own mechanism for expiring credentials: the hidden
+ * `sessionToken` is `expirable`, and `preAuthentication` returns the renewed token and its
+ * expiry, which n8n persists into this credential (CredentialsHelper.preAuthentication, n8n
+ * 2.40.7 dist/credentials-helper.js:101-133). A new token is exchanged for a long-lived one
+ * (Instagram Login: `ig_exchange_token`, needs the app secret; Facebook Login: `debug_token` and
+ * `fb_exchange_token` for short-lived user tokens, needs the app id and secret); an Instagram
+ * Login token expiring within 7 days and at least 24 h old is refreshed (`ig_refresh_token`).
+ * n8n runs preAuthentication on requests made through `httpRequestWithAuthentication` when
+ * `sessionToken` is empty; the Instagram node makes it so when src/credential-token.ts says a
+ * renewal is due (Instagram.node.ts, `renewThroughN8n`, documents the exact n8n code path).
+ *
  * The "Test" button runs the Instagram node's `instagramGraphApiTest` (through the core, so it
  * signs with appsecret_proof and follows the login flavour): n8n would prefer a declarative
  * `test` here over `testedBy`, so there is none.
@@ -23,13 +39,39 @@ export class InstagramGraphApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Session Source',
+			name: 'sessionSource',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Session Expires At',
+			name: 'sessionExpiresAt',
+			type: 'hidden',
+			default: 0,
+		},
+		{
+			displayName: 'Session Issued At',
+			name: 'sessionIssuedAt',
+			type: 'hidden',
+			default: 0,
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Long-lived Instagram user access token (Instagram Login) or a Page/User token (Facebook Login)',
+			description:
+				'Instagram user access token (Instagram Login; a short-lived one is exchanged for a long-lived one when the app secret is set) or a Page/User token (Facebook Login). Replaced by the renewed token after each exchange or refresh.',
 		},
 		{
 			displayName: 'Login',
@@ -52,9 +94,16 @@ export class InstagramGraphApi implements ICredentialType {
 			displayName: 'API Version',
 			name: 'apiVersion',
 			type: 'string',
-			default: 'v25.0',
-			placeholder: 'v25.0',
+			default: 'v27.0',
+			placeholder: 'v27.0',
 			description: 'Graph API version to call',
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			description: 'Optional. The numeric app ID; with the app secret, Facebook Login tokens are inspected and exchanged for long-lived ones.',
 		},
 		{
 			displayName: 'App Secret',
@@ -62,7 +111,16 @@ export class InstagramGraphApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Optional. When set, every call carries <code>appsecret_proof</code>.',
+			description:
+				'Optional. When set, every call carries <code>appsecret_proof</code>, and new tokens are exchanged for long-lived ones.',
+		},
+		{
+			displayName: 'Renew Token Automatically',
+			name: 'autoRefresh',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to exchange a new token for a long-lived one and refresh an Instagram Login token before it expires (within 7 days, once it is 24 hours old)',
 		},
 		{
 			displayName: 'Base URL',
@@ -74,12 +132,15 @@ export class InstagramGraphApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				access_token: '={{$credentials.accessToken}}',
-			},
-		},
-	};
+	/**
+	 * Called by n8n when `sessionToken` is empty (a new credential, or the node found a renewal
+	 * due), on a 401 retry, or for a declarative test. Returns `{}` when nothing is due, so n8n
+	 * persists nothing; errors are the core's, scrubbed of tokens and secrets.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		return await renewSession(credentials);
+	}
+
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> =>
+		signRequest(credentials, requestOptions);
 }

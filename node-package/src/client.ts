@@ -19,7 +19,17 @@ import {
 	type NativePaginatorHandle,
 	type NativeProgress,
 } from './native';
-import type { AbortSignalLike, CallOptions, DetailedResult, GraphObject, Page, PaginateOptions, Progress, Usage } from './types';
+import type {
+	AbortSignalLike,
+	CallOptions,
+	DetailedResult,
+	GraphObject,
+	Page,
+	PaginateOptions,
+	Progress,
+	TokenInfo,
+	Usage,
+} from './types';
 
 /** Options of {@link InstagramClient}. */
 export interface ClientOptions {
@@ -50,6 +60,18 @@ export interface ClientOptions {
 	maxConcurrency?: number;
 	/** The numeric app id (with `appSecret`: the app token of app-level calls). */
 	appId?: string;
+	/**
+	 * When the access token expires: Unix seconds, a `Date` or a date string (`2026-01-31`);
+	 * `0`/`null` = unknown or never. Enables {@link InstagramClient.tokenWarning} and
+	 * {@link InstagramClient.refreshTokenIfNeeded}.
+	 */
+	tokenExpiresAt?: number | Date | string | null;
+	/**
+	 * Called with the new token each time the client swaps its token (after
+	 * {@link InstagramClient.refreshTokenIfNeeded}): store it, the old one stops working when it
+	 * expires. Called on the JS thread, never blocking the refresh; what it throws is ignored.
+	 */
+	onTokenRefresh?: (token: TokenInfo) => void;
 }
 
 const OPTION_KEYS: Record<keyof ClientOptions, string> = {
@@ -65,7 +87,25 @@ const OPTION_KEYS: Record<keyof ClientOptions, string> = {
 	highWaterMark: 'high_water_mark',
 	maxConcurrency: 'max_concurrency',
 	appId: 'app_id',
+	tokenExpiresAt: 'token_expires_at',
+	onTokenRefresh: '', // not a core key: the addon's constructor takes it
 };
+
+/** Unix seconds above this are surely milliseconds (year 5138). */
+const MAX_SECONDS = 1e11;
+
+/** `tokenExpiresAt` → what the core reads (Unix seconds or a date string). */
+function expiryForCore(v: unknown): unknown {
+	if (v instanceof Date) {
+		const ms = v.getTime();
+		if (!Number.isFinite(ms)) throw localError('invalid_params', 'client options: tokenExpiresAt: invalid Date');
+		return Math.floor(ms / 1000);
+	}
+	if (typeof v === 'number' && Number.isFinite(v) && v > MAX_SECONDS) {
+		throw localError('invalid_params', 'client options: tokenExpiresAt: expected Unix seconds (this looks like milliseconds: pass a Date or divide by 1000)');
+	}
+	return v;
+}
 
 /** camelCase client options → the core's snake_case config; unknown keys are rejected. */
 function coreConfig(options: ClientOptions): Record<string, unknown> {
@@ -74,16 +114,45 @@ function coreConfig(options: ClientOptions): Record<string, unknown> {
 	}
 	const out: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(options)) {
-		const coreKey = OPTION_KEYS[key as keyof ClientOptions];
-		if (!coreKey) {
+		const coreKey = Object.hasOwn(OPTION_KEYS, key) ? OPTION_KEYS[key as keyof ClientOptions] : undefined;
+		if (coreKey === undefined) {
 			throw localError(
 				'invalid_params',
 				`client options: ${key}: unknown option (expected one of ${Object.keys(OPTION_KEYS).join(', ')})`,
 			);
 		}
-		if (value !== undefined && value !== null) out[coreKey] = value;
+		if (key === 'onTokenRefresh' || value === undefined || value === null) continue;
+		out[coreKey] = key === 'tokenExpiresAt' ? expiryForCore(value) : value;
 	}
 	return out;
+}
+
+/** Node's `util.inspect` of a token info: everything but the token. */
+function redactedInspect(this: TokenInfo): string {
+	return `TokenInfo { access_token: '[redacted]', token_type: '${this.token_type}', expires_in: ${String(this.expires_in)}, expires_at: ${String(this.expires_at)} }`;
+}
+
+/** A token info from the addon's JSON, its token hidden from `util.inspect`. */
+function tokenInfo(value: unknown): TokenInfo {
+	const t = value as TokenInfo;
+	Object.defineProperty(t, Symbol.for('nodejs.util.inspect.custom'), { value: redactedInspect, enumerable: false });
+	return t;
+}
+
+/** The addon hands the new token over as JSON text; the user's callback gets the object. */
+function tokenRefreshFor(onTokenRefresh: unknown): NativeProgress | undefined {
+	if (onTokenRefresh === undefined || onTokenRefresh === null) return undefined;
+	if (typeof onTokenRefresh !== 'function') {
+		throw localError('invalid_params', 'client options: onTokenRefresh: expected a function');
+	}
+	const callback = onTokenRefresh as (t: TokenInfo) => void;
+	return (json: string) => {
+		try {
+			callback(tokenInfo(JSON.parse(json)));
+		} catch {
+			// A failing callback must not fail (or crash) the refresh that already happened.
+		}
+	};
 }
 
 /** Node's `util.inspect.custom` (a registered symbol: no `util` import needed). */
@@ -166,8 +235,9 @@ export class InstagramClient extends OperationMethods {
 	constructor(options: ClientOptions) {
 		super();
 		const config = coreConfig(options);
+		const onRefresh = tokenRefreshFor(options.onTokenRefresh);
 		const native = loadNative();
-		this.#native = callSync(() => new native.NativeClient(toJson('client options', config)));
+		this.#native = callSync(() => new native.NativeClient(toJson('client options', config), onRefresh ?? null));
 		this.login = options.login === 'facebook' ? 'facebook' : 'instagram';
 	}
 
@@ -182,6 +252,35 @@ export class InstagramClient extends OperationMethods {
 	 */
 	get versionWarning(): string | null {
 		return this.#native.versionWarning ?? null;
+	}
+
+	/** When the access token expires (Unix seconds), if known (`tokenExpiresAt`, or the last refresh). */
+	get tokenExpiresAt(): number | null {
+		return this.#native.tokenExpiresAt ?? null;
+	}
+
+	/**
+	 * `access token expires in N days (...)` when its known expiry is within 7 days (or it
+	 * has expired), else `null`. Not printed by this library: log it or show it where users look.
+	 */
+	get tokenWarning(): string | null {
+		return this.#native.tokenWarning ?? null;
+	}
+
+	/**
+	 * With Instagram Login and a known expiry within `aheadMs` (default 7 days), for a token at
+	 * least 24 h old: refresh it (`auth.refresh`), swap the client's token for the new one, call
+	 * `onTokenRefresh`, and resolve to the new token. `null` when nothing was due (Facebook
+	 * Login, unknown expiry, not due yet, too young). An expired token rejects with `AuthError`:
+	 * Meta cannot refresh it.
+	 */
+	async refreshTokenIfNeeded(aheadMs?: number): Promise<TokenInfo | null> {
+		this.#checkOpen('refreshTokenIfNeeded');
+		if (aheadMs !== undefined && !(typeof aheadMs === 'number' && Number.isFinite(aheadMs) && aheadMs >= 0)) {
+			throw localError('invalid_params', 'refreshTokenIfNeeded: aheadMs: expected a non-negative number of milliseconds');
+		}
+		const value = unwrap(await this.#native.refreshTokenIfNeeded(aheadMs ?? null));
+		return value === null ? null : tokenInfo(value);
 	}
 
 	/** Where requests go (the login flavour's host unless `baseUrl` overrides it). */

@@ -35,9 +35,13 @@ export interface NativeClientHandle {
 	): NativePaginatorHandle;
 	usage(): string;
 	close(): void;
+	/** Resolves to an envelope whose value is the new token info, or `null` when nothing was due. */
+	refreshTokenIfNeeded(aheadMs?: number | null): Promise<string>;
 	readonly closed: boolean;
 	readonly apiVersion: string;
 	readonly versionWarning: string | null;
+	readonly tokenWarning: string | null;
+	readonly tokenExpiresAt: number | null;
 	readonly baseUrl: string;
 }
 
@@ -63,7 +67,8 @@ export interface NativeSandboxHandle {
 
 /** Everything the addon exports. */
 export interface NativeBinding {
-	NativeClient: new (configJson: string) => NativeClientHandle;
+	/** `onTokenRefresh` gets the new token info as JSON text, through a threadsafe function. */
+	NativeClient: new (configJson: string, onTokenRefresh?: NativeProgress | null) => NativeClientHandle;
 	NativeCancel: new () => NativeCancelHandle;
 	operations(): string;
 	defaultApiVersion(): string;

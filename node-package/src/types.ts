@@ -62,6 +62,22 @@ export interface PaginateOptions {
 	signal?: AbortSignalLike;
 }
 
+/**
+ * A token as Meta's token endpoints return it (`refreshTokenIfNeeded`, `onTokenRefresh`).
+ * `JSON.stringify` keeps every field, token included (to store it); `util.inspect` and
+ * `console.log` show the token as `[redacted]`.
+ */
+export interface TokenInfo {
+	/** The new access token. */
+	access_token: string;
+	/** `bearer`. */
+	token_type: string;
+	/** Seconds of validity from issue, when Meta said. */
+	expires_in: number | null;
+	/** When it expires (Unix seconds), when known. */
+	expires_at: number | null;
+}
+
 /** What one call cost. */
 export interface CallReport {
 	/** HTTP requests sent (every attempt counts). */

@@ -30,6 +30,9 @@ from ._client import (
     Login,
     Progress,
     ProgressCallback,
+    TokenExpiry,
+    TokenInfo,
+    TokenRefreshCallback,
 )
 from ._generated import OPERATION_IDS, OperationId, Timestamp
 from ._json import JsonDict
@@ -79,6 +82,9 @@ __all__ = [
     "ProgressCallback",
     "RateLimitError",
     "Timestamp",
+    "TokenExpiry",
+    "TokenInfo",
+    "TokenRefreshCallback",
     "TransientError",
     "TransportError",
     "UnexpectedResponseError",

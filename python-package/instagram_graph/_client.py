@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import math
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypeAlias, TypedDict
 
 from . import _native
 from ._generated import AsyncOperations, SyncOperations
@@ -69,6 +71,44 @@ ProgressCallback = Callable[[Progress], object]
 """Receives each :class:`Progress` report; what it raises is logged and ignored."""
 
 
+@dataclasses.dataclass(frozen=True)
+class TokenInfo:
+    """A token as Meta's token endpoints return it (``refresh_token_if_needed``,
+    ``on_token_refresh``). Its repr never shows the token; ``dataclasses.asdict`` does (to
+    store it)."""
+
+    access_token: str = dataclasses.field(repr=False)
+    """The new access token."""
+    token_type: str
+    """``bearer``."""
+    expires_in: int | None
+    """Seconds of validity from issue, when Meta said."""
+    expires_at: int | None
+    """When it expires (Unix seconds), when known."""
+
+    @classmethod
+    def _from_json(cls, text: str) -> TokenInfo:
+        v = load(text)
+        return cls(
+            access_token=str(v["access_token"]),
+            token_type=str(v.get("token_type") or "bearer"),
+            expires_in=v.get("expires_in"),
+            expires_at=v.get("expires_at"),
+        )
+
+
+TokenRefreshCallback: TypeAlias = Callable[[TokenInfo], object]
+"""Receives the new token each time the client swaps its token; what it raises is logged and
+ignored."""
+
+TokenExpiry: TypeAlias = int | float | dt.datetime | dt.date | str | None
+"""When a token expires: Unix seconds, a ``datetime`` (naive ones are UTC), a ``date``
+(midnight UTC), a date string (``"2026-01-31"``), or None/0 for unknown or never."""
+
+#: Default of ``refresh_token_if_needed``'s ``ahead``, and the window of ``token_warning``.
+DEFAULT_REFRESH_AHEAD = dt.timedelta(days=7)
+
+
 def _number(name: str, value: object, *, minimum: float, maximum: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidParamsError(f"client config: {name}: expected a number")
@@ -82,6 +122,62 @@ def _integer(name: str, value: object, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidParamsError(f"client config: {name}: expected an integer >= {minimum}")
     return value
+
+
+def _expiry(value: object) -> int | str | None:
+    """``token_expires_at`` as the core reads it: Unix seconds or a date string."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+        return math.floor(aware.timestamp())
+    if isinstance(value, dt.date):
+        midnight = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return math.floor(midnight.timestamp())
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidParamsError(
+            "client config: token_expires_at: expected Unix seconds, a datetime, a date or a "
+            "date string"
+        )
+    if value > 1e11:
+        raise InvalidParamsError(
+            "client config: token_expires_at: expected Unix seconds (this looks like milliseconds)"
+        )
+    return math.floor(value)
+
+
+def _on_refresh(callback: TokenRefreshCallback | None) -> Callable[[str], None] | None:
+    """The native module hands the new token over as JSON text; the user's callback gets a
+    :class:`TokenInfo`, and what it raises is logged (without the token), never propagated."""
+    if callback is None:
+        return None
+    if not callable(callback):
+        raise InvalidParamsError("client config: on_token_refresh: expected a callable")
+
+    def deliver(text: str) -> None:
+        try:
+            callback(TokenInfo._from_json(text))
+        except Exception as e:
+            # Not _log.exception: a traceback's locals and messages may quote the token.
+            _log.error(
+                "instagram_graph: the on_token_refresh callback raised %s; ignored",
+                type(e).__name__,
+            )
+
+    return deliver
+
+
+def _ahead_secs(ahead: dt.timedelta | float) -> float:
+    secs = ahead.total_seconds() if isinstance(ahead, dt.timedelta) else ahead
+    if isinstance(secs, bool) or not isinstance(secs, (int, float)):
+        raise InvalidParamsError(
+            "refresh_token_if_needed: ahead: expected a timedelta or a number of seconds"
+        )
+    if not math.isfinite(secs) or secs < 0:
+        raise InvalidParamsError("refresh_token_if_needed: ahead: must not be negative")
+    return float(secs)
 
 
 def _native_client(
@@ -98,6 +194,8 @@ def _native_client(
     max_total_wait: float,
     high_water_mark: float,
     max_concurrency: int,
+    token_expires_at: TokenExpiry,
+    on_token_refresh: TokenRefreshCallback | None,
 ) -> _native.Client:
     if not isinstance(access_token, str):
         raise InvalidParamsError("client config: access_token: expected a string")
@@ -127,8 +225,9 @@ def _native_client(
         "max_total_wait_ms": round(min(wait, 24 * 3600.0) * 1000),
         "high_water_mark": mark,
         "max_concurrency": concurrency,
+        "token_expires_at": _expiry(token_expires_at),
     }
-    return _native.Client(dump_options(config))
+    return _native.Client(dump_options(config), _on_refresh(on_token_refresh))
 
 
 def _check_op_id(op_id: object) -> str:
@@ -189,6 +288,8 @@ class _Base:
         max_total_wait: float = 60.0,
         high_water_mark: float = 90.0,
         max_concurrency: int = 16,
+        token_expires_at: TokenExpiry = None,
+        on_token_refresh: TokenRefreshCallback | None = None,
     ) -> None:
         self._inner = _native_client(
             access_token,
@@ -203,11 +304,16 @@ class _Base:
             max_total_wait=max_total_wait,
             high_water_mark=high_water_mark,
             max_concurrency=max_concurrency,
+            token_expires_at=token_expires_at,
+            on_token_refresh=on_token_refresh,
         )
         warning = self._inner.version_warning
         if warning is not None:
             # stacklevel 2: the line that built the client.
             warnings.warn(ApiVersionWarning(warning), stacklevel=2)
+        token_warning = self._inner.token_warning
+        if token_warning is not None:
+            _log.warning("instagram_graph: %s", token_warning)
         self._bind()
 
     def _bind(self) -> None:
@@ -239,6 +345,19 @@ class _Base:
     def base_url(self) -> str:
         """Where requests go (the login flavour's host unless overridden)."""
         return self._inner.base_url
+
+    @property
+    def token_expires_at(self) -> int | None:
+        """When the access token expires (Unix seconds), if known (``token_expires_at``, or
+        the last refresh)."""
+        return self._inner.token_expires_at
+
+    @property
+    def token_warning(self) -> str | None:
+        """``"access token expires in N days (...)"`` when its known expiry is within 7 days
+        (or it has expired), else None. Also logged (``instagram_graph`` logger, WARNING) at
+        construction."""
+        return self._inner.token_warning
 
     @property
     def usage(self) -> JsonDict | None:
@@ -299,6 +418,12 @@ class Client(_Base, SyncOperations):
             longer wait raises the rate-limit error at once, with its ``retry_after``.
         high_water_mark: Percent of a Meta usage budget at which new requests wait (1–100).
         max_concurrency: Requests of this client in flight at once.
+        token_expires_at: When the token expires (:data:`TokenExpiry`): enables
+            :attr:`token_warning` (logged at construction within 7 days) and
+            :meth:`refresh_token_if_needed`.
+        on_token_refresh: Called with the new :class:`TokenInfo` each time the client swaps
+            its token: store it. Called on the thread that runs the refresh (for
+            :class:`AsyncClient`, a worker thread of the library); what it raises is logged.
 
     Example::
 
@@ -364,6 +489,17 @@ class Client(_Base, SyncOperations):
         ends the walk with :class:`~instagram_graph.errors.ClientClosedError`.
         """
         return self._walk(self._pager(op_id, params, max_items, progress))
+
+    def refresh_token_if_needed(
+        self, ahead: dt.timedelta | float = DEFAULT_REFRESH_AHEAD
+    ) -> TokenInfo | None:
+        """With Instagram Login and a known expiry within ``ahead`` (a timedelta or seconds),
+        for a token at least 24 h old: refresh it (``auth.refresh``), swap this client's token
+        for the new one, call ``on_token_refresh`` once, and return the new token. None when
+        nothing was due (Facebook Login, unknown expiry, not due yet, too young). An expired
+        token raises :class:`~instagram_graph.errors.AuthError`: Meta cannot refresh it."""
+        text = self._client().refresh_token_if_needed(_ahead_secs(ahead))
+        return None if text is None else TokenInfo._from_json(text)
 
     @staticmethod
     def _walk(pager: _native.Paginator) -> Iterator[JsonDict]:
@@ -445,6 +581,13 @@ class AsyncClient(_Base, AsyncOperations):
         Use as ``async for item in client.paginate(...)``. Params are validated now.
         """
         return self._walk(self._pager(op_id, params, max_items, progress))
+
+    async def refresh_token_if_needed(
+        self, ahead: dt.timedelta | float = DEFAULT_REFRESH_AHEAD
+    ) -> TokenInfo | None:
+        """Refresh the token when due; see :meth:`Client.refresh_token_if_needed`."""
+        text = await self._client().refresh_token_if_needed_async(_ahead_secs(ahead))
+        return None if text is None else TokenInfo._from_json(text)
 
     @staticmethod
     async def _walk(pager: _native.Paginator) -> AsyncIterator[JsonDict]:

@@ -18,7 +18,9 @@ def _error_from_graph(http_status: int, body_json: str) -> BaseException:
 class Client:
     """A Graph API client for one access token (thread-safe)."""
 
-    def __new__(cls, config_json: str) -> Client: ...
+    def __new__(
+        cls, config_json: str, on_token_refresh: Callable[[str], None] | None = None
+    ) -> Client: ...
     def call(
         self,
         op_id: str,
@@ -60,6 +62,17 @@ class Client:
     def version_warning(self) -> str | None: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def token_expires_at(self) -> int | None: ...
+    @property
+    def token_warning(self) -> str | None: ...
+    def refresh_token_if_needed(self, ahead_secs: float) -> str | None:
+        """Refresh the token when due within ``ahead_secs``; the new token info as JSON, or
+        None (blocking, GIL released)."""
+
+    def refresh_token_if_needed_async(self, ahead_secs: float) -> asyncio.Future[str | None]:
+        """Same as ``refresh_token_if_needed``, as an asyncio awaitable."""
+
     def usage_json(self) -> str | None:
         """The last usage reading from Meta's headers as JSON, or None before any call."""
 
