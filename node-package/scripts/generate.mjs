@@ -391,7 +391,15 @@ function genPropertiesTs(ops) {
 		meta[op.id] = {
 			paginated: op.paginated,
 			params: Object.fromEntries(
-				ps.map((p) => [p.name, { kind: p.kind, place: isTopLevel(p) ? 'top' : 'options' }]),
+				ps.map((p) => [
+					p.name,
+					{
+						kind: p.kind,
+						place: isTopLevel(p) ? 'top' : 'options',
+						// The field's default as n8n holds it (see collectParams: left at it, the param is omitted).
+						default: p.schema.default !== undefined ? n8nField(p, undefined).default : undefined,
+					},
+				]),
 			),
 		};
 		for (const p of ps.filter(isTopLevel)) props.push(n8nField(p, show));
@@ -437,10 +445,13 @@ function genPropertiesTs(ops) {
 		'/** How a field value becomes a Graph param (see ParamKind in the node). */',
 		"export type ParamKind = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'enum' | 'string_list' | 'enum_list';",
 		'',
-		'/** Per operation: whether it is paginated, and where each param lives in the node parameters. */',
+		'/**',
+		' * Per operation: whether it is paginated, where each param lives in the node parameters, and the',
+		" * field's default where the catalogue documents one.",
+		' */',
 		'export interface OperationMeta {',
 		'\tpaginated: boolean;',
-		"\tparams: Record<string, { kind: ParamKind; place: 'top' | 'options' }>;",
+		"\tparams: Record<string, { kind: ParamKind; place: 'top' | 'options'; default?: unknown }>;",
 		'}',
 		'',
 		'/** Operation metadata by id (`resource.operation`). */',

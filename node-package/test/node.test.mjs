@@ -83,6 +83,18 @@ describe('Instagram node: execute()', () => {
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
 	});
 
+	test('user.get with the default fields follows the login: user_id with Instagram Login only', async () => {
+		// The node leaves a field at its default out, so the core picks the login's default fields.
+		const fb = { ...creds, accessToken: sb.facebookAccessToken, login: 'facebook' };
+		const [out] = await context({ params: { resource: 'user', operation: 'get', ig_user_id: sb.igUserId }, credentials: fb }).run();
+		assert.equal(out[0].json.id, sb.igUserId);
+		assert.equal(out[0].json.user_id, undefined);
+		assert.equal(out[0].json.media_count, mediaCount);
+		// A field set to something else is sent as set.
+		const [own] = await context({ params: { resource: 'user', operation: 'get', fields: 'username' }, credentials: creds }).run();
+		assert.deepEqual(Object.keys(own[0].json).sort(), ['id', 'username']);
+	});
+
 	test('media.list returnAll → every media, each paired to its input', async () => {
 		const [out] = await context({
 			params: { resource: 'media', operation: 'list', returnAll: true },

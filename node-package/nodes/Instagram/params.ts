@@ -1,6 +1,8 @@
 /**
  * Node parameters → Graph params, driven by the generated OPERATION_META: empty optional
  * values are omitted (the core then applies Graph's defaults) rather than sent as "".
+ * A value left at the field's default is omitted too: the core's default can depend on the
+ * login flavour (user.get adds `user_id` with Instagram Login), which one n8n default cannot.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { OperationMeta, ParamKind } from './generated/properties';
@@ -42,6 +44,12 @@ export function convertValue(kind: ParamKind, v: unknown): unknown {
 	}
 }
 
+/** Whether a node value is the field's default (strings compared trimmed). */
+function isDefault(v: unknown, dflt: unknown): boolean {
+	if (typeof v === 'string' && typeof dflt === 'string') return v.trim() === dflt.trim();
+	return JSON.stringify(v) === JSON.stringify(dflt);
+}
+
 /** The Graph params of item `i` for an operation. */
 export function collectParams(ctx: IExecuteFunctions, i: number, meta: OperationMeta): IDataObject {
 	const params: IDataObject = {};
@@ -51,6 +59,7 @@ export function collectParams(ctx: IExecuteFunctions, i: number, meta: Operation
 		: {};
 	for (const [name, p] of entries) {
 		const raw = p.place === 'top' ? ctx.getNodeParameter(name, i, '') : options[name];
+		if (p.default !== undefined && isDefault(raw, p.default)) continue;
 		const value = convertValue(p.kind, raw);
 		if (value !== undefined) params[name] = value as IDataObject[keyof IDataObject];
 	}
