@@ -284,12 +284,32 @@ function n8nDescription(text) {
 const resourceName = (r) => title(/[^s]s$/.test(r) ? r.slice(0, -1) : r);
 
 /**
- * n8n shows `action` in the node picker and wants it in sentence case, which an apostrophe
- * breaks: "List the account's media" becomes "List the media of the account".
+ * n8n shows `action` in the node picker and wants it in sentence case (its lint rule: every word
+ * after the first lowercase, or all capitals; no hyphens, apostrophes or brackets). So "List the
+ * account's media" becomes "List the media of the account", "a Page's access token" "a page
+ * access token", "long-lived" "long lived", "Instagram" "IG"; a parenthesis is dropped. The
+ * summary itself stays the operation's description.
  */
 function n8nAction(summary) {
-	return summary.replace(/\bthe (\w+)'s (\w+)/g, 'the $2 of the $1').replace(/'/g, '');
+	const words = summary
+		.replace(/\bthe (\w+)'s (\w+)/g, 'the $2 of the $1')
+		.replace(/(\w)'s\b/g, '$1')
+		.replace(/'/g, '')
+		.replace(/\s*\([^)]*\)/g, '')
+		.replace(/(\w)-(\w)/g, '$1 $2')
+		.split(/\s+/)
+		.filter((w) => w !== '');
+	return words
+		.map((w, i) => {
+			if (i === 0 || w === w.toUpperCase()) return w;
+			if (w === 'Instagram') return 'IG';
+			return w.toLowerCase();
+		})
+		.join(' ');
 }
+
+/** Names n8n's lint treats as secrets: their string fields are masked (typeOptions.password). */
+const SENSITIVE_PARAM = /secret|password|token|apikey/i;
 
 /** Whether a param is its own top-level n8n field (else it sits in the "Options" collection). */
 function isTopLevel(p) {
@@ -348,6 +368,7 @@ function n8nField(p, show) {
 			field.default = s.default ?? [];
 			break;
 	}
+	if (field.type === 'string' && SENSITIVE_PARAM.test(p.name)) field.typeOptions = { ...field.typeOptions, password: true };
 	if (field.typeOptions && Object.values(field.typeOptions).every((v) => v === undefined)) delete field.typeOptions;
 	return field;
 }
