@@ -7,10 +7,13 @@ import type { INodeProperties } from 'n8n-workflow';
 /** How a field value becomes a Graph param (see ParamKind in the node). */
 export type ParamKind = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'enum' | 'string_list' | 'enum_list';
 
-/** Per operation: whether it is paginated, and where each param lives in the node parameters. */
+/**
+ * Per operation: whether it is paginated, where each param lives in the node parameters, and the
+ * field's default where the catalogue documents one.
+ */
 export interface OperationMeta {
 	paginated: boolean;
-	params: Record<string, { kind: ParamKind; place: 'top' | 'options' }>;
+	params: Record<string, { kind: ParamKind; place: 'top' | 'options'; default?: unknown }>;
 }
 
 /** Operation metadata by id (`resource.operation`). */
@@ -21,6 +24,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
+				default: 'id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count',
 			},
 			ig_user_id: {
 				kind: 'string',
@@ -42,6 +46,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
+				default: 'id,name,instagram_business_account{id,username}',
 			},
 		},
 	},
@@ -59,6 +64,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
+				default: 'id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count',
 			},
 			ig_user_id: {
 				kind: 'string',
@@ -84,6 +90,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
+				default: 'id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,shortcode,timestamp,username,like_count,comments_count,is_comment_enabled,children{id,media_type,media_url,thumbnail_url}',
 			},
 		},
 	},
@@ -105,6 +112,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
+				default: 'id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}',
 			},
 		},
 	},
@@ -324,7 +332,7 @@ export const properties: INodeProperties[] = [
 				name: 'Authorize URL',
 				value: 'authorize_url',
 				description: 'Build the login URL (OAuth dialog)',
-				action: 'Build the login URL (OAuth dialog)',
+				action: 'Build the login URL',
 			},
 			{
 				name: 'Debug Token',
@@ -336,25 +344,25 @@ export const properties: INodeProperties[] = [
 				name: 'Exchange Code',
 				value: 'exchange_code',
 				description: 'Trade the login redirect\'s code for a token',
-				action: 'Trade the login redirects code for a token',
+				action: 'Trade the login redirect code for a token',
 			},
 			{
 				name: 'Exchange Long Lived',
 				value: 'exchange_long_lived',
 				description: 'Exchange a short-lived token for a long-lived one',
-				action: 'Exchange a short-lived token for a long-lived one',
+				action: 'Exchange a short lived token for a long lived one',
 			},
 			{
 				name: 'Page Token',
 				value: 'page_token',
 				description: 'Get a Page\'s access token',
-				action: 'Get a Pages access token',
+				action: 'Get a page access token',
 			},
 			{
 				name: 'Refresh',
 				value: 'refresh',
 				description: 'Refresh a long-lived Instagram token',
-				action: 'Refresh a long-lived Instagram token',
+				action: 'Refresh a long lived IG token',
 			},
 		],
 		default: 'debug_token',
@@ -687,6 +695,9 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'The token to inspect; defaults to the client\'s own access token',
+		typeOptions: {
+			password: true,
+		},
 	},
 	{
 		displayName: 'Access Token',
@@ -700,6 +711,9 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'The short-lived token to exchange; defaults to the client\'s own access token',
+		typeOptions: {
+			password: true,
+		},
 	},
 	{
 		displayName: 'Access Token',
@@ -713,6 +727,9 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'The long-lived token to refresh; defaults to the client\'s own access token',
+		typeOptions: {
+			password: true,
+		},
 	},
 	{
 		displayName: 'Options',
