@@ -112,7 +112,9 @@ class Sandbox:
         ``slow_ms``, ...); ``fault_rate=0`` turns faults off. Returns the settings."""
         return self._admin("POST", "faults", settings)
 
-    def oauth_code(self, login: str = "instagram", redirect_uri: str = "https://example.com/cb") -> str:
+    def oauth_code(
+        self, login: str = "instagram", redirect_uri: str = "https://example.com/cb"
+    ) -> str:
         """``POST /_sandbox/oauth/code``: a fresh single-use authorization code."""
         code: str = self._admin(
             "POST", "oauth/code", {"login": login, "redirect_uri": redirect_uri}
@@ -131,8 +133,8 @@ class Sandbox:
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
-            body = resp.read()
-        out: JsonDict = json.loads(body) if body else {}
+            raw = resp.read()
+        out: JsonDict = json.loads(raw) if raw else {}
         return out
 
     def stop(self) -> None:
