@@ -31,6 +31,7 @@ const NODE_ALL = 'List all media';
 const NODE_LIMIT = 'List first 7';
 const NODE_BAD = 'List with wrong token';
 const NODE_TWO = 'List first 7 per input item'; // fed two items by a Code node
+const NODE_PROFILE = 'Get profile'; // user.get with the node's default fields
 const LIMIT = 7;
 const FIELDS = 'id,media_type,timestamp';
 
@@ -43,7 +44,7 @@ function readSandbox(file) {
   const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
   if (!line) die(`no JSON line in sandbox output ${file}`);
   const sb = JSON.parse(line);
-  for (const k of ['url', 'access_token', 'facebook_access_token', 'app_secret', 'ig_user_id']) {
+  for (const k of ['url', 'access_token', 'facebook_access_token', 'page_access_token', 'app_secret', 'ig_user_id', 'ig_app_scoped_id']) {
     if (typeof sb[k] !== 'string' || sb[k] === '') die(`sandbox line lacks "${k}"`);
   }
   sb.url = sb.url.replace(/\/+$/, '');
@@ -56,6 +57,7 @@ function secretsOf(sb) {
   return [
     ['the access token', sb.access_token],
     ['the Facebook access token', sb.facebook_access_token],
+    ['the Page access token', sb.page_access_token],
     ['the app secret', sb.app_secret],
     ['the wrong access token', sb.wrong_token],
     // Tokens the credentials got from exchanges and refreshes (known once n8n exported them).
@@ -169,6 +171,7 @@ const CRED_CASES = (sb, requireProof) => [
   { name: 'wrong-token', cred: BAD_CRED, data: credData(sb, sb.wrong_token) },
   // Facebook Login needs the Facebook user token (EAA…); the sandbox rejects an IG token there.
   { name: 'facebook', cred: CRED, data: credData(sb, sb.facebook_access_token, { login: 'facebook' }) },
+  { name: 'facebook-with-ig-token', cred: CRED, data: credData(sb, sb.access_token, { login: 'facebook' }) },
   // Only meaningful when the sandbox demands appsecret_proof: then the OKs above were signed.
   ...(requireProof ? [{ name: 'no-app-secret', cred: CRED, data: credData(sb, sb.access_token, { appSecret: '' }) }] : []),
 ];
@@ -306,6 +309,7 @@ function checkCredTest(sb, file) {
   expect('instagram', 'OK', /@sandbox\.studio\b/, 'name the sandbox account @sandbox.studio');
   expect('wrong-token', 'Error', /\b190\b|invalid (oauth )?access token|invalid.{0,40}token/i, 'say the token is invalid');
   expect('facebook', 'OK', /\b[1-9]\d* linked Instagram account/, 'count a linked Instagram account');
+  expect('facebook-with-ig-token', 'Error', /\b190\b|invalid (oauth )?access token|invalid.{0,40}token/i, 'refuse an Instagram Login token');
   if (process.env.E2E_REQUIRE_PROOF === '1') expect('no-app-secret', 'Error', /appsecret_proof/, 'mention appsecret_proof');
   const detail = (res.cases ?? []).map((c) => `${c.name} → ${c.status} "${short(c.message, 70)}"`).join('; ');
   const ms = res.ms?.total ? ` (ready ${(res.ms.ready / 1000).toFixed(1)} s, all ${(res.ms.total / 1000).toFixed(1)} s)` : '';
@@ -598,6 +602,24 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
     }
   }
 
+  // 4c. user.get with the node's default fields, Instagram Login: `user_id` is the professional
+  // account (the id of paths and webhooks), `id` the app-scoped id, as at Meta.
+  if (run) {
+    const got = nodeItems(run, NODE_PROFILE);
+    const p = [];
+    if (got.error) p.push(got.error);
+    else if (got.items.length !== 1) p.push(`${got.items.length} items, expected 1`);
+    else {
+      const json = got.items[0].json ?? {};
+      if (json.user_id !== sb.ig_user_id) p.push(`user_id ${short(json.user_id)}, expected the IG user id ${sb.ig_user_id}`);
+      if (json.id !== sb.ig_app_scoped_id) p.push(`id ${short(json.id)}, expected the app-scoped id ${sb.ig_app_scoped_id}`);
+      if (json.username !== 'sandbox.studio') p.push(`username ${short(json.username)}, expected sandbox.studio`);
+      if (truthIds && json.media_count !== truthIds.length) p.push(`media_count ${short(json.media_count)}, expected ${truthIds.length}`);
+      if (!pairedOk(got.items[0])) p.push('item without pairedItem');
+    }
+    record('user-get-defaults', p, `@${got.items?.[0]?.json?.username}: user_id = IG user id, id = app-scoped id, media_count ${got.items?.[0]?.json?.media_count}`);
+  }
+
   // 5. A Graph error (invalid token, code 190) reaches n8n as an error item.
   if (run) {
     const got = nodeItems(run, NODE_BAD);
@@ -709,7 +731,7 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
         }
       }
     }
-    record('no-secret-leak', p, `tokens (${sb.renewed.length} renewed ones too), app secret and wrong token absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
+    record('no-secret-leak', p, `the tokens (Instagram, Facebook, Page, wrong, ${sb.renewed.length} renewed), app secret absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
   }
 
   let failed = 0;

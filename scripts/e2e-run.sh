@@ -14,8 +14,9 @@
 # 4. starts `n8n start` on free ports and, as its owner, presses the credential "Test" button
 #    through the REST API (POST /rest/credentials/test): n8n runs the node's testedBy function;
 # 5. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit,
-#    error and credential-test paths, and scans everything n8n printed or wrote (the server's
-#    logs too) for the token and app secret.
+#    profile (user.get: user_id vs the app-scoped id), error and credential-test paths (both
+#    login flavours), and scans everything n8n printed or wrote (the server's logs too) for the
+#    tokens and app secret.
 # Prints PASS/FAIL per check, exits non-zero on any failure.
 #
 # Environment: IG_SANDBOX_BIN, IG_SANDBOX_ARGS (extra sandbox flags; default --require-appsecret-proof),

@@ -145,7 +145,7 @@ describe('InstagramClient', () => {
 	});
 
 	test('concurrent calls on one client', async () => {
-		const results = await Promise.all(Array.from({ length: 8 }, () => client.user.get({ fields: 'id' })));
+		const results = await Promise.all(Array.from({ length: 8 }, () => client.user.get({ fields: 'user_id' })));
 		for (const r of results) assert.equal(r.user_id, sb.igUserId);
 	});
 
@@ -162,7 +162,7 @@ describe('InstagramClient', () => {
 		const strict = await ig.startSandbox({ requireAppsecretProof: true, mediaCount: 3 });
 		try {
 			await assert.rejects(clientFor(strict).user.get(), (e) => e instanceof ig.InstagramError && /appsecret_proof/.test(e.message));
-			const me = await clientFor(strict, { appSecret: strict.appSecret }).user.get({ fields: 'id' });
+			const me = await clientFor(strict, { appSecret: strict.appSecret }).user.get({ fields: 'user_id' });
 			assert.equal(me.user_id, strict.igUserId);
 		} finally {
 			await strict.stop();

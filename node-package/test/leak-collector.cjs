@@ -50,7 +50,7 @@ if (dir) {
 		const orig = sandbox.startSandbox;
 		sandbox.startSandbox = async (...a) => {
 			const sb = await orig(...a);
-			for (const k of ['accessToken', 'facebookAccessToken', 'appSecret']) {
+			for (const k of ['accessToken', 'facebookAccessToken', 'pageAccessToken', 'appSecret']) {
 				if (typeof sb[k] === 'string') secrets.add(sb[k]);
 			}
 			return sb;

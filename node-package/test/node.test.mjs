@@ -177,7 +177,7 @@ describe('Instagram node: execute()', () => {
 			items: [{ json: {} }, { json: {} }],
 			params: [
 				{ resource: 'media', operation: 'get', media_id: '999999999999' },
-				{ resource: 'user', operation: 'get', fields: 'id' },
+				{ resource: 'user', operation: 'get', fields: 'user_id' },
 			],
 			credentials: creds,
 			continueOnFail: true,
@@ -257,7 +257,7 @@ describe('Instagram node: execute()', () => {
 		try {
 			const base = { accessToken: strict.accessToken, login: 'instagram', apiVersion: 'v25.0', baseUrl: strict.url };
 			const [out] = await context({
-				params: { resource: 'user', operation: 'get', fields: 'id' },
+				params: { resource: 'user', operation: 'get', fields: 'user_id' },
 				credentials: { ...base, appSecret: strict.appSecret },
 			}).run();
 			assert.equal(out[0].json.user_id, strict.igUserId);

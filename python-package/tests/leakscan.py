@@ -60,7 +60,7 @@ def _leak_collector() -> Iterator[None]:
 
     def start(*a: Any, **kw: Any) -> Any:
         sb = orig_start(*a, **kw)
-        for name in ("access_token", "facebook_access_token", "app_secret"):
+        for name in ("access_token", "facebook_access_token", "page_access_token", "app_secret"):
             value = getattr(sb, name, None)
             if isinstance(value, str):
                 _secrets.add(value)
@@ -69,14 +69,17 @@ def _leak_collector() -> Iterator[None]:
 
     patch(ig.sandbox, "start", start)
 
+    # Each new client's repr, taken in `_bind` (the last step of construction) rather than by
+    # wrapping `__init__`: a wrapper frame would become the location of the ApiVersionWarning
+    # that `__init__` issues for the line that built the client (stacklevel 2).
     for cls in (ig.Client, ig.AsyncClient):
-        orig = cls.__init__
+        orig = cls._bind
 
-        def client_init(self: Any, *a: Any, _orig: Any = orig, **kw: Any) -> None:
-            _orig(self, *a, **kw)
+        def client_bind(self: Any, _orig: Any = orig) -> None:
+            _orig(self)
             _record(repr(self))
 
-        patch(cls, "__init__", client_init)
+        patch(cls, "_bind", client_bind)
 
     orig_showwarning = warnings.showwarning
 

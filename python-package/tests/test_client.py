@@ -281,7 +281,7 @@ def test_a_client_is_shared_across_threads(client: ig.Client, sb: ig.sandbox.San
 
     def work() -> None:
         try:
-            results.append(client.user.get(fields="id")["id"])
+            results.append(client.user.get(fields="user_id")["user_id"])
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
