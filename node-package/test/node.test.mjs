@@ -1,5 +1,6 @@
 // The n8n Instagram node's execute() with a mocked IExecuteFunctions, against the sandbox,
 // plus the node description and the credential.
+import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clientFor, collect, ig, require, stats } from './helpers.mjs';
@@ -404,7 +405,18 @@ describe('Instagram node: description', () => {
 		assert.deepEqual(d.outputs, ['main']);
 		assert.ok(d.subtitle);
 		assert.ok(d.icon.light.startsWith('file:') && d.icon.dark.startsWith('file:'));
-		assert.deepEqual(d.credentials, [{ name: 'instagramGraphApi', required: true, testedBy: 'instagramGraphApiTest' }]);
+		// One credential per Authentication choice (n8n's convention), each tested through the core.
+		assert.deepEqual(
+			d.credentials.map((c) => [c.name, c.required, c.testedBy, c.displayOptions?.show?.authentication]),
+			[
+				['instagramGraphApi', true, 'instagramGraphApiTest', ['accessToken']],
+				['instagramOAuth2Api', true, 'instagramGraphApiTest', ['instagramOAuth2']],
+				['instagramFacebookOAuth2Api', true, 'instagramGraphApiTest', ['facebookOAuth2']],
+			],
+		);
+		const auth = d.properties.find((p) => p.name === 'authentication');
+		assert.deepEqual(auth.options.map((o) => o.value).sort(), ['accessToken', 'facebookOAuth2', 'instagramOAuth2']);
+		assert.equal(auth.default, 'accessToken');
 	});
 
 	test('every catalogue operation and param is in the generated properties', () => {
@@ -440,7 +452,7 @@ describe('Instagram node: description', () => {
 
 describe('InstagramGraphApi credential', () => {
 	const c = new InstagramGraphApi();
-	test('fields and authentication; the Test button is the node method, not a declarative request', () => {
+	test('fields and authentication; the Test button is the node method, not a declarative request', async () => {
 		assert.equal(c.name, 'instagramGraphApi');
 		const byName = Object.fromEntries(c.properties.map((p) => [p.name, p]));
 		assert.equal(byName.accessToken.typeOptions.password, true);
@@ -448,10 +460,14 @@ describe('InstagramGraphApi credential', () => {
 		assert.equal(byName.appSecret.typeOptions.password, true);
 		assert.deepEqual(byName.login.options.map((o) => o.value).sort(), ['facebook', 'instagram']);
 		assert.equal(byName.login.default, 'instagram');
-		assert.equal(byName.apiVersion.default, 'v25.0');
+		assert.equal(byName.apiVersion.default, 'v27.0');
 		assert.equal(byName.baseUrl.default, '');
-		assert.equal(c.authenticate.type, 'generic');
-		assert.equal(c.authenticate.properties.qs.access_token, '={{$credentials.accessToken}}');
+		assert.equal(byName.sessionToken.typeOptions.expirable, true, 'n8n persists what preAuthentication renews');
+		assert.equal(typeof c.preAuthentication, 'function');
+		// authenticate is a function: an n8n expression cannot compute appsecret_proof.
+		const signed = await c.authenticate({ accessToken: 'TOKEN-abc123', appSecret: 'APPSECRET-xyz' }, { url: '/me', qs: {} });
+		assert.equal(signed.qs.access_token, 'TOKEN-abc123');
+		assert.equal(signed.qs.appsecret_proof, createHmac('sha256', 'APPSECRET-xyz').update('TOKEN-abc123').digest('hex'));
 		// n8n runs a credential's own `test` in preference to a node's `testedBy`
 		// (CredentialsTester.getCredentialTestFunction), so the core-backed test needs none here.
 		assert.equal(c.test, undefined);
