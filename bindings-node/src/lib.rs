@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 fn envelope(result: ig::Result<Value>) -> String {
     match result {
@@ -30,22 +30,8 @@ fn throw(e: ig::Error) -> NapiError {
     NapiError::new(Status::GenericFailure, envelope(Err(e)))
 }
 
-/// A panic's message is free text that may quote a token; it travels, scrubbed, in the
-/// `InternalError`. The default hook would print it unscrubbed to stderr, so this addon's hook
-/// prints only where it happened. (The cdylib has its own std: the hook is ours alone.)
 fn quiet_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            let at = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            eprintln!(
-                "instagram-graph: internal error (Rust panic){at}; reported as InternalError to the caller"
-            );
-        }));
-    });
+    ig::panic_hook::install_quiet_panic_hook();
 }
 
 /// Turn a caught panic into an `internal` error, scrubbed of the client's secrets (token, app

@@ -33,22 +33,7 @@ pub(crate) fn configure() {
         .worker_threads(workers)
         .thread_name("instagram-graph");
     pyo3_async_runtimes::tokio::init(builder);
-    install_panic_hook();
-}
-
-/// A panic's message is free text that may quote a token; it travels, scrubbed, in the
-/// `InternalError`. The default hook would print it unscrubbed to stderr, so this library's
-/// hook prints only where it happened. (This cdylib has its own std: the hook is ours alone.)
-fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!(
-            "instagram-graph: internal error (Rust panic){at}; raised as InternalError to the caller"
-        );
-    }));
+    ig::panic_hook::install_quiet_panic_hook();
 }
 
 pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {

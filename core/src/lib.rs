@@ -16,6 +16,7 @@ pub mod headers;
 pub mod ops;
 pub mod pacing;
 pub mod paging;
+pub mod panic_hook;
 pub mod redact;
 pub mod request;
 pub mod retry;
