@@ -50,8 +50,10 @@ demo: node-build py-build
 	@echo "=== Python (examples/demo.py) ==="
 	.venv/bin/python examples/demo.py
 
+# The soak prints its figures (requests, retries, waits): run it on its own, uncaptured.
 rust-test:
-	$(CARGO) test --workspace $(call leak_tee,rust-test.log)
+	$(CARGO) test --workspace -- --skip soak:: $(call leak_tee,rust-test.log)
+	$(CARGO) test -p instagram-graph --test it soak:: -- --nocapture $(call leak_tee,rust-soak.log)
 
 rust-lint:
 	$(CARGO) fmt --all -- --check
