@@ -2,7 +2,7 @@
  * n8n-nodes-instagram-graph: the plain Node API (the n8n nodes live in dist/nodes and
  * dist/credentials). Backed by the Rust core through a napi-rs addon shipped in native/.
  */
-export { InstagramClient, type ClientOptions } from './src/client';
+export { InstagramClient, type ClientOptions, type WarningLogger } from './src/client';
 export { startSandbox, type Sandbox, type SandboxOptions } from './src/sandbox';
 export { operations, type OperationInfo, type ParamSchema } from './src/catalogue';
 export {

@@ -72,6 +72,17 @@ export interface ClientOptions {
 	 * expires. Called on the JS thread, never blocking the refresh; what it throws is ignored.
 	 */
 	onTokenRefresh?: (token: TokenInfo) => void;
+	/**
+	 * Where warnings go (`console`, n8n's `this.logger`, pino, ...): at construction, the
+	 * API version's {@link InstagramClient.versionWarning} and an expiring token's
+	 * {@link InstagramClient.tokenWarning}. Without one the library prints nothing.
+	 */
+	logger?: WarningLogger;
+}
+
+/** Anything with a `warn(message)`, like `console` or n8n's logger. */
+export interface WarningLogger {
+	warn(message: string): void;
 }
 
 const OPTION_KEYS: Record<keyof ClientOptions, string> = {
@@ -89,6 +100,7 @@ const OPTION_KEYS: Record<keyof ClientOptions, string> = {
 	appId: 'app_id',
 	tokenExpiresAt: 'token_expires_at',
 	onTokenRefresh: '', // not a core key: the addon's constructor takes it
+	logger: '', // not a core key: used here
 };
 
 /** Unix seconds above this are surely milliseconds (year 5138). */
@@ -121,7 +133,7 @@ function coreConfig(options: ClientOptions): Record<string, unknown> {
 				`client options: ${key}: unknown option (expected one of ${Object.keys(OPTION_KEYS).join(', ')})`,
 			);
 		}
-		if (key === 'onTokenRefresh' || value === undefined || value === null) continue;
+		if (key === 'onTokenRefresh' || key === 'logger' || value === undefined || value === null) continue;
 		out[coreKey] = key === 'tokenExpiresAt' ? expiryForCore(value) : value;
 	}
 	return out;
@@ -235,10 +247,24 @@ export class InstagramClient extends OperationMethods {
 	constructor(options: ClientOptions) {
 		super();
 		const config = coreConfig(options);
+		const logger = options.logger as unknown;
+		if (logger !== undefined && logger !== null && typeof (logger as Partial<WarningLogger>).warn !== 'function') {
+			throw localError('invalid_params', 'client options: logger: expected an object with a warn(message) method');
+		}
 		const onRefresh = tokenRefreshFor(options.onTokenRefresh);
 		const native = loadNative();
 		this.#native = callSync(() => new native.NativeClient(toJson('client options', config), onRefresh ?? null));
 		this.login = options.login === 'facebook' ? 'facebook' : 'instagram';
+		if (options.logger) {
+			for (const w of [this.versionWarning, this.tokenWarning]) {
+				if (w === null) continue;
+				try {
+					options.logger.warn(`instagram-graph: ${w}`);
+				} catch {
+					// A failing logger must not fail the client.
+				}
+			}
+		}
 	}
 
 	/** The Graph API version in use (default `v27.0`). */

@@ -590,3 +590,23 @@ describe('InstagramClient token lifecycle (what the credential builds on)', () =
 		await reset();
 	});
 });
+
+describe('client warnings go to the caller\'s logger', () => {
+	test('an expiring token and an old API version are logged once each, never with the token', () => {
+		const lines = [];
+		const logger = { warn: (m) => lines.push(m) };
+		const soon = Math.floor(Date.now() / 1000) + 2 * 86400;
+		const c = new ig.InstagramClient({ accessToken: 'IGAAloggedTokenValue123', apiVersion: 'v21.0', tokenExpiresAt: soon, logger });
+		assert.equal(lines.length, 2, lines.join('\n'));
+		assert.ok(lines.some((l) => l.includes('expires in')), lines.join('\n'));
+		assert.ok(lines.some((l) => l.includes('v21.0')), lines.join('\n'));
+		assert.ok(lines.every((l) => !l.includes('IGAAloggedTokenValue123')));
+		assert.equal(c.tokenWarning !== null, true);
+		const quiet = [];
+		new ig.InstagramClient({ accessToken: 'IGAAloggedTokenValue123', logger: { warn: (m) => quiet.push(m) } });
+		assert.deepEqual(quiet, [], 'nothing to warn about');
+		assert.throws(() => new ig.InstagramClient({ accessToken: 'T', logger: {} }), (e) => e.kind === 'invalid_params' && /logger/.test(e.message));
+		// A throwing logger does not fail the client.
+		new ig.InstagramClient({ accessToken: 'T', apiVersion: 'v21.0', logger: { warn: () => { throw new Error('x'); } } });
+	});
+});
