@@ -183,15 +183,7 @@ fn fb_user_edge(ctx: &Ctx, edge: &str, sel: &[FieldSel]) -> Result<Value, GraphE
     }
     let q = &ctx.links.query;
     let req = page_req(q);
-    let has_limit = links::get(q, "limit").is_some();
-    let link = |dir: &str, cursor: &str, limit: usize| {
-        let other = if dir == "after" { "before" } else { "after" };
-        let mut changes = vec![(dir, Some(cursor.to_owned())), (other, None)];
-        if !has_limit {
-            changes.push(("limit", Some(limit.to_string())));
-        }
-        ctx.links.with(&changes)
-    };
+    let link = |dir: &str, cursor: &str, limit: usize| ctx.links.cursor_link(dir, cursor, limit);
     let items = render::page_items(&ctx.world.pages);
     render::pages_page(ctx, &items, &req, sel, &link)
 }
@@ -281,15 +273,7 @@ fn edge_request(
     let acc = &ctx.world.accounts[r.account];
     let q = &ctx.links.query;
     let req = page_req(q);
-    let has_limit = links::get(q, "limit").is_some();
-    let link = |dir: &str, cursor: &str, limit: usize| {
-        let other = if dir == "after" { "before" } else { "after" };
-        let mut changes = vec![(dir, Some(cursor.to_owned())), (other, None)];
-        if !has_limit {
-            changes.push(("limit", Some(limit.to_string())));
-        }
-        ctx.links.with(&changes)
-    };
+    let link = |dir: &str, cursor: &str, limit: usize| ctx.links.cursor_link(dir, cursor, limit);
     let unknown = || GraphError::unknown_path(&format!("/{edge}"));
     let time = |name: &str| {
         links::get(q, name)

@@ -33,6 +33,17 @@ pub(crate) struct Links {
 }
 
 impl Links {
+    /// This request's URL moved to the page `dir` (`after`/`before`) of `cursor`: the other
+    /// cursor dropped, the page size kept, or set to `limit` when the request gave none.
+    pub(crate) fn cursor_link(&self, dir: &str, cursor: &str, limit: usize) -> String {
+        let other = if dir == "after" { "before" } else { "after" };
+        let mut changes = vec![(dir, Some(cursor.to_owned())), (other, None)];
+        if get(&self.query, "limit").is_none() {
+            changes.push(("limit", Some(limit.to_string())));
+        }
+        self.with(&changes)
+    }
+
     /// Same path and query with some parameters replaced (`Some`) or removed (`None`);
     /// replaced parameters keep their position, new ones go last.
     pub(crate) fn with(&self, changes: &[(&str, Option<String>)]) -> String {
