@@ -14,8 +14,13 @@ SANDBOX_BIN := $(CARGO_TARGET_DIR)/debug/instagram-graph-sandbox
 
 include mk/node.mk
 include mk/python.mk
+# Release artifacts for every platform (mk/dist.mk builds, mk/dist-check.mk loads and checks
+# them) and the benchmarks (mk/bench.mk).
+include mk/dist.mk
+include mk/dist-check.mk
+include mk/bench.mk
 
-.PHONY: help deps build demo test lint e2e gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox leak-reset leak-scan
+.PHONY: help deps build demo test dist bench lint e2e gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox leak-reset leak-scan
 
 # `| tee FILE` of a test run's output while the secrets scan is on (make test), else nothing.
 leak_tee = $(if $(IG_LEAK_DIR),2>&1 | tee $(IG_LEAK_DIR)/$(1))
@@ -29,6 +34,8 @@ help:
 	@echo "make e2e     the n8n node inside a real n8n (installed offline into .e2e/)"
 	@echo "make gen     regenerate TypeScript/n8n/Python surfaces from the core's catalogue"
 	@echo "make sandbox run the sandbox Graph API in the foreground (prints its URL and token)"
+	@echo "make dist    release addons + npm tarball + abi3 wheels + sdist for every platform into dist/, each checked"
+	@echo "make bench   release-build benchmarks against fetch/requests (ratios, cold start, memory, sizes)"
 
 deps: node-deps py-deps
 
@@ -82,3 +89,7 @@ leak-scan:
 test: export IG_LEAK_DIR := $(LEAK_DIR)
 test: leak-reset build rust-test node-test py-test leak-scan lint e2e
 	@echo "make test: all green"
+
+# Every release artifact built into dist/ and then checked (loaded where a runtime exists).
+dist: dist-build dist-check
+	@echo "make dist: every artifact built and checked (dist/)"
