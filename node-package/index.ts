@@ -5,6 +5,7 @@
 export { InstagramClient, type ClientOptions, type WarningLogger } from './src/client';
 export { startSandbox, type Sandbox, type SandboxOptions } from './src/sandbox';
 export { operations, type OperationInfo, type ParamSchema } from './src/catalogue';
+export { addonInfo, type AddonInfo, type Triple } from './src/native';
 export {
 	InstagramError,
 	AuthError,

@@ -363,6 +363,14 @@ pub fn default_api_version() -> String {
     ig::DEFAULT_API_VERSION.to_owned()
 }
 
+/// The Rust target triple this addon was compiled for (`x86_64-unknown-linux-musl`, ...), from
+/// cargo's `TARGET` at build time: the loader confirms the file it loaded is the build its name
+/// says.
+#[napi]
+pub fn native_target() -> &'static str {
+    env!("IG_NATIVE_TARGET")
+}
+
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
