@@ -65,7 +65,7 @@ pub(crate) fn handle(
                 *c = Default::default();
                 c.now()
             };
-            *lock(&sh.world) = seed::build(sh.seed, sh.media_count, now);
+            *lock(&sh.world) = seed::build(sh.seed, sh.media_count, sh.bulk_comments, now);
             *lock(&sh.stats) = Stats::default();
             lock(&sh.faults).reseed();
             ok(json!({"ok": true}))

@@ -9,6 +9,8 @@ use std::time::Duration;
 pub const MIN_MEDIA_COUNT: usize = 1;
 /// Largest `media_count` accepted (Meta returns at most the 10 000 most recent media).
 pub const MAX_MEDIA_COUNT: usize = 10_000;
+/// Largest `bulk_comments` accepted (about 300 MB of world).
+pub const MAX_BULK_COMMENTS: usize = 1_000_000;
 
 /// How to start a sandbox. `Default` gives seed 42, no latency, a free port on 127.0.0.1,
 /// 180 media, no faults and usage headers starting at 0 %.
@@ -30,6 +32,9 @@ pub struct SandboxOptions {
     pub faults: FaultOptions,
     /// Percentage the usage headers start at (0..=100), to test pacing near the high-water mark.
     pub usage_start_percent: u8,
+    /// More top-level comments on the newest feed media (0..=1,000,000), for load tests: paging
+    /// 100,000 comments. They page like the others (newest first, 50 a page, cursors).
+    pub bulk_comments: usize,
 }
 
 impl Default for SandboxOptions {
@@ -43,13 +48,15 @@ impl Default for SandboxOptions {
             require_appsecret_proof: false,
             faults: FaultOptions::default(),
             usage_start_percent: 0,
+            bulk_comments: 0,
         }
     }
 }
 
 impl SandboxOptions {
     /// From a JSON options object with snake_case keys: `seed`, `latency_ms`, `host`, `port`,
-    /// `media_count`, `require_appsecret_proof`, `usage_start_percent`, and the fault settings
+    /// `media_count`, `require_appsecret_proof`, `usage_start_percent`, `bulk_comments`, and the
+    /// fault settings
     /// `fault_rate`, `fault_seed`, `faults`, `fault_endpoints`, `slow_ms`, `regain_minutes`,
     /// `long_regain_minutes`. Absent or `null` keys keep their default.
     pub fn from_json(v: &Value) -> Result<Self, Error> {
@@ -71,6 +78,7 @@ impl SandboxOptions {
             "media_count",
             "require_appsecret_proof",
             "usage_start_percent",
+            "bulk_comments",
         ];
         const FAULT_KEYS: &[&str] = &[
             "fault_rate",
@@ -117,6 +125,9 @@ impl SandboxOptions {
                         .ok_or_else(|| bad(key, "expected a boolean"))?
                 }
                 "usage_start_percent" => o.usage_start_percent = uint(key, val, 100)? as u8,
+                "bulk_comments" => {
+                    o.bulk_comments = uint(key, val, MAX_BULK_COMMENTS as u64)? as usize
+                }
                 _ => return Err(bad(key, "unknown option")),
             }
         }
@@ -149,6 +160,12 @@ impl SandboxOptions {
             return Err(bad(
                 "media_count",
                 &format!("must be between {MIN_MEDIA_COUNT} and {MAX_MEDIA_COUNT}"),
+            ));
+        }
+        if self.bulk_comments > MAX_BULK_COMMENTS {
+            return Err(bad(
+                "bulk_comments",
+                &format!("must be at most {MAX_BULK_COMMENTS}"),
             ));
         }
         if self.host.trim().is_empty() {
@@ -217,6 +234,8 @@ mod tests {
             (json!({"fault_rate": 2}), "fault_rate"),
             (json!({"fault_seed": -3}), "fault_seed"),
             (json!({"usage_start_percent": 101}), "usage_start_percent"),
+            (json!({"bulk_comments": 1_000_001}), "bulk_comments"),
+            (json!({"bulk_comments": -1}), "bulk_comments"),
         ] {
             let e = SandboxOptions::from_json(&v).unwrap_err();
             assert_eq!(e.kind, crate::error::ErrorKind::InvalidOptions);
@@ -227,5 +246,13 @@ mod tests {
             );
         }
         assert!(SandboxOptions::from_json(&json!([1])).is_err());
+        let o = SandboxOptions::from_json(&json!({"bulk_comments": 100_000})).unwrap();
+        assert_eq!(o.bulk_comments, 100_000);
+        assert!(SandboxOptions {
+            bulk_comments: MAX_BULK_COMMENTS + 1,
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
     }
 }

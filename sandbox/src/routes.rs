@@ -31,6 +31,7 @@ const MAX_BODY: usize = 4 << 20;
 pub(crate) struct Shared {
     pub seed: u64,
     pub media_count: usize,
+    pub bulk_comments: usize,
     pub latency: Duration,
     pub require_proof: bool,
     pub usage_start: u64,

@@ -59,9 +59,10 @@ pub(crate) fn appsecret_proof(token: &str, app_secret: &str) -> String {
 }
 
 /// Build the whole world. `now` (unix seconds on the virtual clock) places the live stories
-/// and is the issue time of the seeded tokens.
-pub(crate) fn build(seed: u64, media_count: usize, now: i64) -> World {
-    let (account, linked_page_id) = build_account(seed, media_count, now);
+/// and is the issue time of the seeded tokens. `bulk_comments` more top-level comments go on
+/// the newest feed media (see [`add_bulk_comments`]).
+pub(crate) fn build(seed: u64, media_count: usize, bulk_comments: usize, now: i64) -> World {
+    let (account, linked_page_id) = build_account(seed, media_count, bulk_comments, now);
     let mut r = SplitMix64::stream(seed, "facebook");
     let app = App {
         id: (100_000_000_000_000 + r.below(900_000_000_000_000)).to_string(),
@@ -118,7 +119,12 @@ pub(crate) fn build(seed: u64, media_count: usize, now: i64) -> World {
     })
 }
 
-fn build_account(seed: u64, media_count: usize, now: i64) -> (Account, String) {
+fn build_account(
+    seed: u64,
+    media_count: usize,
+    bulk_comments: usize,
+    now: i64,
+) -> (Account, String) {
     let mut r = SplitMix64::stream(seed, "profile");
     let user_id = (17_841_000_000_000_000 + r.below(1_000_000_000_000)).to_string();
     let ig_id = r.range(1_000_000_000, 9_999_999_999);
@@ -149,6 +155,7 @@ fn build_account(seed: u64, media_count: usize, now: i64) -> (Account, String) {
     };
     let people = commenters(seed);
     add_feed(&mut acc, seed, media_count, &people);
+    add_bulk_comments(&mut acc, seed, bulk_comments, &people);
     add_stories(&mut acc, seed, now);
     (acc, page_id)
 }
@@ -506,6 +513,45 @@ fn add_comments(
     }
 }
 
+/// `n` more top-level comments on the newest feed media, for load tests (paging 100,000
+/// comments through the client). They behave like any other: newest first on the `comments`
+/// edge, at most 50 a page, opaque cursors, counted in `comments_count`. Their own PRNG stream
+/// and id range (17-digit `1785…`–`1789…`, below every seeded comment id and above the IG user
+/// ids) leave the rest of the world as it is without them. A viral post: one comment every 1 to
+/// 20 seconds after publication, from the usual commenters, without replies.
+fn add_bulk_comments(acc: &mut Account, seed: u64, n: usize, people: &[(String, String)]) {
+    let Some(media_id) = acc.feed.first().cloned() else {
+        return;
+    };
+    let Some(media) = acc.media.get_mut(&media_id) else {
+        return;
+    };
+    let mut r = SplitMix64::stream(seed, "bulk_comments");
+    let base = 17_850_000_000_000_000 + r.below(40_000_000_000_000);
+    let mut t = media.timestamp;
+    media.comments.reserve(n);
+    for k in 0..n as u64 {
+        t += r.range(1, 20) as i64;
+        let (from_id, from_username) = r.pick(people).clone();
+        let id = (base + k * 1_000 + r.below(1_000)).to_string();
+        let c = Comment {
+            legacy_id: mix(base, hash_str(&id)) % 9_000_000_000_000_000 + 1_000_000_000_000_000,
+            id: id.clone(),
+            media_id: media_id.clone(),
+            text: r.pick(COMMENT_TEXTS).to_string(),
+            timestamp: t,
+            like_count: r.below(3),
+            hidden: false,
+            from_id,
+            from_username,
+            parent_id: None,
+            replies: Vec::new(),
+        };
+        media.comments.push(id.clone());
+        acc.comments.insert(id, c);
+    }
+}
+
 fn add_stories(acc: &mut Account, seed: u64, now: i64) {
     let mut r = SplitMix64::stream(seed, "stories");
     let n = r.range(3, 5);
@@ -564,7 +610,7 @@ mod tests {
 
     #[test]
     fn shape_of_the_default_world() {
-        let w = build(42, 180, FEED_ANCHOR + 86_400);
+        let w = build(42, 180, 0, FEED_ANCHOR + 86_400);
         let a = &w.accounts[0];
         assert_eq!(a.feed.len(), 180);
         assert!(a.user.id.starts_with("1784") && a.user.id.len() == 17);
@@ -615,10 +661,10 @@ mod tests {
 
     #[test]
     fn deterministic_and_prefix_stable() {
-        let a = build(42, 180, 0);
-        let b = build(42, 180, 0);
-        let c = build(42, 200, 0);
-        let d = build(43, 180, 0);
+        let a = build(42, 180, 0, 0);
+        let b = build(42, 180, 0, 0);
+        let c = build(42, 200, 0, 0);
+        let d = build(43, 180, 0, 0);
         let feed = |w: &World| w.accounts[0].feed.clone();
         assert_eq!(feed(&a), feed(&b));
         assert_eq!(feed(&a)[..], feed(&c)[..180]);
@@ -627,6 +673,50 @@ mod tests {
         assert_eq!(a.fb_token, token_for(42));
         assert!(a.ig_token.starts_with("IGAA") && a.fb_token.starts_with("EAA"));
         assert_eq!(app_secret_for(42).len(), 32);
+    }
+
+    #[test]
+    fn bulk_comments_go_on_the_newest_media_and_change_nothing_else() {
+        let plain = build(42, 180, 0, 0);
+        let bulk = build(42, 180, 20_000, 0);
+        let (p, b) = (&plain.accounts[0], &bulk.accounts[0]);
+        let newest = &b.feed[0];
+        assert_eq!(
+            b.media[newest].comments.len(),
+            p.media[newest].comments.len() + 20_000
+        );
+        assert_eq!(b.comments.len(), p.comments.len() + 20_000);
+        // Every other media, comment and id is as without them.
+        for (id, m) in &p.media {
+            if id != newest {
+                assert_eq!(b.media[id].comments, m.comments);
+            }
+        }
+        assert!(p
+            .comments
+            .keys()
+            .all(|id| b.comments[id].text == p.comments[id].text));
+        assert_eq!(
+            (&plain.fb_token, &plain.app.id),
+            (&bulk.fb_token, &bulk.app.id)
+        );
+        // 17-digit ids that collide with no other object; all after the media was posted.
+        let m = &b.media[newest];
+        let mut ids: BTreeSet<&String> = b.media.keys().collect();
+        ids.extend(b.comments.keys());
+        ids.extend([&b.user.id, &b.user.scoped_id, &bulk.fb_user.id]);
+        ids.extend(bulk.pages.iter().map(|p| &p.id));
+        assert_eq!(
+            ids.len(),
+            b.media.len() + b.comments.len() + 3 + bulk.pages.len()
+        );
+        for id in &m.comments {
+            let c = &b.comments[id];
+            assert!(c.id.starts_with("17") && c.id.len() == 17, "{}", c.id);
+            assert!(c.timestamp > m.timestamp && c.parent_id.is_none());
+            assert!(bulk.lookup(id).is_some());
+        }
+        assert_eq!(b.comment_items(m).len(), m.comments.len());
     }
 
     #[test]

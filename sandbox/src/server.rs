@@ -130,7 +130,7 @@ impl Sandbox {
         );
 
         let clock = Clock::default();
-        let world = seed::build(opts.seed, opts.media_count, clock.now());
+        let world = seed::build(opts.seed, opts.media_count, opts.bulk_comments, clock.now());
         let linked = world.page_of_account(0);
         let info = Info {
             url: url.clone(),
@@ -162,6 +162,7 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             seed: opts.seed,
             media_count: opts.media_count,
+            bulk_comments: opts.bulk_comments,
             latency: opts.latency,
             require_proof: opts.require_appsecret_proof,
             usage_start: u64::from(opts.usage_start_percent),

@@ -21,6 +21,7 @@ Options:
   --seed N                   seed of the demo data (default 42)
   --latency-ms N             delay added to every Graph request (default 0)
   --media-count N            feed media of the demo account (default 180)
+  --bulk-comments N          more top-level comments on the newest media (default 0; load tests)
   --require-appsecret-proof  reject calls without appsecret_proof
   --usage-start-percent N    usage headers start at N % (default 0)
   --fault-rate P             probability 0..1 that a Graph request fails (a mix of every kind)
@@ -80,6 +81,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
                 opts.latency = Duration::from_millis(num(&name, value("milliseconds")?)?)
             }
             "--media-count" => opts.media_count = num(&name, value("a number")?)?,
+            "--bulk-comments" => opts.bulk_comments = num(&name, value("a number")?)?,
             "--require-appsecret-proof" => opts.require_appsecret_proof = true,
             "--usage-start-percent" => {
                 let p: u8 = num(&name, value("a percentage")?)?;
@@ -220,6 +222,7 @@ mod tests {
             "20",
             "--media-count",
             "200",
+            "--bulk-comments=100000",
             "--require-appsecret-proof",
             "--exit-on-stdin-eof",
         ])
@@ -229,6 +232,7 @@ mod tests {
         assert_eq!(a.opts.seed, 7);
         assert_eq!(a.opts.latency, Duration::from_millis(20));
         assert_eq!(a.opts.media_count, 200);
+        assert_eq!(a.opts.bulk_comments, 100_000);
         assert!(a.opts.require_appsecret_proof && a.exit_on_eof);
         let a = parse(&[
             "--fault-rate",

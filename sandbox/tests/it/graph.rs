@@ -745,3 +745,43 @@ async fn malformed_input_gets_graph_errors_not_crashes() {
     // Still serving.
     ok(&sb, "/me").await;
 }
+
+#[tokio::test]
+async fn bulk_comments_page_like_the_others() {
+    let sb = start_with(|o| o.bulk_comments = 4_000);
+    let page = ok(&sb, "/me/media?limit=1&fields=id,comments_count").await;
+    let m = &page["data"][0];
+    let id = m["id"].as_str().unwrap();
+    let url = format!(
+        "{}/{V}/{id}/comments?fields=id,timestamp,replies{{id}}&limit=50&access_token={}",
+        sb.url(),
+        sb.access_token()
+    );
+    let (top, pages) = walk(url).await;
+    // 4,000 more top-level comments than the seeded 12, in pages of at most 50.
+    assert_eq!(top.len(), 4_012);
+    assert_eq!(pages, 4_012_usize.div_ceil(50));
+    let ids: HashSet<&str> = top.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), top.len(), "every comment exactly once");
+    let replies: usize = top
+        .iter()
+        .filter_map(|c| c.get("replies"))
+        .map(|r| r["data"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(
+        (top.len() + replies) as u64,
+        m["comments_count"].as_u64().unwrap()
+    );
+    let times: Vec<&str> = top
+        .iter()
+        .map(|c| c["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // The second media is as without them.
+    let plain = start();
+    let second = "/me/media?limit=2&fields=id,comments_count";
+    assert_eq!(
+        ok(&sb, second).await["data"][1],
+        ok(&plain, second).await["data"][1]
+    );
+}
