@@ -207,11 +207,16 @@ function isBinding(m: unknown): m is NativeBinding {
 	);
 }
 
-/** The first line of what a failed `require` threw, with a shorter form for a missing file. */
-function loadFailure(e: unknown): string {
+/** The first line of what a failed `require` of `triple`'s file threw, said plainly where it misleads. */
+function loadFailure(e: unknown, triple?: Triple): string {
 	if ((e as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') return 'not shipped in native/';
 	const msg = e instanceof Error ? e.message : String(e);
-	return msg.split('\n')[0] ?? msg;
+	const line = msg.split('\n')[0] ?? msg;
+	// glibc's loader answers "No such file" for a library built for another machine, naming
+	// the very file `require` has just found.
+	const file = `instagram-graph.${triple ?? ''}.node: cannot open shared object file: No such file or directory`;
+	if (triple && line.endsWith(`/${file}`)) return `${line} (it is there: built for another architecture)`;
+	return line;
 }
 
 function load(): { binding: NativeBinding; info: AddonInfo } {
@@ -223,7 +228,7 @@ function load(): { binding: NativeBinding; info: AddonInfo } {
 		try {
 			m = LOADERS[triple]();
 		} catch (e) {
-			tried.push(`${triple}: ${loadFailure(e)}`);
+			tried.push(`${triple}: ${loadFailure(e, triple)}`);
 			continue;
 		}
 		if (!isBinding(m)) {

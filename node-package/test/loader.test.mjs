@@ -3,7 +3,7 @@
 // native/ (each fails cleanly with its reason and the right addon still loads).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,22 @@ describe('wrong files in native/', () => {
 		plant({ [order[0]]: junk });
 		const e = loadIn(withNavigator(undefined)).error;
 		assert.match(e.message, new RegExp(`${order[0]}: [^;]*(invalid ELF header|not a mach-o file|not a valid Win32 application)`, 'i'));
+	});
+
+	test('a library for another architecture fails cleanly, said as such', { skip: !host.startsWith('linux') && 'ELF hosts only' }, () => {
+		// This machine's addon with another e_machine (x86-64 62 ↔ AArch64 183): what the
+		// other Linux architecture's file is to this machine's dynamic loader.
+		const elf = readFileSync(hostAddon);
+		const other = host.includes('-x64-') ? 183 : 62;
+		elf.writeUInt16LE(other, 18);
+		const foreign = host.includes('-x64-') ? host.replace('-x64-', '-arm64-') : host.replace('-arm64-', '-x64-');
+		plant({ [foreign]: elf, [host]: hostAddon });
+		assert.equal(loadIn().info?.triple, host);
+		plant({ [foreign]: elf });
+		const e = loadIn(withNavigator(undefined)).error;
+		// glibc's own words ("No such file") would mislead: the loader says what it means.
+		const reason = host.endsWith('-gnu') ? 'it is there: built for another architecture' : '\\S';
+		assert.match(e.message, new RegExp(`${foreign}: [^;]*${reason}`), e.message);
 	});
 
 	test('on glibc, a library needing musl’s `libc.so` does not load (why musl is tried first)', { skip: !host.endsWith('-gnu') && 'glibc host only' }, (t) => {
