@@ -67,5 +67,5 @@ ifeq ($(BENCH_DIST_WHEELS),)
 	rm -rf $(BENCH_WHEELS)
 	cd $(PY_PKG) && $(PY_BIN)/maturin build --quiet --release --out $(abspath $(BENCH_WHEELS))
 endif
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps --only-binary :all: \
 		--no-index --find-links $(if $(BENCH_DIST_WHEELS),dist,$(BENCH_WHEELS)) instagram-graph
