@@ -17,6 +17,8 @@ from pathlib import Path
 import auditwheel
 import lief
 
+lief.logging.disable()  # its parser warnings are noise here; every finding is a check line
+
 # The test hooks, as the bindings register them: napi-rs stores each JS export name as a string
 # (`#[napi(js_name = "__panicForTests")]`, and `__panicForTestsAsync` which contains it), pyo3
 # the Python function name `_panic_in_future` (bindings-node/src/test_hooks.rs,
