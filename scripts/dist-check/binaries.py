@@ -8,9 +8,11 @@ Used by static.py for the addons and for the Python module inside each wheel.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,7 +174,7 @@ def _elf(b: lief.ELF.Binary, t: Target, entry: str, python: bool) -> list[Result
     return out
 
 
-def _macho(b: lief.MachO.Binary, t: Target, entry: str) -> list[Result]:
+def _macho(b: lief.MachO.Binary, t: Target, entry: str, data: bytes) -> list[Result]:
     out: list[Result] = []
     cpu = {"x86_64": lief.MachO.Header.CPU_TYPE.X86_64, "aarch64": lief.MachO.Header.CPU_TYPE.ARM64}[t.arch]
     ftype = b.header.file_type
@@ -184,9 +186,20 @@ def _macho(b: lief.MachO.Binary, t: Target, entry: str) -> list[Result]:
     exported = {s.name for s in b.exported_symbols}
     want = "_" + entry  # Mach-O C symbols carry a leading underscore
     out.append(("entry point", want in exported, f"{want} {'exported' if want in exported else 'NOT exported'}"))
-    libs = [lib.name for lib in b.libraries]
+    # LC_ID_DYLIB is the library's own name, not a dependency.
+    libs = [lib.name for lib in b.libraries if lib.command != lief.MachO.LoadCommand.TYPE.ID_DYLIB]
     bad = [lib for lib in libs if lib not in MACOS_LIBS]
-    out.append(("dependencies", not bad, f"{libs}" + (f"; not allowed: {bad}" if bad else "")))
+    bound: dict[str, int] = {}
+    if b.has_dyld_info:
+        for bi in b.dyld_info.bindings:
+            if bi.has_library:
+                bound[bi.library.name] = bound.get(bi.library.name, 0) + 1
+    unused = [lib for lib in bad if lib not in bound]
+    detail = f"{libs}" + (f"; not allowed: {bad}" if bad else "")
+    if unused:
+        # dyld still loads them; the linker's -dead_strip_dylibs drops such unused load commands
+        detail += f" (no symbol bound from {unused}: -Wl,-dead_strip_dylibs would drop them)"
+    out.append(("dependencies", not bad, detail))
     if b.has_build_version:
         minos = tuple(b.build_version.minos)
     elif b.has_version_min:
@@ -201,11 +214,52 @@ def _macho(b: lief.MachO.Binary, t: Target, entry: str) -> list[Result]:
         )
     )
     if t.arch == "aarch64":
-        # arm64 macOS refuses to load unsigned code: the linker's ad-hoc signature must be there.
-        out.append(("code signature", b.has_code_signature, "LC_CODE_SIGNATURE " + ("present" if b.has_code_signature else "MISSING")))
+        # arm64 macOS refuses to load unsigned code, and code changed after signing (a strip
+        # after the link) is killed on load: the signature must be there and still match.
+        if b.has_code_signature:
+            ok, detail = _code_signature_matches(data, b)
+        else:
+            ok, detail = False, "LC_CODE_SIGNATURE MISSING"
+        out.append(("code signature", ok, detail))
     dwarf = [s.name for s in b.sections if s.segment_name == "__DWARF"]
-    out.append(("stripped", not dwarf, f"__DWARF sections {dwarf or 'none'}"))
+    local = [s for s in b.symbols if not s.is_external and s.type == lief.MachO.Symbol.TYPE.SECTION]
+    out.append(
+        (
+            "stripped",
+            not dwarf and not local,
+            f"__DWARF sections {dwarf or 'none'}, {len(local)} local symbols"
+            + (f" (e.g. {local[0].name})" if local else ""),
+        )
+    )
     return out
+
+
+def _code_signature_matches(data: bytes, b: lief.MachO.Binary) -> tuple[bool, str]:
+    """The CodeDirectory's page hashes against the file's bytes (Apple's blob layout: a
+    big-endian SuperBlob of (type, offset) slots; slot type 0 is the CodeDirectory)."""
+    sig = b.code_signature
+    blob = data[sig.data_offset : sig.data_offset + sig.data_size]
+    magic, _, count = struct.unpack_from(">III", blob, 0)
+    if magic != 0xFADE0CC0:
+        return False, f"LC_CODE_SIGNATURE present but not a SuperBlob (magic {magic:#x})"
+    for i in range(count):
+        slot_type, off = struct.unpack_from(">II", blob, 12 + 8 * i)
+        if slot_type != 0:
+            continue
+        cd_magic, _, _, flags, hash_off, _, _, n_code, code_limit, hash_size, hash_type, _, page_log = struct.unpack_from(
+            ">IIIIIIIIIBBBB", blob, off
+        )
+        if cd_magic != 0xFADE0C02 or hash_type != 2 or hash_size != 32:  # SHA-256 CodeDirectory
+            return False, f"CodeDirectory magic {cd_magic:#x}, hash type {hash_type}: not a SHA-256 directory"
+        page = 1 << page_log
+        bad = 0
+        for n in range(n_code):
+            want = blob[off + hash_off + 32 * n : off + hash_off + 32 * (n + 1)]
+            chunk = data[n * page : min((n + 1) * page, code_limit)]
+            bad += hashlib.sha256(chunk).digest() != want
+        kind = "ad-hoc" if flags & 0x2 else "signed"
+        return bad == 0, f"{kind} signature, {n_code} pages of {page} bytes" + (f", {bad} pages DIFFER (changed after signing)" if bad else " all match")
+    return False, "LC_CODE_SIGNATURE has no CodeDirectory"
 
 
 def _pe(b: lief.PE.Binary, t: Target, entry: str, python: bool) -> list[Result]:
@@ -247,7 +301,7 @@ def inspect(path: Path, target: Target, entry: str, python: bool = False) -> lis
         if fat is None or fat.size != 1:
             out.append(("format", False, f"want one thin Mach-O, got {0 if fat is None else fat.size} slices"))
             return out
-        out += _macho(fat.at(0), target, entry)
+        out += _macho(fat.at(0), target, entry, data)
     else:
         out += _pe(lief.PE.parse(str(path)), target, entry, python)
     return out
