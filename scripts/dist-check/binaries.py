@@ -227,8 +227,7 @@ def _macho(b: lief.MachO.Binary, t: Target, entry: str, data: bytes) -> list[Res
         (
             "stripped",
             not dwarf and not local,
-            f"__DWARF sections {dwarf or 'none'}, {len(local)} local symbols"
-            + (f" (e.g. {local[0].name})" if local else ""),
+            f"__DWARF sections {dwarf or 'none'}, {len(local)} local symbols" + (f" (e.g. {local[0].name})" if local else ""),
         )
     )
     return out
@@ -258,7 +257,9 @@ def _code_signature_matches(data: bytes, b: lief.MachO.Binary) -> tuple[bool, st
             chunk = data[n * page : min((n + 1) * page, code_limit)]
             bad += hashlib.sha256(chunk).digest() != want
         kind = "ad-hoc" if flags & 0x2 else "signed"
-        return bad == 0, f"{kind} signature, {n_code} pages of {page} bytes" + (f", {bad} pages DIFFER (changed after signing)" if bad else " all match")
+        return bad == 0, f"{kind} signature, {n_code} pages of {page} bytes" + (
+            f", {bad} pages DIFFER (changed after signing)" if bad else " all match"
+        )
     return False, "LC_CODE_SIGNATURE has no CodeDirectory"
 
 
@@ -287,7 +288,9 @@ def inspect(path: Path, target: Target, entry: str, python: bool = False) -> lis
     data = path.read_bytes()
     out: list[Result] = []
     hooks = [h.decode() for h in TEST_HOOK_STRINGS if h in data]
-    out.append(("no test hooks", not hooks, f"found {hooks}" if hooks else "none of " + ", ".join(h.decode() for h in TEST_HOOK_STRINGS)))
+    out.append(
+        ("no test hooks", not hooks, f"found {hooks}" if hooks else "none of " + ", ".join(h.decode() for h in TEST_HOOK_STRINGS))
+    )
     fmt = {b"\x7fELF": "ELF", b"MZ\x90\x00": "PE"}.get(data[:4]) or ("PE" if data[:2] == b"MZ" else "")
     if not fmt and data[:4] in (b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
         fmt = "MachO"

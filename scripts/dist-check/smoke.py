@@ -51,11 +51,22 @@ def main() -> None:
         print(f"  sandbox started at {sb.url} ({ms(t0)})", flush=True)
         client = ig.Client(sb.access_token, base_url=sb.url)
         me = client.call("user.get", {"ig_user_id": sb.ig_user_id, "fields": "id,username,media_count"})
-        check("sandbox media_count", me["media_count"] == media_count, f"user.get says {me['media_count']}, started with {media_count}")
+        check(
+            "sandbox media_count",
+            me["media_count"] == media_count,
+            f"user.get says {me['media_count']}, started with {media_count}",
+        )
 
         t0 = time.perf_counter()
-        ids = [m["id"] for m in client.paginate("media.list", {"ig_user_id": sb.ig_user_id, "limit": page_size, "fields": "id,media_type"})]
-        check("paginate media.list", len(ids) == me["media_count"] == len(set(ids)), f"{len(ids)} items, {len(set(ids))} distinct, sandbox serves {me['media_count']} ({ms(t0)})")
+        ids = [
+            m["id"]
+            for m in client.paginate("media.list", {"ig_user_id": sb.ig_user_id, "limit": page_size, "fields": "id,media_type"})
+        ]
+        check(
+            "paginate media.list",
+            len(ids) == me["media_count"] == len(set(ids)),
+            f"{len(ids)} items, {len(set(ids))} distinct, sandbox serves {me['media_count']} ({ms(t0)})",
+        )
 
         served = sum(
             v if isinstance(v, int) else v.get("requests", 0)
@@ -71,7 +82,11 @@ def main() -> None:
             check("typed error", False, "a bad token was accepted")
         except ig.AuthError as e:
             leaked = "not-a-valid-token" in str(e) or "not-a-valid-token" in repr(e)
-            check("typed error", e.kind == "auth" and e.code == 190 and not leaked, f"{type(e).__name__} kind={e.kind} code={e.code} http={e.http_status}{' (quotes the token!)' if leaked else ''}")
+            check(
+                "typed error",
+                e.kind == "auth" and e.code == 190 and not leaked,
+                f"{type(e).__name__} kind={e.kind} code={e.code} http={e.http_status}{' (quotes the token!)' if leaked else ''}",
+            )
         try:
             client.call("media.list", {"ig_user_id": sb.ig_user_id, "limit": "ten"})
             check("invalid params", False, 'limit "ten" was accepted')

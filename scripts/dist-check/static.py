@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import email.parser
 import hashlib
-import io
 import json
 import re
 import subprocess
@@ -24,10 +23,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import binaries
 from packaging.tags import Tag
 from packaging.utils import parse_wheel_filename
-
-import binaries
 
 MIB = 1 << 20
 ADDON_BUDGET = 8 * MIB
@@ -85,7 +83,11 @@ def cmd_addons(dist: Path) -> int:
     found = sorted(p.name for p in native.glob("*.node")) if native.is_dir() else []
     expected = sorted(addon_name(t) for t in binaries.TARGETS)
     r.head(f"{native}: {len(found)} addons")
-    r.check("the seven addons", found == expected, f"missing {sorted(set(expected) - set(found)) or 'none'}, unexpected {sorted(set(found) - set(expected)) or 'none'}")
+    r.check(
+        "the seven addons",
+        found == expected,
+        f"missing {sorted(set(expected) - set(found)) or 'none'}, unexpected {sorted(set(found) - set(expected)) or 'none'}",
+    )
     for triple, target in binaries.TARGETS.items():
         path = native / addon_name(triple)
         if not path.is_file():
@@ -110,20 +112,33 @@ def cmd_npm(dist: Path) -> int:
         members = {m.name: m for m in tf.getmembers() if m.isfile()}
         pj_member = members.get("package/package.json")
         pj = json.load(tf.extractfile(pj_member)) if pj_member else {}
-        r.check("package.json", pj.get("name") == PKG_NAME and pj.get("version") == VERSION, f"name {pj.get('name')!r}, version {pj.get('version')!r}")
+        r.check(
+            "package.json",
+            pj.get("name") == PKG_NAME and pj.get("version") == VERSION,
+            f"name {pj.get('name')!r}, version {pj.get('version')!r}",
+        )
         r.check("file name", tgz.name == f"{PKG_NAME}-{pj.get('version')}.tgz", f"{tgz.name} for version {pj.get('version')}")
         main = pj.get("main", "index.js")
         main_path = "package/" + re.sub(r"^\./", "", main)
         r.check("main entry", main_path in members, f"main {main!r} {'present' if main_path in members else 'MISSING'}")
         in_pkg = sorted(n.removeprefix("package/native/") for n in members if n.startswith("package/native/"))
         expected = sorted(addon_name(t) for t in binaries.TARGETS)
-        r.check("native/ holds the seven", in_pkg == expected, f"{len(in_pkg)} files; missing {sorted(set(expected) - set(in_pkg)) or 'none'}, unexpected {sorted(set(in_pkg) - set(expected)) or 'none'}")
+        r.check(
+            "native/ holds the seven",
+            in_pkg == expected,
+            f"{len(in_pkg)} files; missing {sorted(set(expected) - set(in_pkg)) or 'none'}, unexpected {sorted(set(in_pkg) - set(expected)) or 'none'}",
+        )
         # The package must ship exactly the addons checked by `addons` (not stale or debug copies).
         for name in in_pkg:
             data = tf.extractfile(members["package/native/" + name]).read()
             ref = dist / "native" / name
             same = ref.is_file() and hashlib.sha256(ref.read_bytes()).digest() == hashlib.sha256(data).digest()
-            r.check(f"{name.split('.')[1]} == dist/native", same, f"{len(data) / MIB:.2f} MiB, sha256 {hashlib.sha256(data).hexdigest()[:16]}…" + ("" if same else " DIFFERS from dist/native (or missing there)"))
+            r.check(
+                f"{name.split('.')[1]} == dist/native",
+                same,
+                f"{len(data) / MIB:.2f} MiB, sha256 {hashlib.sha256(data).hexdigest()[:16]}…"
+                + ("" if same else " DIFFERS from dist/native (or missing there)"),
+            )
     return r.done("npm tarball")
 
 
@@ -144,12 +159,14 @@ def _record_ok(zf: zipfile.ZipFile, record_name: str) -> tuple[bool, str]:
             bad.append(path)
     unlisted = [n for n in zf.namelist() if n not in listed and not n.endswith("/")]
     ok = not bad and not unlisted
-    return ok, f"{len(listed)} entries" + (f"; bad hash/size {bad}" if bad else "") + (f"; not in RECORD {unlisted}" if unlisted else "")
+    return ok, f"{len(listed)} entries" + (f"; bad hash/size {bad}" if bad else "") + (
+        f"; not in RECORD {unlisted}" if unlisted else ""
+    )
 
 
 def _auditwheel(whl: Path, want_tags: set[str]) -> tuple[bool, str]:
     venv_bin = Path(sys.executable).parent
-    p = subprocess.run([str(venv_bin / "auditwheel"), "show", str(whl)], capture_output=True, text=True)
+    p = subprocess.run([str(venv_bin / "auditwheel"), "show", str(whl)], check=False, capture_output=True, text=True)
     text = " ".join((p.stdout + p.stderr).split())
     m = re.search(r'consistent with the following platform tag: "([^"]+)"', text)
     if p.returncode != 0 or not m:
@@ -182,8 +199,16 @@ def cmd_wheels(dist: Path) -> int:
         platforms = {t.platform for t in tags}
         plat = next((p for p, (_, accepted) in WHEEL_PLATFORMS.items() if platforms & accepted), None)
         r.head(f"{whl.name}")
-        r.check("file name", name == "instagram-graph" and str(version) == VERSION and not build and plat is not None, f"name {name}, version {version}, platforms {sorted(platforms)}" + ("" if plat else " (no expected platform)"))
-        r.check("abi3 tag", {(t.interpreter, t.abi) for t in tags} == {("cp310", "abi3")}, f"{sorted({t.interpreter + '-' + t.abi for t in tags})} (want cp310-abi3)")
+        r.check(
+            "file name",
+            name == "instagram-graph" and str(version) == VERSION and not build and plat is not None,
+            f"name {name}, version {version}, platforms {sorted(platforms)}" + ("" if plat else " (no expected platform)"),
+        )
+        r.check(
+            "abi3 tag",
+            {(t.interpreter, t.abi) for t in tags} == {("cp310", "abi3")},
+            f"{sorted({t.interpreter + '-' + t.abi for t in tags})} (want cp310-abi3)",
+        )
         if plat is None:
             continue
         if plat in seen:
@@ -200,9 +225,17 @@ def cmd_wheels(dist: Path) -> int:
                 continue
             wtags = {Tag(*t.split("-")) for t in wheel_meta.get_all("Tag", [])}
             r.check("WHEEL tags == file name", wtags == set(tags), f"WHEEL {sorted(str(t) for t in wtags)}")
-            r.check("WHEEL Root-Is-Purelib", wheel_meta.get("Root-Is-Purelib", "").strip() == "false", f"Root-Is-Purelib: {wheel_meta.get('Root-Is-Purelib')}")
+            r.check(
+                "WHEEL Root-Is-Purelib",
+                wheel_meta.get("Root-Is-Purelib", "").strip() == "false",
+                f"Root-Is-Purelib: {wheel_meta.get('Root-Is-Purelib')}",
+            )
             meta = email.parser.Parser().parsestr(zf.read(f"{info}/METADATA").decode())
-            r.check("METADATA", meta["Name"] == "instagram-graph" and meta["Version"] == VERSION, f"Name {meta['Name']}, Version {meta['Version']}, Requires-Python {meta['Requires-Python']}")
+            r.check(
+                "METADATA",
+                meta["Name"] == "instagram-graph" and meta["Version"] == VERSION,
+                f"Name {meta['Name']}, Version {meta['Version']}, Requires-Python {meta['Requires-Python']}",
+            )
             ok, detail = _record_ok(zf, f"{info}/RECORD")
             r.check("RECORD hashes", ok, detail)
             mod = f"{PY_DIST}/_native.pyd" if plat == "win_amd64" else f"{PY_DIST}/_native.abi3.so"
@@ -237,16 +270,28 @@ def cmd_sdist(dist: Path) -> int:
         names = {m.name for m in tf.getmembers()}
         pkg_info = tf.extractfile(f"{top}/PKG-INFO") if f"{top}/PKG-INFO" in names else None
         meta = email.parser.Parser().parsestr(pkg_info.read().decode()) if pkg_info else {}
-        r.check("PKG-INFO", bool(meta) and meta["Name"] == "instagram-graph" and meta["Version"] == VERSION, f"Name {meta.get('Name') if meta else None}, Version {meta.get('Version') if meta else None}")
+        r.check(
+            "PKG-INFO",
+            bool(meta) and meta["Name"] == "instagram-graph" and meta["Version"] == VERSION,
+            f"Name {meta.get('Name') if meta else None}, Version {meta.get('Version') if meta else None}",
+        )
         pyproject = tf.extractfile(f"{top}/pyproject.toml").read().decode() if f"{top}/pyproject.toml" in names else ""
-        r.check("pyproject builds with maturin", 'build-backend = "maturin"' in pyproject, "build-backend maturin" if pyproject else "pyproject.toml MISSING")
+        r.check(
+            "pyproject builds with maturin",
+            'build-backend = "maturin"' in pyproject,
+            "build-backend maturin" if pyproject else "pyproject.toml MISSING",
+        )
         # maturin's sdist carries the Rust workspace the module is built from.
         need = [f"{top}/Cargo.lock", f"{top}/{PY_DIST}/__init__.py"]
         lacking = [n for n in need if n not in names]
         crates = sorted({n.split("/")[1] for n in names if n.endswith("/Cargo.toml") and n.count("/") == 2})
         has_core = any(n.endswith("core/src/lib.rs") for n in names)
         has_binding = any(n.endswith("bindings-python/src/lib.rs") for n in names)
-        r.check("Rust sources", not lacking and has_core and has_binding, f"crates with Cargo.toml: {crates}; core {has_core}, bindings-python {has_binding}; missing {lacking or 'none'}")
+        r.check(
+            "Rust sources",
+            not lacking and has_core and has_binding,
+            f"crates with Cargo.toml: {crates}; core {has_core}, bindings-python {has_binding}; missing {lacking or 'none'}",
+        )
         secrets = [n for n in names if re.search(r"(^|/)(\.env|\.git/|target/|\.venv/)", n)]
         r.check("no build leftovers", not secrets, f"{secrets[:5] or 'no .git/, target/, .venv/, .env'}")
     return r.done("sdist")
