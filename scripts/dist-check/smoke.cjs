@@ -40,6 +40,25 @@ const check = (what, ok, detail) => {
 	if (!ok) failed++;
 	log(`  ${ok ? 'ok  ' : 'FAIL'}  ${what.padEnd(22)} ${detail}`);
 };
+// node:http rather than fetch: undici's fetch fails under Wine ("fetch failed") where plain
+// sockets work.
+const getJson = (url) =>
+	new Promise((resolve, reject) => {
+		require('node:http')
+			.get(url, (res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (c) => (body += c));
+				res.on('end', () => {
+					try {
+						resolve(JSON.parse(body));
+					} catch (e) {
+						reject(new Error(`${url}: HTTP ${res.statusCode}, not JSON: ${e.message}`));
+					}
+				});
+			})
+			.on('error', reject);
+	});
 const ms = (t0) => `${Math.round(performance.now() - t0)} ms`;
 
 async function main() {
@@ -79,7 +98,7 @@ async function main() {
 		check('paginate media.list', walked === me.media_count && ids.size === walked, `${walked} items, ${ids.size} distinct, sandbox serves ${me.media_count} (${ms(t0)})`);
 
 		// The sandbox's own count of the pages it served for that walk.
-		const stats = await (await fetch(`${sb.url}/_sandbox/stats`)).json();
+		const stats = await getJson(`${sb.url}/_sandbox/stats`);
 		const mediaPages = Object.entries(stats.by_endpoint || {})
 			.filter(([k]) => /^GET \S*\/media$/.test(k))
 			.reduce((n, [, v]) => n + (typeof v === 'number' ? v : (v && v.requests) || 0), 0);
