@@ -80,7 +80,7 @@ wheel_for() {
 c_setup() { bash "$HERE/setup.sh"; }
 c_static_addons() { "$PY" "$HERE/static.py" addons "$DIST"; }
 c_static_npm() { "$PY" "$HERE/static.py" npm "$DIST"; }
-c_static_wheels() { "$PY" "$HERE/static.py" wheels "$DIST"; }
+c_static_wheels() { DIST_CHECK_RT="$RT" "$PY" "$HERE/static.py" wheels "$DIST"; }
 c_static_sdist() { "$PY" "$HERE/static.py" sdist "$DIST"; }
 
 c_e2e() {

@@ -15,6 +15,7 @@ import base64
 import email.parser
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -164,25 +165,52 @@ def _record_ok(zf: zipfile.ZipFile, record_name: str) -> tuple[bool, str]:
     )
 
 
-def _auditwheel(whl: Path, want_tags: set[str]) -> tuple[bool, str]:
-    venv_bin = Path(sys.executable).parent
-    p = subprocess.run([str(venv_bin / "auditwheel"), "show", str(whl)], check=False, capture_output=True, text=True)
-    text = " ".join((p.stdout + p.stderr).split())
-    m = re.search(r'consistent with the following platform tag: "([^"]+)"', text)
-    if p.returncode != 0 or not m:
-        return False, f"auditwheel show exit {p.returncode}: {text[:300]}"
-    got = m.group(1)
-    # auditwheel names the most compatible tag the wheel satisfies: it must be the wheel's own
-    # policy or an older (more compatible) one of the same family and architecture.
-    fam_want = next(iter(want_tags))
-    fam = re.match(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)", got)
+# The libraries auditwheel resolves a wheel's NEEDED entries against: the real libc of that
+# platform, from the runtimes setup.sh unpacked (the host's own paths hold glibc's libc.so linker
+# script, on which auditwheel's ELF parser fails). None: the host's paths (x86_64 glibc).
+RT = Path(os.environ.get("DIST_CHECK_RT", Path(__file__).resolve().parents[2] / ".dist-check" / "rt"))
+AUDITWHEEL_LDPATHS = {
+    "manylinux2014_x86_64": None,
+    "manylinux2014_aarch64": [RT / "arm64-root/lib/aarch64-linux-gnu", RT / "arm64-root/usr/lib/aarch64-linux-gnu"],
+    "musllinux_1_2_x86_64": [RT / "musl-amd64/usr/lib/x86_64-linux-musl"],
+    "musllinux_1_2_aarch64": [RT / "musl-arm64/usr/lib/aarch64-linux-musl"],
+}
+POLICY_TAG = re.compile(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)")
+
+
+def _auditwheel(whl: Path, plat: str, want_tags: set[str]) -> tuple[bool, str]:
+    """auditwheel's verdict: the most compatible tag it finds the wheel consistent with must be
+    the wheel's own policy or an older (more compatible) one of the same family and architecture."""
+    cmd = [str(Path(sys.executable).parent / "auditwheel"), "show", "--json"]
+    ldpaths = AUDITWHEEL_LDPATHS[plat]
+    if ldpaths is not None:
+        missing = [str(p) for p in ldpaths if not p.is_dir()]
+        if missing:
+            return False, f"libc directories missing (run setup.sh): {missing}"
+        cmd += ["--ldpaths", ":".join(str(p) for p in ldpaths)]
+    p = subprocess.run([*cmd, str(whl)], check=False, capture_output=True, text=True)
+    try:
+        report = json.loads(p.stdout)
+    except json.JSONDecodeError:
+        text = " ".join((p.stdout + p.stderr).split())
+        return False, f"auditwheel show exit {p.returncode}: {text[-300:]}"
+    got = report.get("overall_tag", "")
+    fam = POLICY_TAG.fullmatch(got)
     ok = False
-    if fam:
-        for w in want_tags:
-            fw = re.match(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)", w)
-            if fw and fw.group(1) == fam.group(1) and fw.group(4) == fam.group(4):
-                ok = (int(fam.group(2)), int(fam.group(3))) <= (int(fw.group(2)), int(fw.group(3)))
-    return ok, f'auditwheel: consistent with "{got}" (wheel tagged {sorted(want_tags) if fam_want else ""})'
+    for w in want_tags:
+        fw = POLICY_TAG.fullmatch(w)
+        if fam and fw and fw.group(1) == fam.group(1) and fw.group(4) == fam.group(4):
+            ok = ok or (int(fam.group(2)), int(fam.group(3))) <= (int(fw.group(2)), int(fw.group(3)))
+    detail = f'consistent with "{got}" (symbols alone: "{report.get("sym_tag")}")'
+    if not ok:
+        upgrades = report.get("policy_upgrades", {})
+        blockers = {
+            tag: u.get("libs_to_eliminate")
+            for tag, u in upgrades.items()
+            if tag in want_tags or tag.replace("manylinux_2_17", "manylinux2014") in want_tags
+        }
+        detail += f"; external libs {report.get('external_libs')}; to reach the wheel's tag eliminate {blockers or upgrades}"
+    return ok, detail
 
 
 def cmd_wheels(dist: Path) -> int:
@@ -250,7 +278,7 @@ def cmd_wheels(dist: Path) -> int:
                     for what, ok, detail in binaries.inspect(p, binaries.TARGETS[triple], "PyInit__native", python=True):
                         r.check(what, ok, detail)
         if plat.startswith(("manylinux", "musllinux")):
-            ok, detail = _auditwheel(whl, accepted)
+            ok, detail = _auditwheel(whl, plat, accepted)
             r.check("auditwheel show", ok, detail)
     missing = sorted(set(WHEEL_PLATFORMS) - set(seen))
     r.check("every platform's wheel", not missing, f"missing {missing or 'none'}")
