@@ -81,8 +81,13 @@ piece_apt() {
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   say "apt-get install ${missing[*]}"
-  apt_get install -y -q --no-install-recommends "${missing[@]}" >"$DC/apt-install.log" 2>&1 \
-    || { tail -30 "$DC/apt-install.log" >&2; die "apt-get install failed (log: $DC/apt-install.log)"; }
+  # A fresh machine may have no (or stale) package lists: update once and retry on failure.
+  if ! apt_get install -y -q --no-install-recommends "${missing[@]}" >"$DC/apt-install.log" 2>&1; then
+    say "apt-get install failed; apt-get update and one retry"
+    apt_get update -q >>"$DC/apt-install.log" 2>&1 || true
+    apt_get install -y -q --no-install-recommends "${missing[@]}" >>"$DC/apt-install.log" 2>&1 \
+      || { tail -30 "$DC/apt-install.log" >&2; die "apt-get install failed (log: $DC/apt-install.log)"; }
+  fi
 }
 
 piece_venv() {
