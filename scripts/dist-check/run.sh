@@ -7,6 +7,7 @@
 #
 # Checks (names for DIST_CHECK_ONLY):
 #   static-addons static-npm static-wheels static-sdist   formats, exports, hooks, deps, sizes
+#   static-selftest       defects put into copies of the artifacts are caught by those checks
 #   e2e-linux-x64-gnu     the tarball installed as n8n does, the real-n8n e2e (scripts/e2e-run.sh)
 #   node-linux-x64-gnu    smoke.cjs on this machine's Node
 #   node-linux-x64-musl   smoke.cjs on the musllinux Node through trixie's musl loader
@@ -83,6 +84,8 @@ c_static_addons() { "$PY" "$HERE/static.py" addons "$DIST"; }
 c_static_npm() { "$PY" "$HERE/static.py" npm "$DIST"; }
 c_static_wheels() { DIST_CHECK_RT="$RT" "$PY" "$HERE/static.py" wheels "$DIST"; }
 c_static_sdist() { "$PY" "$HERE/static.py" sdist "$DIST"; }
+# The checker itself: defects put into copies of DIST's artifacts must be caught.
+c_static_selftest() { DIST_CHECK_RT="$RT" "$PY" "$HERE/selftest.py" "$DIST"; }
 
 c_e2e() {
   local tgz; tgz="$(tarball)" || return 1
@@ -156,6 +159,7 @@ run_check static-addons c_static_addons
 run_check static-npm c_static_npm
 run_check static-wheels c_static_wheels
 run_check static-sdist c_static_sdist
+run_check static-selftest c_static_selftest
 run_check node-linux-x64-gnu c_node_x64_gnu
 run_check node-linux-x64-musl c_node_x64_musl
 run_check node-linux-arm64-gnu c_node_arm64_gnu
