@@ -1,0 +1,101 @@
+"""The static checks can fail: each is run on a copy of a real artifact from DIST with one defect
+put in, and must report that defect (a checker that passes everything proves nothing).
+
+    selftest.py DIST
+
+Defects: a test-hook name in an addon, an arm64 Mach-O changed after signing, a wheel whose
+WHEEL tags disagree with its file name (and whose RECORD no longer matches), an unexpected
+dependency in an ELF addon. Prints one line per defect; exit 1 when one went unnoticed.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import binaries
+import lief
+
+missed = 0
+
+
+def expect(what: str, results: list[tuple[str, bool, str]], check: str) -> None:
+    global missed
+    hit = [d for name, ok, d in results if name == check and not ok]
+    if not hit:
+        missed += 1
+    print(
+        f"    {'ok  ' if hit else 'FAIL'}  {what:<40} {'caught by' if hit else 'NOT caught by'} '{check}'"
+        + (f": {hit[0][:90]}" if hit else "")
+    )
+
+
+def main() -> int:
+    dist = Path(sys.argv[1])
+    native = dist / "native"
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+
+        gnu = native / "instagram-graph.linux-x64-gnu.node"
+        bad = t / "hook.node"
+        bad.write_bytes(gnu.read_bytes() + b"\0__panicForTestsAsync\0")
+        expect(
+            "test hook name in the gnu addon",
+            binaries.inspect(bad, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            "no test hooks",
+        )
+
+        elf = lief.ELF.parse(str(gnu))
+        elf.add_library("libstdc++.so.6")
+        dep = t / "dep.node"
+        elf.write(str(dep))
+        expect(
+            "libstdc++ added to the gnu addon",
+            binaries.inspect(dep, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            "dependencies",
+        )
+
+        mac = native / "instagram-graph.darwin-arm64.node"
+        data = bytearray(mac.read_bytes())
+        data[0x8000] ^= 0xFF  # inside __TEXT, covered by the signature's page hashes
+        signed = t / "resigned.node"
+        signed.write_bytes(bytes(data))
+        expect(
+            "arm64 Mach-O changed after signing",
+            binaries.inspect(signed, binaries.TARGETS["darwin-arm64"], "napi_register_module_v1"),
+            "code signature",
+        )
+
+        whl = next(iter(sorted(dist.glob("*-musllinux_1_2_x86_64.whl"))), None)
+        if whl is None:
+            print("    FAIL  no musllinux x86_64 wheel in DIST to mutate")
+            return 1
+        fake = t / whl.name
+        with zipfile.ZipFile(whl) as src, zipfile.ZipFile(fake, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                body = src.read(item)
+                if item.filename.endswith(".dist-info/WHEEL"):
+                    body = body.replace(b"musllinux_1_2_x86_64", b"manylinux_2_17_x86_64")
+                dst.writestr(item, body)
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("static.py")), "wheels", str(t)],
+            check=False,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results = [
+            (line[10:35].strip(), line.startswith("    ok"), line[35:].rstrip())
+            for line in io.StringIO(out)
+            if line.startswith(("    ok", "    FAIL"))
+        ]
+        expect("WHEEL tag rewritten in a wheel", results, "WHEEL tags == file name")
+        expect("the same wheel's RECORD", results, "RECORD hashes")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
