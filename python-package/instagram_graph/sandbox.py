@@ -13,7 +13,6 @@ Example::
 from __future__ import annotations
 
 import json
-import urllib.request
 from types import TracebackType
 from typing import Any
 
@@ -122,6 +121,10 @@ class Sandbox:
         return code
 
     def _admin(self, method: str, path: str, body: JsonDict | None = None) -> JsonDict:
+        # Imported here: urllib.request (http.client, email, ssl) is half of the package's
+        # import time, and only the sandbox's admin calls need it.
+        import urllib.request
+
         data = None
         if method == "POST":
             data = json.dumps(body).encode() if body is not None else b""
