@@ -24,6 +24,12 @@ DIST=${DIST_DIR:-$ROOT/dist}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 WORK=$CARGO_TARGET_DIR/xbuild
+# Wheels linked by zig get a target dir of their own. Cargo fingerprints every unit of a target
+# with the linker's path, and maturin's embedded cargo-zigbuild writes its zig wrappers to other
+# paths than the cargo-zigbuild command does: in one dir the addon and the wheel of a target
+# would rebuild each other's std and dependencies on every run. The Windows wheel links with
+# mingw like the addon, so it shares the addon's compiled dependencies in $CARGO_TARGET_DIR.
+ZIG_WHEEL_TARGET_DIR=$WORK/target-maturin-zig
 TIMES=$WORK/times.tsv        # this run's steps: name, seconds, bytes, cold|warm, file
 COLD=$WORK/cold-times.tsv    # the last cold measurement of each step in this target dir
 
@@ -201,7 +207,7 @@ tarball() {
   for t in "${ADDONS[@]}"; do
     [[ -s $DIST/native/instagram-graph.$t.node ]] || die "dist/native/instagram-graph.$t.node missing"
   done
-  t0=$EPOCHREALTIME
+  local t0=$EPOCHREALTIME
   # A staged copy: node-package/native/ keeps the development addon (debug, test hooks).
   rm -rf "$stage" && mkdir -p "$stage/package/native" "$stage/out"
   cp "$pkg/package.json" "$pkg/README.md" "$pkg/LICENSE" "$stage/package/"
@@ -238,14 +244,20 @@ wheel_target() { # platform -> "rust-target maturin-args..."
   esac
 }
 
-# maturin_wheel PLATFORM PROJECT_DIR: build into a fresh dir, then move the one wheel into dist/.
+wheel_target_dir() { # platform -> the cargo target dir its build uses
+  case " $(wheel_target "$1") " in *" --zig "*) echo "$ZIG_WHEEL_TARGET_DIR" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
+}
+
+# maturin_wheel PLATFORM PROJECT_DIR [maturin args]: build into a fresh dir, then move the one
+# wheel into dist/. No test-hooks feature: what ships never has the Python panic hook.
 maturin_wheel() {
-  local plat=$1 dir=$2 rt args out whl
+  local plat=$1 dir=$2 rt args out whl; shift 2
   read -r rt args <<<"$(wheel_target "$plat")"
   out=$WORK/wheel-$plat
   rm -rf "$out"
   # shellcheck disable=SC2086 # args are words
-  (cd "$dir" && with_toolchain "$rt" maturin build --release --locked --target "$rt" $args --out "$out")
+  (cd "$dir" && CARGO_TARGET_DIR=$(wheel_target_dir "$plat") \
+    with_toolchain "$rt" maturin build --release --target "$rt" $args --out "$out" "$@")
   whl=$(compgen -G "$out/*.whl") || die "$plat: maturin wrote no wheel"
   [[ $(wc -l <<<"$whl") == 1 ]] || die "$plat: more than one wheel: $whl"
   mv -f "$whl" "$DIST/"
@@ -254,11 +266,11 @@ maturin_wheel() {
 
 # step needs the output's name before the build; the wheel's tag is known only after it.
 wheel_step() {
-  local plat=$1 dir=$2 rt state=warm t0 secs f size
+  local plat=$1 dir=$2 rt state=warm t0 secs f size; shift 2
   read -r rt _ <<<"$(wheel_target "$plat")"
-  [[ -d "$CARGO_TARGET_DIR/$rt/release" ]] || state=cold
+  [[ -d "$(wheel_target_dir "$plat")/$rt/release" ]] || state=cold
   t0=$EPOCHREALTIME
-  maturin_wheel "$plat" "$dir"
+  maturin_wheel "$plat" "$dir" "$@"
   secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   f=$(cat "$WORK/wheel-$plat.path"); size=$(stat -c %s "$f")
   printf '%s\t%s\t%s\t%s\t%s\n' "wheel $plat" "$secs" "$size" "$state" "${f#"$DIST"/}" >>"$TIMES"
@@ -273,7 +285,7 @@ wheel_step() {
 wheel() {
   base_env
   local p
-  for p in "$@"; do wheel_step "$p" "$ROOT/python-package"; done
+  for p in "$@"; do wheel_step "$p" "$ROOT/python-package" --locked; done
 }
 
 # The sdist, proven to build with maturin: the manylinux x86_64 wheel is built from it.
@@ -291,6 +303,8 @@ sdist() {
   secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   f=$DIST/${f##*/}
   printf '%s\t%s\t%s\t%s\t%s\n' "sdist" "$secs" "$(stat -c %s "$f")" - "${f##*/}" >>"$TIMES"
+  # Not --locked: the sdist's workspace has only the Python binding's crates, so cargo drops
+  # the Node binding's packages from its Cargo.lock (the versions of the rest stay as locked).
   wheel_step manylinux-x86_64 "$src"
 }
 
