@@ -45,7 +45,7 @@ const need = (cond, msg) => {
 need(entries.some((e) => /^native\/instagram-graph\.[\w-]+\.node$/.test(e)), 'no native/instagram-graph.<triple>.node inside');
 if (args.values['all-platforms']) {
 	const expected = ALL_PLATFORMS.map((t) => `native/instagram-graph.${t}.node`);
-	const natives = entries.filter((e) => e.startsWith('native/'));
+	const natives = entries.filter((e) => e.startsWith('native/') && !e.endsWith('/'));
 	for (const f of expected) need(natives.includes(f), `missing ${f} (--all-platforms)`);
 	for (const f of natives) need(expected.includes(f), `unexpected ${f} in native/ (--all-platforms: exactly ${ALL_PLATFORMS.length} addons)`);
 	// Sizes from the listing: an empty or truncated copy would still have the right name.
