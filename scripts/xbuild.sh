@@ -294,6 +294,7 @@ sdist() {
   local out=$WORK/sdist src t0 secs f
   rm -rf "$out" && mkdir -p "$out"
   t0=$EPOCHREALTIME
+  log "sdist: maturin first probes python-package/Cargo.toml; its 'manifest path' error is harmless"
   (cd "$ROOT/python-package" && maturin sdist --out "$out")
   f=$(compgen -G "$out/*.tar.gz") || die "maturin sdist wrote no archive"
   tar -xzf "$f" -C "$out"
@@ -332,9 +333,24 @@ report() {
   cat "$r"
 }
 
+# Artifacts of another version than the one being built would be picked up by the checks' globs.
+remove_stale() {
+  local npm_v py_v f
+  npm_v=$(node -p 'require(process.argv[1]).version' "$ROOT/node-package/package.json")
+  py_v=$(python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["workspace"]["package"]["version"])' "$ROOT/Cargo.toml")
+  for f in "$DIST"/n8n-nodes-instagram-graph-*.tgz "$DIST"/instagram_graph-*; do
+    [[ -e $f ]] || continue
+    case ${f##*/} in
+      "n8n-nodes-instagram-graph-$npm_v.tgz" | "instagram_graph-$py_v-"*.whl | "instagram_graph-$py_v.tar.gz") ;;
+      *) log "removing stale $f"; rm -f "$f" ;;
+    esac
+  done
+}
+
 all() {
   base_env
   mkdir -p "$WORK" && : >"$TIMES"
+  remove_stale
   # Linux x64 first: the checks of those start as soon as they are in dist/.
   addon "${ADDONS[@]}"
   tarball
