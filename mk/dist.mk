@@ -1,6 +1,27 @@
-# Release builds of everything that ships, into dist/ (owner: the build scripts).
+# Release builds of everything that ships, into dist/ (scripts/xbuild.sh does the work).
+#
+#   dist-tools   Debian's rustc-web/cargo-web/rust-web-src/rust-web-llvm and mingw-w64 (apt, skipped
+#                when installed), .xbuild/venv with pinned ziglang, cargo-zigbuild and maturin,
+#                Debian's cargo/rustc shims for the build-std builds, the libnode.dll placeholder
+#   dist-build   release addons for seven platforms (dist/native/), the npm tarball carrying them
+#                all, seven abi3 wheels and the sdist, dist/BUILD-REPORT.txt with times and sizes
+#
+# Built one target after another: each build wants both cores. Measured here (2 cores shared
+# with other jobs): from an empty target dir 29.8 min for all of it (addons 1.2–3.4 min each,
+# wheels 1.2–3.2 min each, the tarball and sdist seconds); with nothing changed 14 s.
+# dist/BUILD-REPORT.txt has each run's figures. Interface for the checks
+# (mk/dist-check.mk): dist/native/instagram-graph.<napi-triple>.node,
+# dist/n8n-nodes-instagram-graph-<version>.tgz, dist/instagram_graph-<version>-*.whl,
+# dist/instagram_graph-<version>.tar.gz.
+
+XBUILD := scripts/xbuild.sh
+
 .PHONY: dist-tools dist-build
+
 dist-tools:
-	@echo "dist-tools: not written yet"; exit 1
-dist-build:
-	@echo "dist-build: not written yet"; exit 1
+	$(XBUILD) tools
+
+# Needs the package's compiled TypeScript ($(NODE_BUILT)), not the debug addon: the tarball is
+# staged from node-package/dist/ with the release addons, node-package/native/ left as it is.
+dist-build: dist-tools $(NODE_BUILT)
+	$(XBUILD) all

@@ -2,12 +2,34 @@
 // Checks an `npm pack` tarball of n8n-nodes-instagram-graph against what n8n needs and
 // prints its absolute path last: the addon and dist inside, no runtime dependencies, no
 // lifecycle scripts, only n8n-workflow as peer, every declared node/credential present.
+// --all-platforms (the release tarball of `make dist`): native/ holds exactly the addons of
+// every platform the package supports, none empty. Without it one addon is enough (the
+// development tarball of `make node-pack` carries this machine's only).
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const tarball = process.argv[2];
-if (!tarball) {
-	console.error('usage: check-pack.mjs <tarball>');
+// The platforms the release ships, by napi-rs triple (the loader's file names).
+const ALL_PLATFORMS = [
+	'linux-x64-gnu',
+	'linux-x64-musl',
+	'linux-arm64-gnu',
+	'linux-arm64-musl',
+	'darwin-arm64',
+	'darwin-x64',
+	'win32-x64-msvc',
+];
+
+let args;
+try {
+	args = parseArgs({ allowPositionals: true, options: { 'all-platforms': { type: 'boolean', default: false } } });
+} catch (e) {
+	console.error(`check-pack.mjs: ${e.message}`);
+	args = { positionals: [] };
+}
+const tarball = args.positionals[0];
+if (!tarball || args.positionals.length > 1) {
+	console.error('usage: check-pack.mjs [--all-platforms] <tarball>');
 	process.exit(2);
 }
 const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
@@ -21,6 +43,19 @@ const need = (cond, msg) => {
 	if (!cond) problems.push(msg);
 };
 need(entries.some((e) => /^native\/instagram-graph\.[\w-]+\.node$/.test(e)), 'no native/instagram-graph.<triple>.node inside');
+if (args.values['all-platforms']) {
+	const expected = ALL_PLATFORMS.map((t) => `native/instagram-graph.${t}.node`);
+	const natives = entries.filter((e) => e.startsWith('native/') && !e.endsWith('/'));
+	for (const f of expected) need(natives.includes(f), `missing ${f} (--all-platforms)`);
+	for (const f of natives) need(expected.includes(f), `unexpected ${f} in native/ (--all-platforms: exactly ${ALL_PLATFORMS.length} addons)`);
+	// Sizes from the listing: an empty or truncated copy would still have the right name.
+	const listing = execFileSync('tar', ['-tvzf', tarball], { encoding: 'utf8' }).split('\n');
+	for (const f of expected) {
+		const line = listing.find((l) => l.endsWith(` package/${f}`));
+		const size = line ? Number(line.trim().split(/\s+/)[2]) : 0;
+		need(!line || size > 0, `${f} is empty`);
+	}
+}
 for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/src/native.js', ...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])]) {
 	need(entries.includes(f), `missing ${f}`);
 }
