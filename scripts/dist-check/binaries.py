@@ -1,8 +1,9 @@
 """What a shipped binary must be, checked with lief (ELF, Mach-O and PE alike).
 
 `inspect(path, target, entry)` returns a list of (check, ok, detail) for one native library:
-its format and architecture, the exported entry point, the absence of test hooks, its dynamic
-dependencies (and, for glibc, the symbol versions it requires), debug info stripped.
+its format and architecture, the exported entry point and no Rust symbols exported, the absence
+of test hooks, its dynamic dependencies (and, for glibc, the symbol versions it requires), debug
+info and local symbols stripped; for Mach-O also the install name and the arm64 signature.
 Used by static.py for the addons and for the Python module inside each wheel.
 """
 
@@ -65,6 +66,21 @@ WINDOWS_SYSTEM_DLLS = {
 }
 # api-ms-win-* are the API sets of every Windows 10+ (e.g. api-ms-win-core-synch-l1-2-0.dll).
 WINDOWS_API_SET = re.compile(r"^(api|ext)-ms-win-[a-z0-9-]+\.dll$")
+# A Rust-mangled symbol name: v0 (_R...) or legacy (_ZN...17h<16 hex>E); Mach-O adds one "_".
+RUST_MANGLED = re.compile(r"^_{1,2}R[0-9]*[NCMXYIB][A-Za-z0-9_]|^_{1,2}ZN.*17h[0-9a-f]{16}E$")
+# Mach-O nlist n_type bits (<mach-o/nlist.h>).
+N_STAB, N_TYPE, N_SECT, N_EXT = 0xE0, 0x0E, 0x0E, 0x01
+
+
+def _exports(names: list[str], entry: str) -> Result:
+    """Only C entry points may be exported: a Rust symbol in the export table means the linker
+    exported every global of std and the dependencies (the export list was not applied)."""
+    rust = [n for n in names if RUST_MANGLED.search(n)]
+    others = sorted(n for n in names if n not in rust and n.lstrip("_") != entry)
+    detail = f"{len(names)} exported; other than {entry}: {others[:6] or 'none'}"
+    if rust:
+        detail += f"; {len(rust)} Rust symbols (e.g. {rust[0]})"
+    return ("exports", not rust, detail)
 
 
 @dataclass(frozen=True)
@@ -123,12 +139,14 @@ def _elf(b: lief.ELF.Binary, t: Target, entry: str, python: bool) -> list[Result
     )
     exported = {s.name for s in b.dynamic_symbols if s.exported}
     out.append(("entry point", entry in exported, f"{entry} {'exported' if entry in exported else 'NOT exported'}"))
+    out.append(_exports(sorted(exported), entry))
     libs = list(b.libraries)
     reqs = {r.name: [a.name for a in r.get_auxiliary_symbols()] for r in b.symbols_version_requirement}
     if t.libc == "musl":
-        allowed = {"libc.so", f"libc.musl-{t.arch}.so.1"}
-        bad = [lib for lib in libs if lib not in allowed]
-        out.append(("dependencies", not bad and bool(libs), f"NEEDED {libs} (musl: libc only)"))
+        # musl's own name for its libc (Alpine's file, auditwheel's musllinux policy): zig's stub
+        # is named libc.so, which xbuild.sh renames; musl's loader takes either as itself.
+        want = f"libc.musl-{t.arch}.so.1"
+        out.append(("dependencies", libs == [want], f"NEEDED {libs} (musl: just {want})"))
         # musl has no symbol versioning: a version requirement means a glibc build in disguise.
         out.append(("no symbol versions", not reqs, f"version requirements: {reqs or 'none'}"))
     else:
@@ -186,7 +204,17 @@ def _macho(b: lief.MachO.Binary, t: Target, entry: str, data: bytes) -> list[Res
     exported = {s.name for s in b.exported_symbols}
     want = "_" + entry  # Mach-O C symbols carry a leading underscore
     out.append(("entry point", want in exported, f"{want} {'exported' if want in exported else 'NOT exported'}"))
-    # LC_ID_DYLIB is the library's own name, not a dependency.
+    out.append(_exports(sorted(exported), entry))
+    # LC_ID_DYLIB is the library's own name (what a program linking it records), not a
+    # dependency. ld64's default is the output's path on the build machine.
+    ids = [lib.name for lib in b.libraries if lib.command == lief.MachO.LoadCommand.TYPE.ID_DYLIB]
+    out.append(
+        (
+            "install name",
+            len(ids) <= 1 and all(re.fullmatch(r"@rpath/[^/]+", i) for i in ids),
+            f"{ids[0] if ids else 'no LC_ID_DYLIB'} (want @rpath/<file name> or none)",
+        )
+    )
     libs = [lib.name for lib in b.libraries if lib.command != lief.MachO.LoadCommand.TYPE.ID_DYLIB]
     bad = [lib for lib in libs if lib not in MACOS_LIBS]
     bound: dict[str, int] = {}
@@ -222,12 +250,16 @@ def _macho(b: lief.MachO.Binary, t: Target, entry: str, data: bytes) -> list[Res
             ok, detail = False, "LC_CODE_SIGNATURE MISSING"
         out.append(("code signature", ok, detail))
     dwarf = [s.name for s in b.sections if s.segment_name == "__DWARF"]
-    local = [s for s in b.symbols if not s.is_external and s.type == lief.MachO.Symbol.TYPE.SECTION]
+    # From n_type itself: lief's Symbol.is_external means "undefined" (imported), so it cannot
+    # tell a local symbol from an exported one.
+    stabs = [s for s in b.symbols if s.raw_type & N_STAB]
+    local = [s for s in b.symbols if not s.raw_type & N_STAB and s.raw_type & N_TYPE == N_SECT and not s.raw_type & N_EXT]
     out.append(
         (
             "stripped",
-            not dwarf and not local,
-            f"__DWARF sections {dwarf or 'none'}, {len(local)} local symbols" + (f" (e.g. {local[0].name})" if local else ""),
+            not dwarf and not local and not stabs,
+            f"__DWARF sections {dwarf or 'none'}, {len(stabs)} debug (stab) symbols, {len(local)} local symbols"
+            + (f" (e.g. {local[0].name})" if local else ""),
         )
     )
     return out
@@ -270,6 +302,7 @@ def _pe(b: lief.PE.Binary, t: Target, entry: str, python: bool) -> list[Result]:
     out.append(("format", is_dll and amd64, f"PE {'DLL' if is_dll else 'EXE'} {b.header.machine.name} (want DLL AMD64)"))
     exported = {e.name for e in b.get_export().entries} if b.has_exports else set()
     out.append(("entry point", entry in exported, f"{entry} {'exported' if entry in exported else 'NOT exported'}"))
+    out.append(_exports(sorted(exported), entry))
     imports = [i.name for i in b.imports]
     allowed = set(WINDOWS_SYSTEM_DLLS) | ({"python3.dll"} if python else set())
     bad = [d for d in imports if d.lower() not in allowed and not WINDOWS_API_SET.match(d.lower())]

@@ -3,9 +3,10 @@ put in, and must report that defect (a checker that passes everything proves not
 
     selftest.py DIST
 
-Defects: a test-hook name in an addon, an arm64 Mach-O changed after signing, a wheel whose
-WHEEL tags disagree with its file name (and whose RECORD no longer matches), an unexpected
-dependency in an ELF addon. Prints one line per defect; exit 1 when one went unnoticed.
+Defects: a test-hook name in an addon, an arm64 Mach-O changed after signing, a build path as
+a Mach-O install name, a wheel whose WHEEL tags disagree with its file name (and whose RECORD
+no longer matches), an unexpected dependency and an exported Rust symbol in an ELF addon, zig's
+libc.so stub name as a musl addon's libc. Prints one line per defect; exit 1 when one went unnoticed.
 """
 
 from __future__ import annotations
@@ -59,7 +60,42 @@ def main() -> int:
             "dependencies",
         )
 
+        musl = lief.ELF.parse(str(native / "instagram-graph.linux-x64-musl.node"))
+        for lib in musl.dynamic_entries:
+            if isinstance(lib, lief.ELF.DynamicEntryLibrary):
+                lib.name = "libc.so"
+        stub = t / "stub.node"
+        musl.write(str(stub))
+        expect(
+            "zig's libc.so as the musl addon's NEEDED",
+            binaries.inspect(stub, binaries.TARGETS["linux-x64-musl"], "napi_register_module_v1"),
+            "dependencies",
+        )
+
+        elf = lief.ELF.parse(str(gnu))
+        entry = next(s for s in elf.dynamic_symbols if s.name == "napi_register_module_v1")
+        elf.add_exported_function(entry.value, "_RNvCs1234567_4core9internals")
+        rust = t / "rust.node"
+        elf.write(str(rust))
+        expect(
+            "Rust symbol exported by the gnu addon",
+            binaries.inspect(rust, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            "exports",
+        )
+
         mac = native / "instagram-graph.darwin-arm64.node"
+        macho = lief.MachO.parse(str(mac)).at(0)
+        for cmd in macho.commands:
+            if cmd.command == lief.MachO.LoadCommand.TYPE.ID_DYLIB:
+                cmd.name = "/Users/ci/build/target/release/deps/libinstagram_graph_node.dylib"
+        named = t / "named.node"
+        macho.write(str(named))
+        expect(
+            "build path as the Mach-O install name",
+            binaries.inspect(named, binaries.TARGETS["darwin-arm64"], "napi_register_module_v1"),
+            "install name",
+        )
+
         data = bytearray(mac.read_bytes())
         data[0x8000] ^= 0xFF  # inside __TEXT, covered by the signature's page hashes
         signed = t / "resigned.node"
