@@ -7,9 +7,12 @@
 #   dist-build   release addons for seven platforms (dist/native/), the npm tarball carrying them
 #                all, seven abi3 wheels and the sdist, dist/BUILD-REPORT.txt with times and sizes
 #
-# Built one target after another: each build wants both cores. Measured here (2 cores shared
-# with other jobs): from an empty target dir 29.8 min for all of it (addons 1.2–3.4 min each,
-# wheels 1.2–3.2 min each, the tarball and sdist seconds); with nothing changed 14 s.
+# Built one target after another: each build wants both cores. A target's wheel reuses std and
+# the dependencies its addon compiled (one target dir, the same zig wrappers and flags), so a
+# wheel compiles only pyo3 and its own crate. Measured here (2 cores shared with other jobs):
+# with every target's std and dependencies rebuilt 23 min (addons 1.7–3.8 min each, wheels
+# 1.0–1.4 min each, 7.4 min for the six before they shared, the tarball and sdist seconds);
+# from an empty target dir last measured 29.8 min, before the sharing; nothing changed 16 s.
 # dist/BUILD-REPORT.txt has each run's figures. Interface for the checks
 # (mk/dist-check.mk): dist/native/instagram-graph.<napi-triple>.node,
 # dist/n8n-nodes-instagram-graph-<version>.tgz, dist/instagram_graph-<version>-*.whl,

@@ -15,7 +15,8 @@
 # developer added with `rustup target add`), it is used as is. Otherwise std is built from
 # source with Debian's rustc-web + rust-web-src (RUSTC_BOOTSTRAP=1, -Zbuild-std), with Debian's
 # cargo/rustc put first on PATH for that build only. Linkers: zig (PyPI ziglang, through
-# cargo-zigbuild and maturin --zig) for Linux and macOS, Debian's mingw-w64 for Windows.
+# cargo-zigbuild and maturin --zig, with wrappers of our own: zig_wrappers) for Linux and macOS,
+# Debian's mingw-w64 for Windows.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,12 +25,9 @@ DIST=${DIST_DIR:-$ROOT/dist}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 WORK=$CARGO_TARGET_DIR/xbuild
-# Wheels linked by zig get a target dir of their own. Cargo fingerprints every unit of a target
-# with the linker's path, and maturin's embedded cargo-zigbuild writes its zig wrappers to other
-# paths than the cargo-zigbuild command does: in one dir the addon and the wheel of a target
-# would rebuild each other's std and dependencies on every run. The Windows wheel links with
-# mingw like the addon, so it shares the addon's compiled dependencies in $CARGO_TARGET_DIR.
-ZIG_WHEEL_TARGET_DIR=$WORK/target-maturin-zig
+# zig wrappers at fixed paths, written by `tools` (see zig_env). One target dir for everything.
+ZIG=$XB/zig
+MACOS_MIN=11.0   # zig stamps minos 15.0 unless told; macOS 11 is the oldest arm64 macOS
 TIMES=$WORK/times.tsv        # this run's steps: name, seconds, bytes, cold|warm, file
 COLD=$WORK/cold-times.tsv    # the last cold measurement of each step in this target dir
 
@@ -80,6 +78,8 @@ tools() {
   [[ -d "$(/usr/bin/rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]] ||
     die "Debian's rustc has no std source (rust-web-src) in its sysroot"
 
+  zig_wrappers
+
   # napi's build script for windows-gnu insists on a libnode.dll to link against. The addon never
   # imports from it (dyn-symbols resolves Node's API at load time), so an empty DLL will do.
   if [[ ! -s "$XB/libnode/libnode.dll" ]]; then
@@ -90,6 +90,51 @@ tools() {
   log "tools ready: $(/usr/bin/rustc --version), zig $("$XB/venv/bin/python" -m ziglang version), $("$XB/venv/bin/maturin" --version)"
 }
 
+# The zig targets (cargo-zigbuild's notation: glibc version after a dot).
+ZIG_TARGETS=(x86_64-unknown-linux-gnu.2.17 aarch64-unknown-linux-gnu.2.17 x86_64-unknown-linux-musl
+  aarch64-unknown-linux-musl aarch64-apple-darwin x86_64-apple-darwin)
+
+zig_cc_target() { # cargo-zigbuild target -> zig's -target, as cargo-zigbuild's own wrappers pass it
+  local rt=${1%%.*} glibc=${1#*.} arch=${1%%-*}
+  [[ $glibc == "$1" ]] && glibc=
+  case $rt in
+    *-linux-gnu)  echo "$arch-linux-gnu${glibc:+.$glibc}" ;;
+    *-linux-musl) echo "$arch-linux-musl" ;;
+    *-apple-darwin) echo "$arch-macos.$MACOS_MIN-none" ;;
+    *) die "no zig target for $1" ;;
+  esac
+}
+
+# Linker, C/C++ compiler, ar and ranlib of each zig target: scripts at fixed paths that run
+# cargo-zigbuild's `zig cc` (its argument filter for rustc's and cc-rs's flags, the macOS .tbd
+# stubs), as cargo-zigbuild's generated wrappers do. Why our own: cargo fingerprints every unit
+# with the linker's path (and cc-rs build scripts rerun when CC changes), and `cargo zigbuild`
+# and maturin --zig write their wrappers to different paths (each names its own executable),
+# so the addon and the wheel of a target would otherwise compile std and every dependency
+# twice. Both tools keep a linker/CC/AR already set in the environment (zig_env).
+zig_wrappers() {
+  local zt t tool zig_version
+  zig_version=$("$XB/venv/bin/python" -m ziglang version)
+  for zt in "${ZIG_TARGETS[@]}"; do
+    t=$(zig_cc_target "$zt")
+    mkdir -p "$ZIG/$zt"
+    for tool in cc c++ ar ranlib; do
+      {
+        echo '#!/bin/sh'
+        echo "# Written by scripts/xbuild.sh tools: $tool for $zt."
+        echo "export CARGO_ZIGBUILD_ZIG_COMMAND='$XB/venv/bin/python3' CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang' CARGO_ZIGBUILD_ZIG_VERSION=$zig_version"
+        case $tool in
+          cc|c++) echo "exec '$XB/venv/bin/cargo-zigbuild' zig $tool -- -g -fno-sanitize=all -target $t \"\$@\"" ;;
+          *) echo "exec '$XB/venv/bin/cargo-zigbuild' zig $tool -- \"\$@\"" ;;
+        esac
+      } >"$ZIG/$zt/$tool.tmp"
+      chmod +x "$ZIG/$zt/$tool.tmp"
+      # Rewritten only when different: cargo would not care, but a reader comparing dates might.
+      if cmp -s "$ZIG/$zt/$tool.tmp" "$ZIG/$zt/$tool"; then rm "$ZIG/$zt/$tool.tmp"; else mv -f "$ZIG/$zt/$tool.tmp" "$ZIG/$zt/$tool"; fi
+    done
+  done
+}
+
 # ---------------------------------------------------------------------------------------------
 # environment
 
@@ -98,8 +143,7 @@ tools() {
 base_env() {
   [[ -x "$XB/venv/bin/maturin" && -s "$XB/libnode/libnode.dll" ]] || die "tools missing: run 'make dist-tools'"
   export PATH="$XB/venv/bin:$PATH"
-  # zig stamps minos 15.0 unless told; macOS 11 is the oldest arm64 macOS.
-  export MACOSX_DEPLOYMENT_TARGET=11.0
+  export MACOSX_DEPLOYMENT_TARGET=$MACOS_MIN
   # A cdylib must link musl dynamically; build-std ships no self-contained crt objects (zig has its own).
   local musl="-C target-feature=-crt-static -C link-self-contained=no"
   export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="$musl"
@@ -109,14 +153,29 @@ base_env() {
   # the version script and .def file keep the exports to the entry point). Hidden visibility for
   # everything but the C-level (#[no_mangle]) items makes the linker keep them local, and
   # -Wl,-x (the binding crates' build.rs) drops them. Unstable (-Z): see with_toolchain.
-  export CARGO_TARGET_AARCH64_APPLE_DARWIN_RUSTFLAGS="-Z default-visibility=hidden"
-  export CARGO_TARGET_X86_64_APPLE_DARWIN_RUSTFLAGS="-Z default-visibility=hidden"
+  # -undefined dynamic_lookup (Node's and Python's API come from the host process) is what
+  # maturin adds to a wheel's flags unless present: with it here, the addon and the wheel of a
+  # target are built with the same flags and share std and the compiled dependencies.
+  local apple="-Z default-visibility=hidden -C link-arg=-undefined -C link-arg=dynamic_lookup"
+  export CARGO_TARGET_AARCH64_APPLE_DARWIN_RUSTFLAGS="$apple"
+  export CARGO_TARGET_X86_64_APPLE_DARWIN_RUSTFLAGS="$apple"
   # Windows: mingw's posix-thread gcc; static CRT so the DLL imports only system DLLs.
   export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc-posix AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
   export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc-posix
   export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-C target-feature=+crt-static -C link-self-contained=no"
   export LIBNODE_PATH="$XB/libnode"
   mkdir -p "$DIST" "$WORK"
+}
+
+# zig_env ZIG_TARGET CMD...: run CMD with the fixed zig wrappers (zig_wrappers) as linker,
+# CC, CXX, AR and RANLIB of that target. Per command, not in base_env: for x86_64 glibc the
+# target is the host, whose linker would otherwise also apply to build scripts elsewhere.
+zig_env() {
+  local zt=$1 t; shift
+  t=${zt%%.*}; t=${t//-/_}
+  [[ -x $ZIG/$zt/cc ]] || die "no zig wrappers for $zt: run 'make dist-tools'"
+  env "CARGO_TARGET_${t^^}_LINKER=$ZIG/$zt/cc" "CC_$t=$ZIG/$zt/cc" "CXX_$t=$ZIG/$zt/c++" \
+    "AR_$t=$ZIG/$zt/ar" "RANLIB_$t=$ZIG/$zt/ranlib" "$@"
 }
 
 # Does the toolchain now on PATH carry a prebuilt std for target $1?
@@ -183,7 +242,7 @@ build_addon() {
   if [[ $zt == - ]]; then
     with_toolchain "$rt" cargo build -p instagram-graph-node --release --locked --target "$rt"
   else
-    with_toolchain "$rt" cargo zigbuild -p instagram-graph-node --release --locked --target "$zt"
+    with_toolchain "$rt" zig_env "$zt" cargo zigbuild -p instagram-graph-node --release --locked --target "$zt"
   fi
 }
 
@@ -258,34 +317,33 @@ tarball() {
 # ---------------------------------------------------------------------------------------------
 # wheels and sdist
 
-wheel_target() { # platform -> "rust-target maturin-args..."
+wheel_target() { # platform -> "rust-target zig-target(or -) maturin-args..."
   case $1 in
-    manylinux-x86_64)  echo "x86_64-unknown-linux-gnu --zig --compatibility manylinux2014" ;;
-    manylinux-aarch64) echo "aarch64-unknown-linux-gnu --zig --compatibility manylinux2014" ;;
-    musllinux-x86_64)  echo "x86_64-unknown-linux-musl --zig --compatibility musllinux_1_2" ;;
-    musllinux-aarch64) echo "aarch64-unknown-linux-musl --zig --compatibility musllinux_1_2" ;;
-    macos-arm64)       echo "aarch64-apple-darwin --zig" ;;
-    macos-x86_64)      echo "x86_64-apple-darwin --zig" ;;
+    manylinux-x86_64)  echo "x86_64-unknown-linux-gnu x86_64-unknown-linux-gnu.2.17 --zig --compatibility manylinux2014" ;;
+    manylinux-aarch64) echo "aarch64-unknown-linux-gnu aarch64-unknown-linux-gnu.2.17 --zig --compatibility manylinux2014" ;;
+    musllinux-x86_64)  echo "x86_64-unknown-linux-musl x86_64-unknown-linux-musl --zig --compatibility musllinux_1_2" ;;
+    musllinux-aarch64) echo "aarch64-unknown-linux-musl aarch64-unknown-linux-musl --zig --compatibility musllinux_1_2" ;;
+    macos-arm64)       echo "aarch64-apple-darwin aarch64-apple-darwin --zig" ;;
+    macos-x86_64)      echo "x86_64-apple-darwin x86_64-apple-darwin --zig" ;;
     # mingw links against python3.dll through pyo3's generate-import-lib (on for Windows targets).
-    windows-x64)       echo "x86_64-pc-windows-gnu" ;;
+    windows-x64)       echo "x86_64-pc-windows-gnu -" ;;
     *) die "unknown wheel platform '$1' (one of: manylinux-x86_64 ${WHEELS[*]})" ;;
   esac
-}
-
-wheel_target_dir() { # platform -> the cargo target dir its build uses
-  case " $(wheel_target "$1") " in *" --zig "*) echo "$ZIG_WHEEL_TARGET_DIR" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
 }
 
 # maturin_wheel PLATFORM PROJECT_DIR [maturin args]: build into a fresh dir, then move the one
 # wheel into dist/. No test-hooks feature: what ships never has the Python panic hook.
 maturin_wheel() {
-  local plat=$1 dir=$2 rt args out whl; shift 2
-  read -r rt args <<<"$(wheel_target "$plat")"
+  local plat=$1 dir=$2 rt zt args out whl; shift 2
+  read -r rt zt args <<<"$(wheel_target "$plat")"
   out=$WORK/wheel-$plat
   rm -rf "$out"
+  # TARGET_SYSROOT: maturin's own audit asks cc-rs for the target C compiler's sysroot; with the
+  # zig wrapper as CC, cc-rs's compiler detection runs `zig cc -?`, which leaves an empty a.o in
+  # python-package/, only for maturin to take "/" for a clang-like compiler. "/" it is, unasked.
+  local zig=(); [[ $zt == - ]] || zig=(zig_env "$zt" TARGET_SYSROOT=/)
   # shellcheck disable=SC2086 # args are words
-  (cd "$dir" && CARGO_TARGET_DIR=$(wheel_target_dir "$plat") \
-    with_toolchain "$rt" maturin build --release --target "$rt" $args --out "$out" "$@")
+  (cd "$dir" && with_toolchain "$rt" "${zig[@]}" maturin build --release --target "$rt" $args --out "$out" "$@")
   whl=$(compgen -G "$out/*.whl") || die "$plat: maturin wrote no wheel"
   [[ $(wc -l <<<"$whl") == 1 ]] || die "$plat: more than one wheel: $whl"
   [[ $rt == *-linux-musl ]] && musl_wheel "$rt" "$whl"
@@ -315,7 +373,7 @@ musl_wheel() {
 wheel_step() {
   local plat=$1 dir=$2 rt state=warm t0 secs f size; shift 2
   read -r rt _ <<<"$(wheel_target "$plat")"
-  [[ -d "$(wheel_target_dir "$plat")/$rt/release" ]] || state=cold
+  [[ -d "$CARGO_TARGET_DIR/$rt/release" ]] || state=cold
   t0=$EPOCHREALTIME
   maturin_wheel "$plat" "$dir" "$@"
   secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
