@@ -11,7 +11,7 @@
 # the dependencies its addon compiled (one target dir, the same zig wrappers and flags), so a
 # wheel compiles only pyo3 and its own crate. Measured here (2 cores shared with other jobs):
 # with every target's std and dependencies rebuilt 23 min (addons 1.7–3.8 min each, wheels
-# 1.0–1.4 min each, 7.4 min for the six before they shared, the tarball and sdist seconds);
+# 1.0–1.4 min each: 7.4 min for the six, 12.1 min before they shared; tarball and sdist seconds);
 # from an empty target dir last measured 29.8 min, before the sharing; nothing changed 16 s.
 # dist/BUILD-REPORT.txt has each run's figures. Interface for the checks
 # (mk/dist-check.mk): dist/native/instagram-graph.<napi-triple>.node,
