@@ -52,11 +52,12 @@ tools() {
   done
   if ((${#missing[@]})); then
     log "installing Debian packages: ${missing[*]}"
-    # Package lists are refreshed only when the install cannot be done from the current ones.
+    # Package lists are refreshed first: stale lists on a fresh machine still offer an older
+    # rustc-web (1.85 was seen here) that would install fine and then fail the build-std builds.
     # Another apt run (a parallel job installing its own tools) is waited for, not failed on.
     local apt=(apt-get -q -o DPkg::Lock::Timeout=900)
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}" ||
-      { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}"; }
+    "${apt[@]}" update
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}"
   fi
 
   local pins="${PIP_PINS[*]}"

@@ -8,10 +8,10 @@
  * from `process.report`) cannot be used here. Instead the loader tries candidates in an order in
  * which a wrong candidate fails cleanly, and checks what it loaded:
  *
- * - On Linux the musl addon comes before the glibc one. A musl-linked addon's only libc
- *   dependency is `libc.so`, which musl's loader resolves to itself and glibc's does not resolve
- *   to an ELF library (it is a linker script, or absent), so the musl addon loads only into a
- *   musl process: a successful load proves musl. The other order is unsafe: on Alpine with
+ * - On Linux the musl addon comes before the glibc one. A musl-linked addon's only dependency
+ *   is musl's `libc.musl-<arch>.so.1` (scripts/xbuild.sh names it so, as Alpine's own builds
+ *   do), which a glibc process does not have, so the musl addon loads only into a musl
+ *   process: a successful load proves musl. The other order is unsafe: on Alpine with
  *   gcompat, the glibc addon could load into a musl process.
  *   Other OS and architecture mismatches fail in the dynamic loader (wrong ELF machine, not a
  *   Mach-O or PE file), before any addon code runs.

@@ -166,25 +166,26 @@ describe('wrong files in native/', () => {
 		assert.match(e.message, new RegExp(`${foreign}: [^;]*${reason}`), e.message);
 	});
 
-	test('on glibc, a library needing musl’s `libc.so` does not load (why musl is tried first)', { skip: !host.endsWith('-gnu') && 'glibc host only' }, (t) => {
-		// A musl addon's only libc dependency is `libc.so`; build a stand-in with that one NEEDED
-		// entry (a real musl build is checked the same way by make dist's checks).
+	test('on glibc, a library needing musl’s libc does not load (why musl is tried first)', { skip: !host.endsWith('-gnu') && 'glibc host only' }, (t) => {
+		// A musl addon's only dependency is `libc.musl-<arch>.so.1`; build a stand-in with that one
+		// NEEDED entry (a real musl build is checked the same way by make dist's checks).
+		const soname = `libc.musl-${host.startsWith('linux-arm64') ? 'aarch64' : 'x86_64'}.so.1`;
 		const work = join(dir, 'musl-standin');
 		mkdirSync(work, { recursive: true });
 		writeFileSync(join(work, 's.c'), 'int musl_stub;\n');
 		writeFileSync(join(work, 'x.c'), 'int addon_stub(void) { return 1; }\n');
 		const cc = (args) => spawnSync('cc', args, { cwd: work, encoding: 'utf8' });
-		const lib = cc(['-shared', '-nostdlib', '-o', 'libc.so', '-Wl,-soname,libc.so', 's.c']);
+		const lib = cc(['-shared', '-nostdlib', '-o', soname, `-Wl,-soname,${soname}`, 's.c']);
 		if (lib.error) return t.skip('no C compiler');
 		assert.equal(lib.status, 0, lib.stderr);
-		const addon = cc(['-shared', '-nostdlib', '-o', 'x.node', 'x.c', '-L.', '-Wl,--no-as-needed', '-lc']);
+		const addon = cc(['-shared', '-nostdlib', '-o', 'x.node', 'x.c', '-L.', '-Wl,--no-as-needed', `-l:${soname}`]);
 		assert.equal(addon.status, 0, addon.stderr);
 		const musl = host.replace(/-gnu$/, '-musl');
 		plant({ [musl]: join(work, 'x.node'), [host]: hostAddon });
 		assert.equal(loadIn().info?.triple, host);
 		plant({ [musl]: join(work, 'x.node') });
 		const e = loadIn(withNavigator(undefined)).error;
-		assert.match(e.message, new RegExp(`${musl}: [^;]*libc\\.so`), e.message);
+		assert.match(e.message, new RegExp(`${musl}: [^;]*libc\\.musl`), e.message);
 	});
 
 	test('navigator.platform limits the candidates and is named in the error', () => {
