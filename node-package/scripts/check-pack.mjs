@@ -6,19 +6,13 @@
 // every platform the package supports, none empty. Without it one addon is enough (the
 // development tarball of `make node-pack` carries this machine's only).
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-// The platforms the release ships, by napi-rs triple (the loader's file names).
-const ALL_PLATFORMS = [
-	'linux-x64-gnu',
-	'linux-x64-musl',
-	'linux-arm64-gnu',
-	'linux-arm64-musl',
-	'darwin-arm64',
-	'darwin-x64',
-	'win32-x64-msvc',
-];
+// The platforms the release ships: the loader's own list (its candidates, by napi-rs triple),
+// from the compiled package this tarball is packed from.
+const { SAFE_ORDER: ALL_PLATFORMS } = createRequire(import.meta.url)('../dist/src/native.js');
 
 let args;
 try {
