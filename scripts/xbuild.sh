@@ -203,12 +203,20 @@ with_toolchain() {
 # and whether the target's build dir existed before (warm) or not (cold).
 step() {
   local name=$1 rt=$2 out=$3; shift 3
-  local state=warm t0 secs size
-  [[ -d "$CARGO_TARGET_DIR/$rt/release" ]] || state=cold
+  local state t0
+  state=$(build_state "$rt")
   t0=$EPOCHREALTIME
   "$@"
-  secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   [[ -s "$out" ]] || die "$name: no $out after the build"
+  record "$name" "$t0" "$out" "$state"
+}
+
+build_state() { [[ -d "$CARGO_TARGET_DIR/$1/release" ]] && echo warm || echo cold; }
+
+# record NAME T0 OUTPUT STATE: this run's line in $TIMES, and the step's cold figure in $COLD.
+record() {
+  local name=$1 t0=$2 out=$3 state=$4 secs size
+  secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   size=$(stat -c %s "$out")
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$secs" "$size" "$state" "${out#"$DIST"/}" >>"$TIMES"
   if [[ $state == cold ]]; then
@@ -372,20 +380,12 @@ musl_wheel() {
 
 # step needs the output's name before the build; the wheel's tag is known only after it.
 wheel_step() {
-  local plat=$1 dir=$2 rt state=warm t0 secs f size; shift 2
+  local plat=$1 dir=$2 rt state t0; shift 2
   read -r rt _ <<<"$(wheel_target "$plat")"
-  [[ -d "$CARGO_TARGET_DIR/$rt/release" ]] || state=cold
+  state=$(build_state "$rt")
   t0=$EPOCHREALTIME
   maturin_wheel "$plat" "$dir" "$@"
-  secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-  f=$(cat "$WORK/wheel-$plat.path"); size=$(stat -c %s "$f")
-  printf '%s\t%s\t%s\t%s\t%s\n' "wheel $plat" "$secs" "$size" "$state" "${f#"$DIST"/}" >>"$TIMES"
-  if [[ $state == cold ]]; then
-    { grep -v -P "^\Qwheel $plat\E\t" "$COLD" 2>/dev/null || true
-      printf '%s\t%s\t%s\t%s\n' "wheel $plat" "$secs" "$size" "$(date -u +%F)"; } >"$COLD.tmp"
-    mv "$COLD.tmp" "$COLD"
-  fi
-  log "wheel $plat: $f, $size bytes, ${secs}s ($state)"
+  record "wheel $plat" "$t0" "$(cat "$WORK/wheel-$plat.path")" "$state"
 }
 
 wheel() {
