@@ -24,6 +24,11 @@ import lief
 missed = 0
 
 
+def inspect_addon(path: Path, triple: str) -> list[tuple[str, bool, str]]:
+    """The static checks of one addon file, as shipped for `triple`."""
+    return binaries.inspect(path, binaries.TARGETS[triple], "napi_register_module_v1")
+
+
 def expect(what: str, results: list[tuple[str, bool, str]], check: str) -> None:
     global missed
     hit = [d for name, ok, d in results if name == check and not ok]
@@ -46,7 +51,7 @@ def main() -> int:
         bad.write_bytes(gnu.read_bytes() + b"\0__panicForTestsAsync\0")
         expect(
             "test hook name in the gnu addon",
-            binaries.inspect(bad, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            inspect_addon(bad, "linux-x64-gnu"),
             "no test hooks",
         )
 
@@ -56,7 +61,7 @@ def main() -> int:
         elf.write(str(dep))
         expect(
             "libstdc++ added to the gnu addon",
-            binaries.inspect(dep, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            inspect_addon(dep, "linux-x64-gnu"),
             "dependencies",
         )
 
@@ -68,7 +73,7 @@ def main() -> int:
         musl.write(str(stub))
         expect(
             "zig's libc.so as the musl addon's NEEDED",
-            binaries.inspect(stub, binaries.TARGETS["linux-x64-musl"], "napi_register_module_v1"),
+            inspect_addon(stub, "linux-x64-musl"),
             "dependencies",
         )
 
@@ -79,7 +84,7 @@ def main() -> int:
         elf.write(str(rust))
         expect(
             "Rust symbol exported by the gnu addon",
-            binaries.inspect(rust, binaries.TARGETS["linux-x64-gnu"], "napi_register_module_v1"),
+            inspect_addon(rust, "linux-x64-gnu"),
             "exports",
         )
 
@@ -92,7 +97,7 @@ def main() -> int:
         macho.write(str(named))
         expect(
             "build path as the Mach-O install name",
-            binaries.inspect(named, binaries.TARGETS["darwin-arm64"], "napi_register_module_v1"),
+            inspect_addon(named, "darwin-arm64"),
             "install name",
         )
 
@@ -102,7 +107,7 @@ def main() -> int:
         signed.write_bytes(bytes(data))
         expect(
             "arm64 Mach-O changed after signing",
-            binaries.inspect(signed, binaries.TARGETS["darwin-arm64"], "napi_register_module_v1"),
+            inspect_addon(signed, "darwin-arm64"),
             "code signature",
         )
 

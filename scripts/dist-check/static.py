@@ -100,13 +100,18 @@ def cmd_addons(dist: Path) -> int:
     return r.done("addons")
 
 
+def _one(r: Report, dist: Path, pattern: str, what: str) -> Path | None:
+    """The single file of dist/ matching `pattern`, checked as such; None when there is not one."""
+    found = sorted(dist.glob(pattern))
+    r.check(f"one {what}", len(found) == 1, f"{[f.name for f in found]}")
+    return found[0] if len(found) == 1 else None
+
+
 def cmd_npm(dist: Path) -> int:
     r = Report()
-    tarballs = sorted(dist.glob(f"{PKG_NAME}-*.tgz"))
-    r.check("one npm tarball", len(tarballs) == 1, f"{[t.name for t in tarballs]}")
-    if len(tarballs) != 1:
+    tgz = _one(r, dist, f"{PKG_NAME}-*.tgz", "npm tarball")
+    if tgz is None:
         return r.done("npm tarball")
-    tgz = tarballs[0]
     r.head(tgz.name)
     r.size("size", tgz.stat().st_size, TARBALL_BUDGET)
     with tarfile.open(tgz, "r:gz") as tf:
@@ -287,11 +292,9 @@ def cmd_wheels(dist: Path) -> int:
 
 def cmd_sdist(dist: Path) -> int:
     r = Report()
-    sdists = sorted(dist.glob(f"{PY_DIST}-*.tar.gz"))
-    r.check("one sdist", len(sdists) == 1, f"{[s.name for s in sdists]}")
-    if len(sdists) != 1:
+    sd = _one(r, dist, f"{PY_DIST}-*.tar.gz", "sdist")
+    if sd is None:
         return r.done("sdist")
-    sd = sdists[0]
     r.head(sd.name)
     top = f"{PY_DIST}-{VERSION}"
     with tarfile.open(sd, "r:gz") as tf:
