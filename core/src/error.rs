@@ -43,6 +43,13 @@ pub enum ErrorKind {
     UnexpectedResponse,
     /// The caller cancelled the call (AbortSignal, Ctrl-C, a cancel token).
     Cancelled,
+    /// A webhook's `X-Hub-Signature-256`/`X-Hub-Signature` header is missing or malformed, or no
+    /// app secret was given to check it with.
+    InvalidSignature,
+    /// A webhook verification request (`hub.mode`, `hub.verify_token`, `hub.challenge`) was refused.
+    VerificationFailed,
+    /// A webhook body is not a delivery Meta could have sent (not JSON, wrong shape, too large).
+    InvalidPayload,
 }
 
 impl ErrorKind {
@@ -62,6 +69,9 @@ impl ErrorKind {
             ErrorKind::Internal => "internal",
             ErrorKind::UnexpectedResponse => "unexpected_response",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::InvalidSignature => "invalid_signature",
+            ErrorKind::VerificationFailed => "verification_failed",
+            ErrorKind::InvalidPayload => "invalid_payload",
         }
     }
 }

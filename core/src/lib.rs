@@ -24,6 +24,7 @@ pub mod token;
 pub mod transport;
 pub mod usage;
 pub mod version;
+pub mod webhook;
 
 pub use client::{CallOutcome, Client};
 pub use config::{ClientConfig, Login, DEFAULT_API_VERSION};

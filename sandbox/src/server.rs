@@ -248,6 +248,17 @@ impl Sandbox {
         self.info.to_json()
     }
 
+    /// Simulate activity on the demo account and deliver it as webhooks, like
+    /// `POST /_sandbox/webhooks/simulate` with `spec` as its body (`{"event":"message",...}`).
+    /// Blocking; call it from any thread except the sandbox's own. Returns what the endpoint
+    /// answers (the deliveries made). SKELETON until issue 7's sandbox work lands.
+    pub fn simulate(&self, spec: &Value) -> Result<Value, Error> {
+        let _ = spec;
+        Err(Error::invalid_options(
+            "sandbox: simulate: not implemented yet",
+        ))
+    }
+
     /// Tell the server to stop without waiting for it (never blocks). `stop` then joins.
     pub fn signal_stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

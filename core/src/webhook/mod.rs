@@ -1,0 +1,164 @@
+//! Webhooks: verify Meta's signature over the raw body, answer the subscription handshake, and
+//! parse a delivery into normalized events (reference/graph-api.md §3).
+//!
+//! Contract (relied on by the bindings and by outside checks): [`verify_signature`],
+//! [`verify_signature_headers`], [`verify_subscription`], [`parse`], [`parse_to_json`],
+//! [`fields`]. Normalized events use the same snake_case names in every language.
+//!
+//! SKELETON: the bodies are being written (issue 7); every function fails closed until then.
+
+use crate::error::{Error, ErrorKind, Result};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The largest body [`parse`] accepts (Meta batches at most 1,000 updates per POST).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a normalized event is. `Unknown` keeps anything not recognised (with `raw`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventType {
+    /// An incoming direct message (`messages`).
+    Message,
+    /// A message the business sent (`messages` with `is_echo`).
+    MessageEcho,
+    /// The person unsent a message (`messages` with `is_deleted`).
+    MessageDeleted,
+    /// A message was edited (`message_edit`).
+    MessageEdit,
+    /// A reaction was added or removed (`message_reactions`).
+    Reaction,
+    /// A button or ice breaker was tapped (`messaging_postbacks`).
+    Postback,
+    /// An ig.me link with `ref` opened an existing thread (`messaging_referral`).
+    Referral,
+    /// A seen receipt (`messaging_seen`).
+    Seen,
+    /// An opt-in (`messaging_optins`).
+    Optin,
+    /// Thread control passed, taken or requested (`messaging_handover`).
+    Handover,
+    /// A comment or reply on a media (`comments`).
+    Comment,
+    /// A comment on a live broadcast (`live_comments`).
+    LiveComment,
+    /// The account was @mentioned in a caption or comment (`mentions`).
+    Mention,
+    /// A story expired, with its insights (`story_insights`).
+    StoryInsights,
+    /// Anything not recognised.
+    Unknown,
+}
+
+impl EventType {
+    /// The stable snake_case name (`message_echo`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventType::Message => "message",
+            EventType::MessageEcho => "message_echo",
+            EventType::MessageDeleted => "message_deleted",
+            EventType::MessageEdit => "message_edit",
+            EventType::Reaction => "reaction",
+            EventType::Postback => "postback",
+            EventType::Referral => "referral",
+            EventType::Seen => "seen",
+            EventType::Optin => "optin",
+            EventType::Handover => "handover",
+            EventType::Comment => "comment",
+            EventType::LiveComment => "live_comment",
+            EventType::Mention => "mention",
+            EventType::StoryInsights => "story_insights",
+            EventType::Unknown => "unknown",
+        }
+    }
+}
+
+/// One normalized webhook event. Serializes flat: the common fields, then `fields`, then `raw`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// What happened.
+    pub event_type: EventType,
+    /// The webhook field it came under (`messages`, `comments`, `standby`, ...).
+    pub field: String,
+    /// The entry id: the Instagram professional account the event is for.
+    pub account_id: String,
+    /// The entry time in integer milliseconds (Meta sends seconds or milliseconds).
+    pub time: i64,
+    /// Stable across parses of the same item, distinct within a delivery.
+    pub dedupe_key: String,
+    /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case.
+    #[serde(flatten)]
+    pub fields: Map<String, Value>,
+    /// The original item (`messaging[]`/`standby[]` element or `changes[]` value) as sent.
+    pub raw: Value,
+}
+
+/// Check a signature header value (`sha256=<hex>` or legacy `sha1=<hex>`) against the HMAC of
+/// the exact raw body bytes keyed with the app secret, in constant time. `Ok(false)` when a
+/// well-formed signature does not match; `Err` (kind `invalid_signature`) when the header is
+/// empty, malformed, of an unknown algorithm, not hex, truncated, or the secret is empty.
+pub fn verify_signature(raw_body: &[u8], header: &str, app_secret: &str) -> Result<bool> {
+    let _ = (raw_body, header, app_secret);
+    Err(Error::new(
+        ErrorKind::InvalidSignature,
+        "webhook signature: not implemented yet",
+    ))
+}
+
+/// [`verify_signature`] with both headers as received: `X-Hub-Signature-256` when present,
+/// the legacy `X-Hub-Signature` (sha1) only when it is absent; neither → `invalid_signature`.
+pub fn verify_signature_headers(
+    raw_body: &[u8],
+    sha256_header: Option<&str>,
+    sha1_header: Option<&str>,
+    app_secret: &str,
+) -> Result<bool> {
+    let _ = (raw_body, sha256_header, sha1_header, app_secret);
+    Err(Error::new(
+        ErrorKind::InvalidSignature,
+        "webhook signature: not implemented yet",
+    ))
+}
+
+/// Answer Meta's GET handshake: the `hub.challenge` to echo (as `text/plain`) when
+/// `hub.mode=subscribe` and `hub.verify_token` equals `verify_token`; otherwise an error of
+/// kind `verification_failed` that says why (never echoing either token). Accepts `hub_mode`
+/// style keys too (some frameworks rewrite `.` to `_`).
+pub fn verify_subscription<I, K, V>(query: I, verify_token: &str) -> Result<String>
+where
+    I: IntoIterator<Item = (K, V)>,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let _ = (query.into_iter().count(), verify_token);
+    Err(Error::new(
+        ErrorKind::VerificationFailed,
+        "webhook verification: not implemented yet",
+    ))
+}
+
+/// Parse a delivery's raw body into normalized events, in delivery order. Unknown fields,
+/// objects and items become [`EventType::Unknown`] events and never fail the batch; a body that
+/// is not a delivery at all fails with kind `invalid_payload`.
+pub fn parse(raw_body: &[u8]) -> Result<Vec<Event>> {
+    let _ = raw_body;
+    Err(Error::new(
+        ErrorKind::InvalidPayload,
+        "webhook payload: not implemented yet",
+    ))
+}
+
+/// [`parse`] serialized as one JSON array (what the bindings hand to Node and Python).
+pub fn parse_to_json(raw_body: &[u8]) -> Result<String> {
+    let events = parse(raw_body)?;
+    serde_json::to_string(&events)
+        .map_err(|e| Error::internal(format!("webhook payload: cannot serialize events: {e}")))
+}
+
+/// The subscribable webhook fields as JSON: `[{"field","display_name","description",
+/// "event_types":[..],"envelope":"changes"|"messaging"|"standby","logins":["facebook",..]}]`,
+/// from which the n8n trigger's event options are generated.
+pub fn fields() -> Value {
+    Value::Array(Vec::new())
+}
