@@ -1103,3 +1103,35 @@ fn webhook_options_from_json() {
     let e = SandboxOptions::from_json(&json!({"webhook_colour": 1})).unwrap_err();
     assert!(e.message.contains("webhook_colour"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_subscriptions_follow_the_appsecret_proof_rule() {
+    let sb = Sandbox::start(SandboxOptions {
+        require_appsecret_proof: true,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let path = format!("/{V}/me/subscribed_apps");
+    let (s, v) = post_form(
+        &sb,
+        &path,
+        &[
+            ("subscribed_fields", "messages"),
+            ("access_token", sb.access_token()),
+        ],
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(100)), "{v}");
+    let proof = hmac256(sb.app_secret(), sb.access_token().as_bytes());
+    let (s, v) = post_form(
+        &sb,
+        &path,
+        &[
+            ("subscribed_fields", "messages"),
+            ("access_token", sb.access_token()),
+            ("appsecret_proof", &proof),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+}
