@@ -262,7 +262,9 @@ pub(crate) fn build(world: &mut World, now: i64, now_ms: i64, o: &Opts) -> Resul
     let mut items = Vec::with_capacity(batch);
     let mut created = Vec::with_capacity(batch);
     for i in 0..batch {
-        let ts = now_ms + i as i64;
+        // The update happened a moment before Meta sends it (its examples show `timestamp`
+        // some hundred ms before `entry.time`).
+        let ts = now_ms - 700 + i as i64;
         let ctx = Ctx {
             account,
             account_id: &account_id,
