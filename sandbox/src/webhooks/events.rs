@@ -259,6 +259,24 @@ pub(crate) fn build(world: &mut World, now: i64, now_ms: i64, o: &Opts) -> Resul
         Some(s) => s.to_owned(),
         None => default_igsid(world.seed),
     };
+    if event == "story_insights" {
+        // Each update expires one story: refuse up front rather than half-way.
+        let live = acc.live_story_items(now).len();
+        let wanted = if o.get("media_id").is_some_and(|m| !m.is_null()) {
+            1
+        } else {
+            live
+        };
+        if batch > wanted.min(live) {
+            return Err(bad(
+                "batch",
+                &format!(
+                    "story_insights: only {} live stories can expire",
+                    wanted.min(live)
+                ),
+            ));
+        }
+    }
     let mut items = Vec::with_capacity(batch);
     let mut created = Vec::with_capacity(batch);
     for i in 0..batch {
@@ -723,6 +741,11 @@ fn comment(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value), Strin
         .get(&media_id)
         .map(|m| m.product_type)
         .unwrap_or(ProductType::Feed);
+    // Everything that can fail is checked before the world changes.
+    let mut media = Map::new();
+    media.insert("id".into(), json!(media_id));
+    media.insert("media_product_type".into(), json!(product.as_str()));
+    media_extras(o, &mut media)?;
     let id = fresh_id(world);
     let legacy_id = mix(world.seed, world.objects_created) % 10_000_000_000_000_000;
     let acc = &mut world.accounts[c.account];
@@ -755,10 +778,6 @@ fn comment(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value), Strin
         }
     }
     world.reindex();
-    let mut media = Map::new();
-    media.insert("id".into(), json!(media_id));
-    media.insert("media_product_type".into(), json!(product.as_str()));
-    media_extras(o, &mut media)?;
     let mut v = Map::new();
     v.insert("from".into(), json!({"id": from_id, "username": from_name}));
     v.insert("id".into(), json!(id));

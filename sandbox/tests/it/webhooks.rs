@@ -965,6 +965,23 @@ async fn an_expiring_story_leaves_stories_and_sends_its_insights() {
     let (sb, _hook) = ready().await;
     let (_, before) = graph(&sb, sb.access_token(), "/me/stories").await;
     let n = before["data"].as_array().unwrap().len();
+    // More expiries than live stories: refused before anything changes.
+    let (s, v) = admin(
+        &sb,
+        "webhooks/simulate",
+        json!({"event": "story_insights", "batch": n + 1}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("simulate: batch:"),
+        "{v}"
+    );
+    let (_, same) = graph(&sb, sb.access_token(), "/me/stories").await;
+    assert_eq!(same["data"].as_array().unwrap().len(), n);
     let v = simulate(&sb, json!({"event": "story_insights"})).await;
     let id = v["created"][0]["media_id"].as_str().unwrap().to_owned();
     let (_, after) = graph(&sb, sb.access_token(), "/me/stories").await;
