@@ -888,3 +888,39 @@ fn story_insights(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value)
     }
     Ok((Value::Object(v), json!({"media_id": id})))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        seed::build(42, 20, 0, 1_782_820_800)
+    }
+
+    #[test]
+    fn mids_look_like_meta_and_differ() {
+        let mut w = world();
+        let a = new_mid(&mut w, "17841", "123");
+        let b = new_mid(&mut w, "17841", "123");
+        assert!(a.starts_with("aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOj"));
+        assert_ne!(a, b);
+        assert_eq!(default_igsid(42), default_igsid(42));
+        assert_ne!(default_igsid(42), default_igsid(43));
+    }
+
+    #[test]
+    fn every_kind_builds_and_unknown_options_are_refused() {
+        for (kind, field) in KINDS {
+            let mut w = world();
+            let o: Opts = json!({"event": kind}).as_object().unwrap().clone();
+            let b = build(&mut w, 1_782_820_800, 1_782_820_800_000, &o).unwrap();
+            assert_eq!((b.event, b.field), (*kind, *field));
+            assert_eq!(b.payload["entry"][0]["id"], json!(w.accounts[0].user.id));
+        }
+        let o: Opts = json!({"event": "message", "txt": "x"})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert!(common(&o).unwrap_err().starts_with("simulate: txt:"));
+    }
+}

@@ -104,7 +104,13 @@ pub(crate) async fn handle(
     params: &Pairs,
     headers: &HeaderMap,
 ) -> Result<Value, GraphError> {
-    let token = auth::token_of(params, headers).ok_or_else(GraphError::missing_token)?;
+    let Some(token) = auth::token_of(params, headers) else {
+        // Graph words a missing token on `/me` (2500) and on other nodes (104) differently.
+        return Err(match route {
+            Route::Me => GraphError::missing_token(),
+            _ => GraphError::new(104, "An access token is required to request this resource."),
+        });
+    };
     match route {
         Route::App => {
             check_app_token(&lock(&sh.world), token)?;

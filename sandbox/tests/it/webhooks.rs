@@ -250,6 +250,8 @@ async fn subscription_refused_when_the_callback_answers_wrong() {
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(15)), "{v}");
     let (s, v) = subscribe_app(&sb, sb.page_access_token(), &hook.url, "messages").await;
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(15)), "{v}");
+    let (s, v) = get(&format!("{}/{V}/{}/subscriptions", sb.url(), sb.app_id())).await;
+    assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(104)), "{v}");
     let bad = format!("{}|nope", sb.app_id());
     let (s, v) = subscribe_app(&sb, &bad, &hook.url, "messages").await;
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(190)), "{v}");
