@@ -75,13 +75,8 @@ where
     match mode.as_deref() {
         Some("subscribe") => {}
         None => return Err(failed("webhook verification: hub.mode is missing")),
-        // The mode is not secret, but it is the caller's input: quote a bounded prefix.
-        Some(other) => {
-            let shown: String = other.chars().take(32).collect();
-            return Err(failed(format!(
-                "webhook verification: hub.mode must be 'subscribe', got {shown:?}"
-            )));
-        }
+        // Not quoted back: a caller who swapped parameters would see a token in the message.
+        Some(_) => return Err(failed("webhook verification: hub.mode must be 'subscribe'")),
     }
     let Some(token) = token else {
         return Err(failed("webhook verification: hub.verify_token is missing"));
