@@ -8,4 +8,6 @@ mod paging;
 mod sandbox;
 mod secrets;
 mod soak;
+mod stories;
+mod subscriptions;
 mod transport;
