@@ -502,10 +502,12 @@ function triggerEvents(fields) {
 	const out = [];
 	for (const f of fields) {
 		const types = [...f.event_types];
-		const echo = types.includes('message_echo') && types.length > 1;
+		// Only the messaging field: standby items keep every kind (echoes too) under Standby.
+		const echo = f.envelope === 'messaging' && types.includes('message_echo') && types.length > 1;
 		out.push({
 			value: f.field,
-			name: f.display_name,
+			// n8n's option names are title case, hyphenated words too ("Opt-Ins").
+			name: f.display_name.replace(/(^|[\s-])([a-z])/g, (_, p, c) => p + c.toUpperCase()),
 			description: n8nDescription(f.description),
 			field: f.field,
 			envelope: f.envelope,

@@ -34,6 +34,11 @@ export function isEcho(event: WebhookEvent): boolean {
 	return typeof e.sender_id === 'string' && e.sender_id !== '' && e.sender_id === event.account_id;
 }
 
+/** "Message Echoes": the option that passes echo messages only. */
+function isEchoOption(e: TriggerEvent): boolean {
+	return e.eventTypes.length === 1 && e.eventTypes[0] === 'message_echo';
+}
+
 /**
  * The events to pass on. An event passes when a selected event of its field lists its
  * `event_type`; an item the parser did not recognise (`unknown`) goes with its field, so a kind
@@ -44,7 +49,7 @@ export function isEcho(event: WebhookEvent): boolean {
 export function route(events: WebhookEvent[], selected: TriggerEvent[], ignoreEchoes: boolean): WebhookEvent[] {
 	return events.filter((event) => {
 		const ofField = selected.filter((s) => s.field === event.field);
-		if (ofField.some((s) => s.eventTypes.includes(event.event_type) && s.eventTypes.includes('message_echo'))) return true;
+		if (event.event_type === 'message_echo' && ofField.some(isEchoOption)) return true;
 		if (isEcho(event) && ignoreEchoes) return false;
 		return ofField.some(
 			(s) => s.eventTypes.includes(event.event_type) || event.event_type === 'unknown' || (event.event_type === 'message_echo' && !ignoreEchoes),
