@@ -69,13 +69,14 @@ class MessageEvent(_MessagingBase):
     quick_reply_payload: str | None
     reply_to_mid: str | None
     reply_to_story: dict[str, Any] | None
-    """``{"id", "url"}`` of the story replied to."""
+    """``{"id", "url", "link_sticker_url"}`` of the story replied to."""
     referral: dict[str, Any] | None
-    """``{"ref", "source", "type", "ad_id"}`` of the ad or link that opened the thread."""
-    is_echo: bool | None
-    is_deleted: bool | None
-    is_unsupported: bool | None
-    is_self: bool | None
+    """``{"ref", "source", "type", "ad_id", "ads_context_data", "product_id"}`` of the ad or
+    link that opened the thread."""
+    is_echo: bool
+    is_deleted: bool
+    is_unsupported: bool
+    is_self: bool
 
 
 class MessageEditEvent(_MessagingBase):
@@ -114,6 +115,8 @@ class ReferralEvent(_MessagingBase):
     source: str | None
     type: str | None
     ad_id: str | None
+    ads_context_data: dict[str, Any] | None
+    product_id: str | None
 
 
 class SeenEvent(_MessagingBase):
@@ -124,15 +127,34 @@ class SeenEvent(_MessagingBase):
 
 
 class OptinEvent(_MessagingBase):
-    """An opt-in (marketing messages, notifications)."""
+    """An opt-in (marketing messages, notifications): the ``optin`` fields, None when not sent."""
 
     event_type: Literal["optin"]
+    type: str | None
+    payload: str | None
+    ref: str | None
+    user_ref: str | None
+    title: str | None
+    notification_messages_token: str | None
+    notification_messages_frequency: str | None
+    notification_messages_timezone: str | None
+    notification_messages_status: str | None
+    token_expiry_timestamp: int | None
+    user_token_status: str | None
 
 
 class HandoverEvent(_MessagingBase):
-    """Thread control passed, taken or requested."""
+    """Thread control passed, taken or requested, or the app roles changed."""
 
     event_type: Literal["handover"]
+    handover_type: Literal[
+        "pass_thread_control", "take_thread_control", "request_thread_control", "app_roles"
+    ]
+    previous_owner_app_id: str | None
+    new_owner_app_id: str | None
+    requested_owner_app_id: str | None
+    metadata: Any
+    app_roles: dict[str, Any] | None
 
 
 class CommentEvent(_EventBase):
