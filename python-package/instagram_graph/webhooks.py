@@ -54,7 +54,15 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
@@ -294,9 +302,9 @@ class WerkzeugRequestLike(Protocol):
 OnEvents = Callable[[list[WebhookEvent]], Awaitable[None] | None]
 """What the app forms call with each verified delivery's events (may be async for ASGI)."""
 
-_ASGIReceive = Callable[[], Awaitable[dict[str, Any]]]
-_ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[dict[str, Any], _ASGIReceive, _ASGISend], Awaitable[None]]
+_ASGIReceive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+_ASGISend = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[MutableMapping[str, Any], _ASGIReceive, _ASGISend], Awaitable[None]]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -404,7 +412,9 @@ class Receiver:
         """A plain ASGI app answering every path (uvicorn, or mounted in Starlette/FastAPI);
         ``on_events`` (sync or async) gets each verified delivery's events before the 200."""
 
-        async def app(scope: dict[str, Any], receive: _ASGIReceive, send: _ASGISend) -> None:
+        async def app(
+            scope: MutableMapping[str, Any], receive: _ASGIReceive, send: _ASGISend
+        ) -> None:
             if scope["type"] == "lifespan":
                 while True:
                     message = await receive()
@@ -437,7 +447,7 @@ class Receiver:
         return app
 
     async def _asgi_result(
-        self, scope: dict[str, Any], receive: _ASGIReceive, headers: list[tuple[str, str]]
+        self, scope: MutableMapping[str, Any], receive: _ASGIReceive, headers: list[tuple[str, str]]
     ) -> WebhookResponse:
         method = str(scope.get("method", "GET"))
         body = bytearray()
