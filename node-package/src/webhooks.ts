@@ -212,7 +212,10 @@ export interface WebhookReferral {
 	source: string | null;
 	type: string | null;
 	ad_id: string | null;
-	[key: string]: unknown;
+	/** The ad's `ads_context_data` as sent (`ad_title`, `photo_url`, ...). */
+	ads_context_data: Record<string, unknown> | null;
+	/** `referral.product.id`, from an Instagram Shop product page. */
+	product_id: string | null;
 }
 
 /** A message, an echo of one the business sent, or the note that one was unsent. */
@@ -223,12 +226,12 @@ export interface MessageEvent extends MessagingEventBase {
 	attachments: WebhookAttachment[] | null;
 	quick_reply_payload: string | null;
 	reply_to_mid: string | null;
-	reply_to_story: { id: string | null; url: string | null; [key: string]: unknown } | null;
+	reply_to_story: { id: string | null; url: string | null; link_sticker_url: string | null } | null;
 	referral: WebhookReferral | null;
-	is_echo: boolean | null;
-	is_deleted: boolean | null;
-	is_unsupported: boolean | null;
-	is_self: boolean | null;
+	is_echo: boolean;
+	is_deleted: boolean;
+	is_unsupported: boolean;
+	is_self: boolean;
 }
 
 /** A message was edited. */
@@ -257,12 +260,8 @@ export interface PostbackEvent extends MessagingEventBase {
 }
 
 /** An ig.me link with `ref` opened an existing thread. */
-export interface ReferralEvent extends MessagingEventBase {
+export interface ReferralEvent extends MessagingEventBase, WebhookReferral {
 	event_type: 'referral';
-	ref: string | null;
-	source: string | null;
-	type: string | null;
-	ad_id: string | null;
 }
 
 /** A seen receipt. */
@@ -271,16 +270,33 @@ export interface SeenEvent extends MessagingEventBase {
 	mid: string | null;
 }
 
-/** An opt-in (marketing messages, notifications): the `optin` object's fields. */
+/** An opt-in (marketing messages, notifications): the `optin` object's fields (null when not sent). */
 export interface OptinEvent extends MessagingEventBase {
 	event_type: 'optin';
-	[key: string]: unknown;
+	type: string | null;
+	payload: string | null;
+	ref: string | null;
+	user_ref: string | null;
+	title: string | null;
+	notification_messages_token: string | null;
+	notification_messages_frequency: string | null;
+	notification_messages_timezone: string | null;
+	notification_messages_status: string | null;
+	token_expiry_timestamp: number | null;
+	user_token_status: string | null;
 }
 
 /** Thread control passed, taken or requested: the thread-control fields. */
 export interface HandoverEvent extends MessagingEventBase {
 	event_type: 'handover';
-	[key: string]: unknown;
+	/** Which message it was: `pass_thread_control`, `take_thread_control`, `request_thread_control` or `app_roles`. */
+	handover_type: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'app_roles';
+	previous_owner_app_id: string | null;
+	new_owner_app_id: string | null;
+	requested_owner_app_id: string | null;
+	metadata: unknown;
+	/** The `app_roles` object as sent (only for `app_roles`). */
+	app_roles: Record<string, unknown> | null;
 }
 
 /** A comment (or a reply: `parent_id`) on a media, or on a live broadcast. */
