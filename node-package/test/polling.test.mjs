@@ -99,14 +99,10 @@ describe('Instagram Polling Trigger: new comments, stories, tags', () => {
 		const poll = pollContext({ params: { event: 'newComment', options: { recentMedia: 5 } }, credentials: creds, staticData });
 		assert.equal(await poll(), null);
 		if (typeof sb.simulate !== 'function') return t.skip('no sb.simulate in this build');
-		let sim;
-		try {
-			sim = await sb.simulate('comment', { text: 'polled comment' });
-		} catch (e) {
-			return t.skip(`sandbox cannot simulate comments yet: ${e.message}`);
-		}
+		// Simulated activity adds the comment to the sandbox's world (and delivers its webhook).
+		await sb.simulate('comment', { text: 'polled comment' });
 		const out = await poll();
-		if (out === null) return t.skip(`the simulated comment is not listed by comments.list (${JSON.stringify(sim).slice(0, 200)})`);
+		assert.ok(out, 'the new comment is emitted');
 		const texts = out[0].map((i) => i.json.text);
 		assert.deepEqual(texts, ['polled comment']);
 		assert.equal(out[0][0].json.event_type, 'new_comment');

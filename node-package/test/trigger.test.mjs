@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_DIR } from './helpers.mjs';
+import { REPO_DIR, require } from './helpers.mjs';
 import {
 	NODE,
 	SECRET,
@@ -23,6 +23,8 @@ import {
 	sign,
 	webhookContext,
 } from './trigger-helpers.mjs';
+
+const { TRIGGER_EVENTS } = require('../dist/nodes/InstagramTrigger/generated/events.js');
 
 /** POST `body` signed with the app secret through the node; returns the result and what was sent. */
 async function deliver(body, { params = {}, headers, ...rest } = {}) {
@@ -315,68 +317,69 @@ describe('Instagram Trigger: deduplication', () => {
 	});
 });
 
-describe('Instagram Trigger: shared fixtures', () => {
+describe('Instagram Trigger: shared fixtures (fixtures/webhooks)', () => {
 	const dir = join(REPO_DIR, 'fixtures', 'webhooks');
-	test('every fixture with a signature verifies and parses through the node', async (t) => {
-		if (!existsSync(dir)) return t.skip('fixtures/webhooks not present yet');
-		const found = fixtureBodies(dir);
-		if (found.length === 0) return t.skip('no signed fixtures found');
-		for (const f of found) {
-			const c = webhookContext({
-				body: f.body,
-				headers: { 'x-hub-signature-256': f.sha256 },
-				credentials: { accessToken: 'x', login: 'instagram', appSecret: f.secret },
-				params: { events: f.events, ignoreEchoes: false, options: { deduplicate: false } },
+	const have = existsSync(join(dir, 'signatures.json'));
+	const readJson = (p) => JSON.parse(readFileSync(join(dir, p), 'utf8'));
+	const all = { events: ALL_EVENTS, ignoreEchoes: false, options: { deduplicate: false } };
+
+	test('every event fixture: verified over its bytes, the node emits exactly the expected events of a selectable field', { skip: !have }, async () => {
+		const fields = new Set(TRIGGER_FIELDS);
+		let checked = 0;
+		for (const name of readdirSync(join(dir, 'events')).filter((n) => n.endsWith('.json'))) {
+			const meta = readJson(join('events', name));
+			if (!Array.isArray(meta.expected)) continue;
+			const body = readFileSync(join(dir, 'events', name.replace(/\.json$/, '.body')));
+			const { result, sent, items } = await deliver(body, {
+				headers: { 'x-hub-signature-256': meta.sha256 },
+				credentials: { accessToken: 'x', login: 'instagram', appSecret: meta.app_secret },
+				params: all,
 			});
-			const r = await c.run();
-			assert.notEqual(c.sent.status, 401, f.name);
-			assert.notEqual(c.sent.status, 500, f.name);
-			if (r.workflowData) for (const i of r.workflowData[0]) assert.equal(typeof i.json.event_type, 'string', f.name);
+			const want = meta.expected.filter((e) => fields.has(e.field));
+			if (want.length === 0) {
+				assert.equal(result.workflowData, undefined, name);
+				assert.equal(sent.status, 200, name);
+			} else {
+				assert.deepEqual(items, want, name);
+			}
+			checked++;
+		}
+		assert.ok(checked >= 20, `only ${checked} fixtures`);
+	});
+
+	test('signatures.json through the node: a match executes, anything else is 401', { skip: !have }, async () => {
+		for (const c of readJson('signatures.json').cases) {
+			const { sent, result } = await deliver(readFileSync(join(dir, c.body)), {
+				headers: c.headers,
+				credentials: { accessToken: 'x', login: 'instagram', appSecret: c.app_secret },
+				params: all,
+			});
+			if (c.expected === true) assert.notEqual(sent.status, 401, c.name);
+			else {
+				assert.equal(sent.status, 401, c.name);
+				assert.deepEqual(result, { noWebhookResponse: true }, c.name);
+			}
+		}
+	});
+
+	test('subscription.json through the node: the challenge as text/plain, or 403', { skip: !have }, async () => {
+		for (const c of readJson('subscription.json').cases) {
+			// What express hands n8n: the decoded query as an object.
+			const query = {};
+			for (const [k, v] of new URLSearchParams(c.query)) query[k] = k in query ? [].concat(query[k], v) : v;
+			const ctx = webhookContext({ name: 'setup', query, params: { options: { verifyToken: c.verify_token } } });
+			assert.deepEqual(await ctx.run(), { noWebhookResponse: true }, c.name);
+			if (c.expected.challenge !== undefined) {
+				assert.equal(ctx.sent.status, 200, c.name);
+				assert.equal(ctx.sent.type, 'text/plain', c.name);
+				assert.equal(ctx.sent.body, c.expected.challenge, c.name);
+			} else {
+				assert.equal(ctx.sent.status, 403, c.name);
+			}
 		}
 	});
 });
 
-/** Signed fixtures: any `*.json` case that names its body file and a sha256 signature. */
-function fixtureBodies(dir) {
-	const out = [];
-	const walk = (d) => {
-		for (const n of readdirSync(d, { withFileTypes: true })) {
-			const p = join(d, n.name);
-			if (n.isDirectory()) walk(p);
-			else if (n.name.endsWith('.json') && !n.name.includes('expected')) {
-				let meta;
-				try {
-					meta = JSON.parse(readFileSync(p, 'utf8'));
-				} catch {
-					continue;
-				}
-				const sig = meta?.signatures?.sha256 ?? meta?.sha256 ?? meta?.signature_sha256;
-				const bodyFile = meta?.body_file ?? meta?.body;
-				const secret = meta?.app_secret ?? meta?.secret;
-				if (typeof sig !== 'string' || typeof bodyFile !== 'string' || typeof secret !== 'string') continue;
-				const bp = join(d, bodyFile);
-				if (!existsSync(bp)) continue;
-				out.push({ name: p, body: readFileSync(bp), sha256: sig, secret, events: ALL_EVENTS });
-			}
-		}
-	};
-	walk(dir);
-	return out;
-}
-
-const ALL_EVENTS = [
-	'messages',
-	'message_echoes',
-	'message_reactions',
-	'message_edit',
-	'messaging_postbacks',
-	'messaging_referral',
-	'messaging_seen',
-	'messaging_optins',
-	'messaging_handover',
-	'standby',
-	'comments',
-	'live_comments',
-	'mentions',
-	'story_insights',
-];
+/** Every event option, and the webhook fields they listen to. */
+const ALL_EVENTS = TRIGGER_EVENTS.map((e) => e.value);
+const TRIGGER_FIELDS = TRIGGER_EVENTS.map((e) => e.field);
