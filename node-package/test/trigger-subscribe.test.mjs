@@ -192,6 +192,25 @@ describe('Instagram Trigger: subscriptions against the sandbox', () => {
 		}
 	});
 
+	test('Facebook Login: the app subscription takes the Instagram fields, the Page subscription the Page fields', async (t) => {
+		if (!supported) return t.skip('this sandbox build has no webhook subscriptions yet');
+		const fb = { accessToken: sb.facebookAccessToken, login: 'facebook', appId: sb.appId, appSecret: sb.appSecret, baseUrl: sb.url };
+		const node = { events: ['comments', 'mentions', 'story_insights'] };
+		const h = hookContext({ credentials: fb, params: node, url: rx.url });
+		assert.equal(await h.checkExists(), false);
+		assert.equal(await h.create(), true);
+		assert.equal(await h.checkExists(), true);
+		const c = new ig.InstagramClient({ accessToken: sb.facebookAccessToken, login: 'facebook', baseUrl: sb.url, appId: sb.appId, appSecret: sb.appSecret });
+		const subs = await c.call('subscriptions.list', { object: 'instagram' });
+		const names = subs.data.find((s) => s.object === 'instagram').fields.map((f) => f.name ?? f).sort();
+		assert.deepEqual(names, ['comments', 'mentions', 'story_insights']);
+		const page = await c.call('subscribed_apps.list', { page_id: sb.pageId });
+		assert.deepEqual(page.data[0].subscribed_fields, ['feed']);
+		assert.equal(await h.delete(), true);
+		assert.equal((await c.call('subscribed_apps.list', { page_id: sb.pageId })).data.length, 0);
+		c.close();
+	});
+
 	test('Graph failures are reported with the Graph message (a wrong app secret)', async (t) => {
 		if (!supported) return t.skip('this sandbox build has no webhook subscriptions yet');
 		const h = hookContext({ credentials: { ...params.credentials, appSecret: 'wrong-secret' }, params: params.node, url: rx.url });

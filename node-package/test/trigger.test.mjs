@@ -25,6 +25,9 @@ import {
 } from './trigger-helpers.mjs';
 
 const { TRIGGER_EVENTS } = require('../dist/nodes/InstagramTrigger/generated/events.js');
+/** Every event option, and the webhook fields they listen to. */
+const ALL_EVENTS = TRIGGER_EVENTS.map((e) => e.value);
+const TRIGGER_FIELDS = TRIGGER_EVENTS.map((e) => e.field);
 
 /** POST `body` signed with the app secret through the node; returns the result and what was sent. */
 async function deliver(body, { params = {}, headers, ...rest } = {}) {
@@ -379,7 +382,3 @@ describe('Instagram Trigger: shared fixtures (fixtures/webhooks)', () => {
 		}
 	});
 });
-
-/** Every event option, and the webhook fields they listen to. */
-const ALL_EVENTS = TRIGGER_EVENTS.map((e) => e.value);
-const TRIGGER_FIELDS = TRIGGER_EVENTS.map((e) => e.field);
