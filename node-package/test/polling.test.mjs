@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { clientFor, ig, require } from './helpers.mjs';
 
 const { InstagramPollingTrigger } = require('../dist/nodes/InstagramPollingTrigger/InstagramPollingTrigger.node.js');
-const { NodeOperationError, NodeApiError } = require('n8n-workflow');
+const { NodeOperationError, NodeApiError, ObservableObject } = require('n8n-workflow');
 
 const NODE = {
 	id: 'aa11bb22-cc33-4d44-8e55-ff6677889900',
@@ -46,9 +46,11 @@ after(async () => {
 
 describe('Instagram Polling Trigger: new media', () => {
 	test('first poll records, second emits nothing, a new media is emitted once with event_type', async () => {
-		const staticData = {};
+		// n8n's own observable static data: n8n saves it only when it marks itself changed.
+		const staticData = ObservableObject.create({}, undefined, { ignoreEmptyOnFirstChild: true });
 		const poll = pollContext({ params: { event: 'newMedia' }, credentials: creds, staticData });
 		assert.equal(await poll(), null);
+		assert.equal(staticData.__dataChanged, true);
 		const state = staticData.instagramPoll;
 		assert.equal(state.event, 'newMedia');
 		assert.ok(state.ids.length > 0 && state.ids.length <= 100);

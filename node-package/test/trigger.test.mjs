@@ -25,6 +25,7 @@ import {
 } from './trigger-helpers.mjs';
 
 const { TRIGGER_EVENTS } = require('../dist/nodes/InstagramTrigger/generated/events.js');
+const { ObservableObject } = require('n8n-workflow');
 /** Every event option, and the webhook fields they listen to. */
 const ALL_EVENTS = TRIGGER_EVENTS.map((e) => e.value);
 const TRIGGER_FIELDS = TRIGGER_EVENTS.map((e) => e.field);
@@ -277,9 +278,12 @@ describe('Instagram Trigger: deduplication', () => {
 	});
 
 	test('without the helper (n8n 2.40 webhooks): the node static data, shared through the database', async () => {
-		const staticData = {};
-		const first = await deliver(body, { staticData });
+		// n8n's own observable static data: n8n saves it only when it marks itself changed.
+		const root = ObservableObject.create({}, undefined, { ignoreEmptyOnFirstChild: true });
+		const first = await deliver(body, { staticData: root });
 		assert.equal(first.items.length, 2);
+		assert.equal(root.__dataChanged, true, 'n8n will write the record back');
+		const staticData = JSON.parse(JSON.stringify(root));
 		const stored = JSON.stringify(staticData);
 		assert.ok(!stored.includes('m.1'), 'keys are stored as digests');
 		const again = await deliver(body, { staticData });
@@ -380,5 +384,34 @@ describe('Instagram Trigger: shared fixtures (fixtures/webhooks)', () => {
 				assert.equal(ctx.sent.status, 403, c.name);
 			}
 		}
+	});
+});
+
+describe('Instagram Trigger: the static-data record is bounded', () => {
+	const { firstSeen, DEDUPE_MAX_ENTRIES, DEDUPE_TTL_SECS } = require('../dist/nodes/InstagramTrigger/dedupe.js');
+	const ctxOf = (data) => ({ getWorkflowStaticData: () => data, helpers: {} });
+
+	test('keys are forgotten after the TTL (longer than Meta retries: 36 h)', async () => {
+		assert.ok(DEDUPE_TTL_SECS > 36 * 3600);
+		const data = {};
+		const t0 = 1_800_000_000;
+		assert.deepEqual([...(await firstSeen(ctxOf(data), ['a', 'b'], t0))], ['a', 'b']);
+		assert.deepEqual([...(await firstSeen(ctxOf(data), ['a', 'c'], t0 + 36 * 3600))], ['c']);
+		// Past the TTL of `a` (first seen at t0), within that of `c`.
+		assert.deepEqual([...(await firstSeen(ctxOf(data), ['a', 'c'], t0 + DEDUPE_TTL_SECS))], ['a']);
+	});
+
+	test('at most DEDUPE_MAX_ENTRIES keys are kept, the newest', async () => {
+		const data = {};
+		const t0 = 1_800_000_000;
+		const keys = Array.from({ length: DEDUPE_MAX_ENTRIES + 500 }, (_, i) => `k${i}`);
+		await firstSeen(ctxOf(data), keys.slice(0, 500), t0);
+		await firstSeen(ctxOf(data), keys.slice(500), t0 + 1);
+		assert.equal(Object.keys(data.instagramTriggerDedupe.seen).length, DEDUPE_MAX_ENTRIES);
+		// The oldest 500 were evicted, the newest are still known.
+		assert.equal((await firstSeen(ctxOf(data), ['k0'], t0 + 2)).size, 1);
+		assert.equal((await firstSeen(ctxOf(data), [keys.at(-1)], t0 + 2)).size, 0);
+		// The stored record stays small: digests, not Meta's ~150-character message ids.
+		assert.ok(JSON.stringify(data).length < DEDUPE_MAX_ENTRIES * 40);
 	});
 });
