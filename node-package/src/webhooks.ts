@@ -167,6 +167,8 @@ export interface WebhookField {
 	envelope: 'changes' | 'messaging' | 'standby';
 	/** Which login flavours can subscribe to it. */
 	logins: ('facebook' | 'instagram')[];
+	/** The permission each login flavour needs (null where the flavour cannot subscribe). */
+	permissions: { facebook: string | null; instagram: string | null };
 }
 
 /** Every `event_type` {@link parse} produces. */

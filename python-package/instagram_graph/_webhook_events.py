@@ -34,6 +34,8 @@ class WebhookField(TypedDict):
     event_types: list[str]
     envelope: Literal["changes", "messaging", "standby"]
     logins: list[Literal["facebook", "instagram"]]
+    permissions: dict[str, str | None]
+    """The permission each login flavour needs (None where it cannot subscribe)."""
 
 
 class _EventBase(TypedDict):
