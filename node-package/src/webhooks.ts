@@ -330,8 +330,8 @@ export interface StoryInsightsEvent extends WebhookEventBase {
 	metrics: Record<string, unknown>;
 }
 
-/** Anything not recognised, kept with `raw`. */
-export interface UnknownEvent extends WebhookEventBase {
+/** Anything not recognised, kept with `raw` (an unknown messaging item keeps the messaging fields). */
+export interface UnknownEvent extends WebhookEventBase, Partial<Omit<MessagingEventBase, keyof WebhookEventBase>> {
 	event_type: 'unknown';
 }
 
