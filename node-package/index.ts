@@ -27,6 +27,7 @@ export type {
 	UnknownEvent,
 	HeadersLike,
 	QueryLike,
+	QueryPairs,
 } from './src/webhooks';
 export { operations, type OperationInfo, type ParamSchema } from './src/catalogue';
 export { addonInfo, type AddonInfo, type Triple } from './src/native';

@@ -1,9 +1,15 @@
 // The pure-JavaScript baseline of the webhook benchmark: a hand normalizer producing the same
 // event fields as the core's `webhook::parse` for the kinds in the benchmark's delivery
 // (messages with text, attachments, quick replies, story replies, referrals and flags;
-// reactions; seen receipts; postbacks; comments). Written the way one would by hand: direct
-// property reads, absent values as null, no further validation. bench/node/webhooks.mjs checks
-// that its output equals ours (dedupe keys aside, whose exact format is the core's own).
+// reactions; seen receipts; postbacks; comments), dedupe keys included (the rules of
+// fixtures/webhooks/README.md). Written the way one would by hand: direct property reads,
+// absent values as null, no further validation. bench/node/webhooks.mjs checks that its output
+// equals ours.
+import { createHash } from 'node:crypto';
+
+/** A dedupe key part: kept when short and free of ':', else the first 32 hex of its SHA-256. */
+const part = (p) => (p.length > 64 || p.includes(':') ? createHash('sha256').update(p).digest('hex').slice(0, 32) : p);
+const key = (kind, ...parts) => [kind, ...parts.map((p) => part(String(p)))].join(':');
 
 const toMillis = (t) => (t >= 0 && t < 100_000_000_000 ? t * 1000 : t);
 const str = (v) => (typeof v === 'string' ? v : null);
@@ -64,18 +70,18 @@ function messaging(entry, m) {
 			is_unsupported: msg.is_unsupported === true,
 			is_self: msg.is_self === true,
 		};
-		ev.dedupe_key = `${type}:${ev.mid}`;
+		ev.dedupe_key = key(type, ev.mid);
 	} else if (m.reaction) {
 		const r = m.reaction;
 		ev = { ...base, event_type: 'reaction', field: 'message_reactions', mid: str(r.mid), action: str(r.action), reaction: str(r.reaction), emoji: str(r.emoji) };
-		ev.dedupe_key = `reaction:${ev.mid}:${ev.action}:${ev.timestamp}`;
+		ev.dedupe_key = key('reaction', ev.mid, ev.action, ev.reaction ?? '-', ev.timestamp);
 	} else if (m.read) {
 		ev = { ...base, event_type: 'seen', field: 'messaging_seen', mid: str(m.read.mid) };
-		ev.dedupe_key = `seen:${ev.mid}:${ev.sender_id}`;
+		ev.dedupe_key = key('seen', ev.mid);
 	} else if (m.postback) {
 		const p = m.postback;
 		ev = { ...base, event_type: 'postback', field: 'messaging_postbacks', mid: str(p.mid), title: str(p.title), payload: str(p.payload) };
-		ev.dedupe_key = `postback:${ev.mid}`;
+		ev.dedupe_key = key('postback', ev.mid);
 	} else {
 		ev = { ...base, event_type: 'unknown', field: 'messaging' };
 		ev.dedupe_key = `unknown:${ev.timestamp}`;
@@ -106,7 +112,7 @@ function change(entry, c) {
 		original_media_id: media ? id(media.original_media_id) : null,
 		raw: v,
 	};
-	ev.dedupe_key = `${ev.event_type}:${ev.comment_id}`;
+	ev.dedupe_key = key(ev.event_type, ev.comment_id);
 	return ev;
 }
 

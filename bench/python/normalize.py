@@ -1,10 +1,22 @@
 """The pure-Python baseline of the webhook benchmark: the hand normalizer of
 bench/lib/normalize.mjs, line for line (same event fields as the core's ``webhook::parse`` for
-the kinds in the benchmark's delivery; absent values as None; no further validation)."""
+the kinds in the benchmark's delivery, dedupe keys included; absent values as None; no further
+validation)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+
+def _part(p: str) -> str:
+    if len(p) > 64 or ":" in p:
+        return hashlib.sha256(p.encode()).hexdigest()[:32]
+    return p
+
+
+def _key(kind: str, *parts: Any) -> str:
+    return ":".join([kind, *(_part(str(p)) for p in parts)])
 
 
 def _millis(t: int) -> int:
@@ -90,24 +102,25 @@ def _messaging(entry: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
         ev["referral"] = _referral(ref) if ref else None
         for flag in ("is_echo", "is_deleted", "is_unsupported", "is_self"):
             ev[flag] = msg.get(flag) is True
-        ev["dedupe_key"] = f"{kind}:{ev['mid']}"
+        ev["dedupe_key"] = _key(kind, ev["mid"])
     elif (r := m.get("reaction")) is not None:
         ev["event_type"] = "reaction"
         ev["field"] = "message_reactions"
         for k in ("mid", "action", "reaction", "emoji"):
             ev[k] = _str(r.get(k))
-        ev["dedupe_key"] = f"reaction:{ev['mid']}:{ev['action']}:{timestamp}"
+        reaction = ev["reaction"] if ev["reaction"] is not None else "-"
+        ev["dedupe_key"] = _key("reaction", ev["mid"], ev["action"], reaction, timestamp)
     elif (read := m.get("read")) is not None:
         ev["event_type"] = "seen"
         ev["field"] = "messaging_seen"
         ev["mid"] = _str(read.get("mid"))
-        ev["dedupe_key"] = f"seen:{ev['mid']}:{ev['sender_id']}"
+        ev["dedupe_key"] = _key("seen", ev["mid"])
     elif (p := m.get("postback")) is not None:
         ev["event_type"] = "postback"
         ev["field"] = "messaging_postbacks"
         for k in ("mid", "title", "payload"):
             ev[k] = _str(p.get(k))
-        ev["dedupe_key"] = f"postback:{ev['mid']}"
+        ev["dedupe_key"] = _key("postback", ev["mid"])
     else:
         ev["event_type"] = "unknown"
         ev["field"] = "messaging"
@@ -128,7 +141,7 @@ def _change(entry: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
         "field": c["field"],
         "account_id": entry["id"],
         "time": _millis(entry["time"]),
-        "dedupe_key": f"{kind}:{comment_id}",
+        "dedupe_key": _key(kind, comment_id),
         "comment_id": comment_id,
         "text": _str(v.get("text")),
         "parent_id": _id(v.get("parent_id")),

@@ -73,7 +73,10 @@ fn query_pairs(query: &Value) -> ig::Result<Vec<(String, String)>> {
 /// Meta's GET handshake: returns `hub.challenge`, or throws a `verification_failed` envelope.
 /// `query_json`: the query as JSON pairs (`[["hub.mode","subscribe"],...]`) or object.
 #[napi]
-pub fn webhook_verify_subscription(query_json: String, verify_token: String) -> napi::Result<String> {
+pub fn webhook_verify_subscription(
+    query_json: String,
+    verify_token: String,
+) -> napi::Result<String> {
     guard_sync("webhooks.verifySubscription", &[&verify_token], || {
         let query = parse_json("webhooks.verifySubscription: query", &query_json)?;
         let pairs = query_pairs(&query)?;
@@ -97,5 +100,8 @@ pub fn webhook_parse(raw_body: BufferSlice<'_>) -> napi::Result<String> {
 /// The subscribable fields catalogue as a JSON array text.
 #[napi]
 pub fn webhook_fields() -> napi::Result<String> {
-    guard_sync("webhooks.fields", &[], || Ok(ig::webhook::fields().to_string())).map_err(throw)
+    guard_sync("webhooks.fields", &[], || {
+        Ok(ig::webhook::fields().to_string())
+    })
+    .map_err(throw)
 }

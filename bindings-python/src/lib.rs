@@ -81,7 +81,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_panic_in_future, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_verify_signature, m)?)?;
-    m.add_function(wrap_pyfunction!(webhook::webhook_verify_signature_headers, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        webhook::webhook_verify_signature_headers,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_verify_subscription, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_parse, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_fields, m)?)?;

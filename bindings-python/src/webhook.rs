@@ -21,8 +21,10 @@ fn guarded<T>(what: &str, secrets: &[&str], f: impl FnOnce() -> ig::Result<T>) -
                 .map(|s| (*s).to_owned())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "non-string panic payload".to_owned());
-            Err(ig::Error::internal(format!("{what}: internal error (Rust panic): {detail}"))
-                .scrub(secrets))
+            Err(
+                ig::Error::internal(format!("{what}: internal error (Rust panic): {detail}"))
+                    .scrub(secrets),
+            )
         }
     }
 }
@@ -52,9 +54,13 @@ pub(crate) fn webhook_verify_signature(
     header: &str,
     app_secret: &str,
 ) -> PyResult<bool> {
-    run(py, raw_body, "webhooks.verify_signature", &[app_secret], |raw| {
-        ig::webhook::verify_signature(raw, header, app_secret)
-    })
+    run(
+        py,
+        raw_body,
+        "webhooks.verify_signature",
+        &[app_secret],
+        |raw| ig::webhook::verify_signature(raw, header, app_secret),
+    )
 }
 
 /// `verify_signature_headers`: the sha256 header when given, the sha1 one only without it.
@@ -67,9 +73,13 @@ pub(crate) fn webhook_verify_signature_headers(
     sha1_header: Option<&str>,
     app_secret: &str,
 ) -> PyResult<bool> {
-    run(py, raw_body, "webhooks.verify_signature", &[app_secret], |raw| {
-        ig::webhook::verify_signature_headers(raw, sha256_header, sha1_header, app_secret)
-    })
+    run(
+        py,
+        raw_body,
+        "webhooks.verify_signature",
+        &[app_secret],
+        |raw| ig::webhook::verify_signature_headers(raw, sha256_header, sha1_header, app_secret),
+    )
 }
 
 /// Meta's GET handshake over the query's `(key, value)` pairs: the `hub.challenge`, or
@@ -90,12 +100,20 @@ pub(crate) fn webhook_verify_subscription(
 /// objects in C); `InvalidPayloadError` when the body is not a delivery.
 #[pyfunction]
 pub(crate) fn webhook_parse(py: Python<'_>, raw_body: &[u8]) -> PyResult<String> {
-    run(py, raw_body, "webhooks.parse", &[], ig::webhook::parse_to_json)
+    run(
+        py,
+        raw_body,
+        "webhooks.parse",
+        &[],
+        ig::webhook::parse_to_json,
+    )
 }
 
 /// The subscribable fields catalogue as a JSON array text.
 #[pyfunction]
 pub(crate) fn webhook_fields(py: Python<'_>) -> PyResult<String> {
-    guarded("webhooks.fields", &[], || Ok(ig::webhook::fields().to_string()))
-        .map_err(|e| errors::to_pyerr(py, &e))
+    guarded("webhooks.fields", &[], || {
+        Ok(ig::webhook::fields().to_string())
+    })
+    .map_err(|e| errors::to_pyerr(py, &e))
 }

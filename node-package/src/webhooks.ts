@@ -101,8 +101,16 @@ export function verifySignature(rawBody: Uint8Array | ArrayBuffer, header: strin
 	return callSync(() => n.webhookVerifySignatureHeaders(raw, sha256 ?? null, sha1 ?? null, secret));
 }
 
-/** A query: `URLSearchParams`, an object of strings (arrays: repeated keys), or the query string. */
-export type QueryLike = URLSearchParams | Readonly<Record<string, string | readonly string[] | undefined>> | string;
+/** Anything with `entries()` giving `[key, value]` pairs in order: `URLSearchParams`, a `Map`. */
+export interface QueryPairs {
+	entries(): Iterable<[string, string]>;
+}
+
+/**
+ * A query: `URLSearchParams` (or any {@link QueryPairs}), an object of strings (arrays:
+ * repeated keys), or the query string (a whole URL or path is fine).
+ */
+export type QueryLike = QueryPairs | Readonly<Record<string, string | readonly string[] | undefined>> | string;
 
 function queryPairs(query: QueryLike): [string, string][] {
 	if (typeof query === 'string') {
@@ -110,9 +118,13 @@ function queryPairs(query: QueryLike): [string, string][] {
 		const q = query.includes('?') ? query.slice(query.indexOf('?') + 1) : query;
 		return [...new URLSearchParams(q.split('#')[0] ?? '').entries()];
 	}
-	if (query instanceof URLSearchParams) return [...query.entries()];
 	if (typeof query !== 'object' || query === null) {
 		throw new TypeError(`query: expected URLSearchParams, an object or a query string, got ${query === null ? 'null' : typeof query}`);
+	}
+	// Declared as a type without naming URLSearchParams: the published .d.ts must not need DOM
+	// or Node globals.
+	if (typeof (query as Partial<QueryPairs>).entries === 'function') {
+		return [...(query as QueryPairs).entries()].map(([k, v]) => [String(k), String(v)]);
 	}
 	const pairs: [string, string][] = [];
 	for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
@@ -167,6 +179,8 @@ export interface WebhookField {
 	envelope: 'changes' | 'messaging' | 'standby';
 	/** Which login flavours can subscribe to it. */
 	logins: ('facebook' | 'instagram')[];
+	/** The permission each login flavour needs (null where the flavour cannot subscribe). */
+	permissions: { facebook: string | null; instagram: string | null };
 }
 
 /** Every `event_type` {@link parse} produces. */
@@ -328,8 +342,8 @@ export interface StoryInsightsEvent extends WebhookEventBase {
 	metrics: Record<string, unknown>;
 }
 
-/** Anything not recognised, kept with `raw`. */
-export interface UnknownEvent extends WebhookEventBase {
+/** Anything not recognised, kept with `raw` (an unknown messaging item keeps the messaging fields). */
+export interface UnknownEvent extends WebhookEventBase, Partial<Omit<MessagingEventBase, keyof WebhookEventBase>> {
 	event_type: 'unknown';
 }
 

@@ -34,6 +34,8 @@ class WebhookField(TypedDict):
     event_types: list[str]
     envelope: Literal["changes", "messaging", "standby"]
     logins: list[Literal["facebook", "instagram"]]
+    permissions: dict[str, str | None]
+    """The permission each login flavour needs (None where it cannot subscribe)."""
 
 
 class _EventBase(TypedDict):
@@ -189,10 +191,18 @@ class StoryInsightsEvent(_EventBase):
     metrics: dict[str, Any]
 
 
-class UnknownEvent(_EventBase):
-    """Anything not recognised, kept with ``raw``."""
-
+class _UnknownBase(_EventBase):
     event_type: Literal["unknown"]
+
+
+class UnknownEvent(_UnknownBase, total=False):
+    """Anything not recognised, kept with ``raw``; an unknown messaging item also has the
+    messaging keys (``sender_id``, ``recipient_id``, ``timestamp``, ``is_standby``)."""
+
+    sender_id: str | None
+    recipient_id: str | None
+    timestamp: int | None
+    is_standby: bool
 
 
 WebhookEvent = (

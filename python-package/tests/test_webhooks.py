@@ -260,6 +260,7 @@ def test_fields_catalogue() -> None:
             "event_types",
             "envelope",
             "logins",
+            "permissions",
         }
         assert f["envelope"] in ("changes", "messaging", "standby")
         assert f["event_types"]

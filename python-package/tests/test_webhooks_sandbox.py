@@ -110,7 +110,10 @@ def test_round_trip(receiver: tuple[str, Inbox]) -> None:
         status, body = graph(
             sb,
             "me/subscribed_apps",
-            {"subscribed_fields": "messages,comments", "access_token": sb.access_token},
+            {
+                "subscribed_fields": "messages,comments,message_reactions",
+                "access_token": sb.access_token,
+            },
         )
         assert status == 200, body
 
