@@ -30,6 +30,7 @@ const FIRST_KEYS: &[&str] = &[
     "recipient",
     "timestamp",
     "mid",
+    "media_id",
     "parent_id",
     "text",
     "type",

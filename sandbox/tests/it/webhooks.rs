@@ -250,6 +250,8 @@ async fn subscription_refused_when_the_callback_answers_wrong() {
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(15)), "{v}");
     let (s, v) = subscribe_app(&sb, sb.page_access_token(), &hook.url, "messages").await;
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(15)), "{v}");
+    let (s, v) = get(&format!("{}/{V}/{}/subscriptions", sb.url(), sb.app_id())).await;
+    assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(104)), "{v}");
     let bad = format!("{}|nope", sb.app_id());
     let (s, v) = subscribe_app(&sb, &bad, &hook.url, "messages").await;
     assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(190)), "{v}");
@@ -965,6 +967,23 @@ async fn an_expiring_story_leaves_stories_and_sends_its_insights() {
     let (sb, _hook) = ready().await;
     let (_, before) = graph(&sb, sb.access_token(), "/me/stories").await;
     let n = before["data"].as_array().unwrap().len();
+    // More expiries than live stories: refused before anything changes.
+    let (s, v) = admin(
+        &sb,
+        "webhooks/simulate",
+        json!({"event": "story_insights", "batch": n + 1}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("simulate: batch:"),
+        "{v}"
+    );
+    let (_, same) = graph(&sb, sb.access_token(), "/me/stories").await;
+    assert_eq!(same["data"].as_array().unwrap().len(), n);
     let v = simulate(&sb, json!({"event": "story_insights"})).await;
     let id = v["created"][0]["media_id"].as_str().unwrap().to_owned();
     let (_, after) = graph(&sb, sb.access_token(), "/me/stories").await;
@@ -1102,4 +1121,36 @@ fn webhook_options_from_json() {
     );
     let e = SandboxOptions::from_json(&json!({"webhook_colour": 1})).unwrap_err();
     assert!(e.message.contains("webhook_colour"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_subscriptions_follow_the_appsecret_proof_rule() {
+    let sb = Sandbox::start(SandboxOptions {
+        require_appsecret_proof: true,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let path = format!("/{V}/me/subscribed_apps");
+    let (s, v) = post_form(
+        &sb,
+        &path,
+        &[
+            ("subscribed_fields", "messages"),
+            ("access_token", sb.access_token()),
+        ],
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_i64()), (400, Some(100)), "{v}");
+    let proof = hmac256(sb.app_secret(), sb.access_token().as_bytes());
+    let (s, v) = post_form(
+        &sb,
+        &path,
+        &[
+            ("subscribed_fields", "messages"),
+            ("access_token", sb.access_token()),
+            ("appsecret_proof", &proof),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
 }
