@@ -1,6 +1,7 @@
 //! `/_sandbox/*`: the endpoints tests use to look inside and steer the simulator.
 //!
 //! * `GET /_sandbox/stats`, `GET /_sandbox/info`, `POST /_sandbox/reset`
+//! * `/_sandbox/webhooks/*` (served by `webhooks::admin`)
 //! * `GET|POST /_sandbox/clock` (`{"advance_seconds": N}` or `{"now": <unix seconds>}`)
 //! * `GET|POST /_sandbox/faults` (`{"fault_rate", "fault_seed", "faults", "endpoints", "slow_ms",
 //!   "regain_minutes", "long_regain_minutes"}`; `0` turns faults off)
@@ -68,6 +69,7 @@ pub(crate) fn handle(
             *lock(&sh.world) = seed::build(sh.seed, sh.media_count, sh.bulk_comments, now);
             *lock(&sh.stats) = Stats::default();
             lock(&sh.faults).reseed();
+            lock(&sh.hooks).reset(sh.webhook_defaults.clone());
             ok(json!({"ok": true}))
         }
         ("GET", "/_sandbox/clock") => ok(json!({"now": lock(&sh.clock).now()})),

@@ -78,6 +78,7 @@ mod stats;
 mod timeparse;
 mod tokens;
 mod usage;
+mod webhooks;
 mod world;
 mod writes;
 
@@ -85,3 +86,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use faults::{FaultKind, FaultOptions};
 pub use options::SandboxOptions;
 pub use server::Sandbox;
+pub use webhooks::WebhookOptions;

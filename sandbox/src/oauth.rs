@@ -5,7 +5,8 @@
 //! * api.instagram.com `POST /oauth/access_token` (form; code → short-lived `IGAA…` token), whose
 //!   errors use `{"error_type","code","error_message"}` instead of the Graph envelope;
 //! * graph.facebook.com `GET /vNN.N/oauth/access_token` (code → short-lived user token, or
-//!   `grant_type=fb_exchange_token` → 60 days) and `GET /vNN.N/debug_token`.
+//!   `grant_type=fb_exchange_token` → 60 days, `grant_type=client_credentials` → the app access
+//!   token) and `GET /vNN.N/debug_token`.
 //!
 //! Meta's docs give the rules but rarely the error texts; where they are silent the texts below
 //! are the ones Graph is widely reported to send (e.g. "Error validating client secret.", code
@@ -231,6 +232,13 @@ fn fb_oauth(world: &mut World, params: &Pairs, now: i64) -> Result<Value, GraphE
     if secret != world.app.secret {
         return Err(bad_secret());
     }
+    if links::get(params, "grant_type") == Some("client_credentials") {
+        // The app access token (n8n's Facebook trigger gets its token this way).
+        return Ok(json!({
+            "access_token": crate::webhooks::subscriptions::app_access_token(world),
+            "token_type": "bearer",
+        }));
+    }
     if links::get(params, "grant_type") == Some("fb_exchange_token") {
         let short = required(params, "fb_exchange_token")?;
         let caller = auth::resolve(world, short, now)?;
@@ -293,7 +301,9 @@ fn debug_token(world: &mut World, params: &Pairs, now: i64) -> Result<Value, Gra
             if id != world.app.id {
                 return Err(GraphError::invalid_token());
             }
-            if secret != world.app.secret {
+            if secret != world.app.secret
+                && app_token != crate::webhooks::subscriptions::app_access_token(world)
+            {
                 return Err(GraphError::new(
                     190,
                     "Invalid OAuth access token signature.",

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::faults::{self, FaultOptions};
+use crate::webhooks::WebhookOptions;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
@@ -35,6 +36,8 @@ pub struct SandboxOptions {
     /// More top-level comments on the newest feed media (0..=1,000,000), for load tests: paging
     /// 100,000 comments. They page like the others (newest first, 50 a page, cursors).
     pub bulk_comments: usize,
+    /// Webhook delivery settings (retries, backoff, legacy sha1 header, timeout).
+    pub webhooks: WebhookOptions,
 }
 
 impl Default for SandboxOptions {
@@ -49,14 +52,16 @@ impl Default for SandboxOptions {
             faults: FaultOptions::default(),
             usage_start_percent: 0,
             bulk_comments: 0,
+            webhooks: WebhookOptions::default(),
         }
     }
 }
 
 impl SandboxOptions {
     /// From a JSON options object with snake_case keys: `seed`, `latency_ms`, `host`, `port`,
-    /// `media_count`, `require_appsecret_proof`, `usage_start_percent`, `bulk_comments`, and the
-    /// fault settings
+    /// `media_count`, `require_appsecret_proof`, `usage_start_percent`, `bulk_comments`, the
+    /// webhook settings `webhook_retries`, `webhook_backoff_ms`, `webhook_sha1`,
+    /// `webhook_timeout_ms`, and the fault settings
     /// `fault_rate`, `fault_seed`, `faults`, `fault_endpoints`, `slow_ms`, `regain_minutes`,
     /// `long_regain_minutes`. Absent or `null` keys keep their default.
     pub fn from_json(v: &Value) -> Result<Self, Error> {
@@ -90,7 +95,14 @@ impl SandboxOptions {
             "long_regain_minutes",
         ];
         let mut fault_map = Map::new();
+        let mut hook_map = Map::new();
         for (key, val) in map {
+            if let Some(k) = key.strip_prefix("webhook_") {
+                if !val.is_null() {
+                    hook_map.insert(k.to_owned(), val.clone());
+                }
+                continue;
+            }
             if FAULT_KEYS.contains(&key.as_str()) {
                 fault_map.insert(key.clone(), val.clone());
                 continue;
@@ -131,6 +143,9 @@ impl SandboxOptions {
                 _ => return Err(bad(key, "unknown option")),
             }
         }
+        o.webhooks
+            .apply_json(&hook_map)
+            .map_err(|m| Error::invalid_options(format!("sandbox options: webhook_{m}")))?;
         o.faults
             .apply_json(&fault_map)
             .map_err(|m| Error::invalid_options(format!("sandbox options: {m}")))?;
@@ -166,6 +181,17 @@ impl SandboxOptions {
             return Err(bad(
                 "bulk_comments",
                 &format!("must be at most {MAX_BULK_COMMENTS}"),
+            ));
+        }
+        let w = &self.webhooks;
+        if w.retries > crate::webhooks::MAX_RETRIES
+            || w.backoff_ms > crate::webhooks::MAX_BACKOFF_MS
+            || w.timeout_ms == 0
+            || w.timeout_ms > crate::webhooks::MAX_TIMEOUT_MS
+        {
+            return Err(bad(
+                "webhooks",
+                "retries, backoff_ms or timeout_ms out of range",
             ));
         }
         if self.host.trim().is_empty() {

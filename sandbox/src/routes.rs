@@ -14,6 +14,7 @@ use crate::oauth::{self, TokenAnswer};
 use crate::stats::{endpoint_key, Stats};
 use crate::tokens::expired_error;
 use crate::usage::{self, BucKey, Level};
+use crate::webhooks::{self, Hooks, WebhookOptions};
 use crate::world::World;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -42,6 +43,12 @@ pub(crate) struct Shared {
     pub stats: Mutex<Stats>,
     pub clock: Mutex<Clock>,
     pub faults: Mutex<Faults>,
+    /// Subscriptions, deliveries and delivery settings.
+    pub hooks: Mutex<Hooks>,
+    /// The delivery settings `start` was given (what reset goes back to).
+    pub webhook_defaults: WebhookOptions,
+    /// Client of the handshakes and deliveries (rustls; no proxy: callbacks are local).
+    pub http: reqwest::Client,
 }
 
 /// Per-connection switch the `connection_reset` fault pulls: the server drops the connection.
@@ -85,6 +92,10 @@ pub(crate) async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Res
         Ok(b) => b,
         Err(_) => Bytes::new(),
     };
+    if path == "/_sandbox/webhooks" || path.starts_with("/_sandbox/webhooks/") {
+        let (status, v) = webhooks::admin::handle(&sh, parts.method.as_str(), &path, &body).await;
+        return json_response(status, v.to_string(), HeaderMap::new());
+    }
     if path == "/_sandbox" || path.starts_with("/_sandbox/") {
         return match admin::handle(&sh, parts.method.as_str(), &path, &query, &body) {
             AdminAnswer::Json(status, v) => json_response(status, v.to_string(), HeaderMap::new()),
@@ -116,6 +127,21 @@ pub(crate) async fn dispatch(State(sh): State<Arc<Shared>>, req: Request) -> Res
         endpoint,
         n,
     };
+    // Subscriptions await a handshake with the callback, so they are served here, outside the
+    // world lock (and without fault injection: faults model the data endpoints).
+    let sub = webhooks::subscriptions::route(&lock(&sh.world), &req.path);
+    if let Some((version, route)) = sub {
+        let r = webhooks::subscriptions::handle(
+            &sh,
+            &req.method,
+            &version,
+            route,
+            &req.params,
+            &req.headers,
+        )
+        .await;
+        return respond(&sh, &req, graph_answer(r, None, false, req.n), None);
+    }
     let write = req.method != Method::GET && req.method != Method::HEAD;
     // api.instagram.com is another host with its own error shape: faults model graph hosts.
     let decision = if oauth::is_api_instagram(&req.method, &req.path) {

@@ -152,6 +152,8 @@ fn build_account(
         comments: BTreeMap::new(),
         feed: Vec::new(),
         stories: Vec::new(),
+        threads: BTreeMap::new(),
+        mentions: Vec::new(),
     };
     let people = commenters(seed);
     add_feed(&mut acc, seed, media_count, &people);
@@ -161,7 +163,7 @@ fn build_account(
 }
 
 /// Other Instagram users who comment.
-fn commenters(seed: u64) -> Vec<(String, String)> {
+pub(crate) fn commenters(seed: u64) -> Vec<(String, String)> {
     const FIRST: &[&str] = &[
         "ana", "ben", "chloe", "dev", "emi", "felix", "gia", "hugo", "ines", "jon", "kai", "lena",
         "milo", "nora", "omar", "pia", "quinn", "rosa", "sami", "theo", "uma", "vik", "wren",

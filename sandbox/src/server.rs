@@ -11,6 +11,7 @@ use crate::options::SandboxOptions;
 use crate::routes::{dispatch, Kill, Shared};
 use crate::seed;
 use crate::stats::Stats;
+use crate::webhooks::Hooks;
 use axum::extract::Request;
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
@@ -20,6 +21,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::watch;
 use tower_service::Service as _;
+
+/// Name prefix of the sandbox's runtime threads.
+const WORKER_NAME: &str = "ig-sandbox-worker";
+/// Longest a blocking `simulate` waits (retries of `wait: "all"` at the largest settings fit).
+const JOB_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// How long in-flight requests may run on after `stop` before they are cut.
 const GRACE: Duration = Duration::from_secs(2);
@@ -38,6 +44,7 @@ struct Info {
     page_id: String,
     unlinked_page_id: String,
     facebook_user_id: String,
+    app_access_token: String,
     seed: u64,
 }
 
@@ -55,6 +62,7 @@ impl Info {
             "page_id": self.page_id,
             "unlinked_page_id": self.unlinked_page_id,
             "facebook_user_id": self.facebook_user_id,
+            "app_access_token": self.app_access_token,
             "seed": self.seed,
         })
     }
@@ -63,6 +71,9 @@ impl Info {
 /// A running Graph API simulator. Dropping it stops it.
 pub struct Sandbox {
     info: Info,
+    shared: Arc<Shared>,
+    /// The server's runtime, where `simulate` runs its deliveries.
+    runtime: tokio::runtime::Handle,
     shutdown: Option<watch::Sender<bool>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -157,8 +168,15 @@ impl Sandbox {
                 .map(|p| p.id.clone())
                 .unwrap_or_default(),
             facebook_user_id: world.fb_user.id.clone(),
+            app_access_token: crate::webhooks::subscriptions::app_access_token(&world),
             seed: opts.seed,
         };
+        // Callbacks are usually local test servers: no proxy from the environment, no redirects.
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::internal(format!("sandbox: cannot build its HTTP client: {e}")))?;
         let shared = Arc::new(Shared {
             seed: opts.seed,
             media_count: opts.media_count,
@@ -172,25 +190,34 @@ impl Sandbox {
             stats: Mutex::new(Stats::default()),
             clock: Mutex::new(clock),
             faults: Mutex::new(Faults::new(opts.faults.clone())),
+            hooks: Mutex::new(Hooks::new(opts.webhooks.clone())),
+            webhook_defaults: opts.webhooks.clone(),
+            http,
         });
 
         let (tx, rx) = watch::channel(false);
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<(), Error>>();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<tokio::runtime::Handle, Error>>();
+        let served = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("ig-sandbox".into())
-            .spawn(move || serve(listener, shared, rx, ready_tx))
+            .spawn(move || serve(listener, served, rx, ready_tx))
             .map_err(|e| Error::internal(format!("sandbox: cannot spawn its thread: {e}")))?;
         let ready = ready_rx.recv().unwrap_or_else(|_| {
             Err(Error::internal(
                 "sandbox: server thread ended before it was ready",
             ))
         });
-        if let Err(e) = ready {
-            let _ = thread.join();
-            return Err(e);
-        }
+        let runtime = match ready {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = thread.join();
+                return Err(e);
+            }
+        };
         Ok(Sandbox {
             info,
+            shared,
+            runtime,
             shutdown: Some(tx),
             thread: Some(thread),
         })
@@ -248,15 +275,63 @@ impl Sandbox {
         self.info.to_json()
     }
 
+    /// The app access token (`{app-id}|…`, what `grant_type=client_credentials` issues) for
+    /// `/{app-id}/subscriptions`; `{app-id}|{app-secret}` works too.
+    pub fn app_access_token(&self) -> &str {
+        &self.info.app_access_token
+    }
+
     /// Simulate activity on the demo account and deliver it as webhooks, like
     /// `POST /_sandbox/webhooks/simulate` with `spec` as its body (`{"event":"message",...}`).
-    /// Blocking; call it from any thread except the sandbox's own. Returns what the endpoint
-    /// answers (the deliveries made). SKELETON until issue 7's sandbox work lands.
+    /// Returns what the endpoint answers: `{"deliveries":[...],"body":"<bytes sent>",...}`.
+    ///
+    /// Blocking. The work runs on the sandbox's own runtime and this thread waits on a plain
+    /// channel, so it works from any thread, also one inside another tokio runtime (prefer
+    /// `block_in_place` or `spawn_blocking` there so that runtime's worker is not held); only
+    /// the sandbox's own worker threads are refused, as waiting there could deadlock.
     pub fn simulate(&self, spec: &Value) -> Result<Value, Error> {
-        let _ = spec;
-        Err(Error::invalid_options(
-            "sandbox: simulate: not implemented yet",
-        ))
+        let Value::Object(spec) = spec else {
+            return Err(Error::invalid_options(
+                "simulate: expected an object like {\"event\": \"message\"}",
+            ));
+        };
+        let spec = spec.clone();
+        self.run(move |sh| async move { crate::webhooks::admin::simulate(&sh, &spec).await })?
+            .map_err(Error::invalid_options)
+    }
+
+    /// Every delivery attempt so far, like `GET /_sandbox/webhooks/deliveries`.
+    pub fn deliveries(&self) -> Value {
+        crate::webhooks::admin::deliveries(&self.shared)
+    }
+
+    /// Run `job` on the sandbox's runtime and wait for its result.
+    fn run<T, F, Fut>(&self, job: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Shared>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+    {
+        if std::thread::current()
+            .name()
+            .is_some_and(|n| n.starts_with(WORKER_NAME))
+        {
+            return Err(Error::internal(
+                "sandbox: simulate cannot be called from the sandbox's own threads",
+            ));
+        }
+        if self.thread.is_none() {
+            return Err(Error::internal("sandbox: stopped"));
+        }
+        let (tx, rx) = mpsc::channel();
+        let sh = Arc::clone(&self.shared);
+        self.runtime.spawn(async move {
+            let _ = tx.send(job(sh).await);
+        });
+        // The job ends by itself (every request has a timeout); the bound only guards
+        // against a runtime that went away while we waited.
+        rx.recv_timeout(JOB_LIMIT)
+            .map_err(|_| Error::internal("sandbox: stopped before the simulation finished"))
     }
 
     /// Tell the server to stop without waiting for it (never blocks). `stop` then joins.
@@ -294,11 +369,11 @@ fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     rx: watch::Receiver<bool>,
-    ready: mpsc::Sender<Result<(), Error>>,
+    ready: mpsc::Sender<Result<tokio::runtime::Handle, Error>>,
 ) {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_name("ig-sandbox-worker")
+        .thread_name(WORKER_NAME)
         .enable_all()
         .build()
     {
@@ -321,7 +396,7 @@ fn serve(
             }
         };
         let app = axum::Router::new().fallback(dispatch).with_state(shared);
-        let _ = ready.send(Ok(()));
+        let _ = ready.send(Ok(tokio::runtime::Handle::current()));
         accept_loop(listener, app, rx).await;
     });
     rt.shutdown_timeout(Duration::from_millis(200));

@@ -10,6 +10,37 @@ use std::collections::BTreeMap;
 
 /// Seconds a story stays live.
 pub(crate) const STORY_LIFETIME_SECS: i64 = 24 * 3600;
+/// The standard messaging window: a business may answer for 24 h after the person's last
+/// message (graph-api.md §1.10.5).
+pub(crate) const MESSAGING_WINDOW_SECS: i64 = 24 * 3600;
+
+/// A conversation with one Instagram-scoped id (IGSID), as simulated activity left it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Thread {
+    /// The person's last message or postback (unix seconds, virtual clock): opens the window.
+    pub last_incoming_at: Option<i64>,
+    /// The person's last message id (target of edits, deletions).
+    pub last_mid: Option<String>,
+    /// The business's last message id (target of reactions and seen receipts).
+    pub last_echo_mid: Option<String>,
+}
+
+impl Thread {
+    /// Whether the 24-hour window is open at `now`.
+    pub(crate) fn window_open(&self, now: i64) -> bool {
+        self.last_incoming_at
+            .is_some_and(|t| t <= now && now - t < MESSAGING_WINDOW_SECS)
+    }
+}
+
+/// An @mention of the account in someone else's media caption or comment.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub media_id: String,
+    pub comment_id: Option<String>,
+    /// Unix seconds (virtual clock).
+    pub at: i64,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MediaType {
@@ -159,6 +190,10 @@ pub(crate) struct Account {
     /// Top-level feed media (images, reels, carousels), any order; edges sort them.
     pub feed: Vec<String>,
     pub stories: Vec<String>,
+    /// Conversations by IGSID (messaging windows, last message ids).
+    pub threads: BTreeMap<String, Thread>,
+    /// Mentions received, oldest first.
+    pub mentions: Vec<Mention>,
 }
 
 impl Account {

@@ -127,7 +127,7 @@ fn hide(
 }
 
 /// A new object id (`17…`, 17 digits like comment ids) that no object has yet.
-fn fresh_id(world: &mut World) -> String {
+pub(crate) fn fresh_id(world: &mut World) -> String {
     loop {
         world.objects_created += 1;
         let n = 17_990_000_000_000_000 + mix(world.seed, world.objects_created) % 9_000_000_000_000;

@@ -136,6 +136,26 @@ pub(crate) fn validate_media(
     Ok((metrics, breakdown))
 }
 
+/// The metrics a story's expiry webhook (`story_insights`) reports, with the same numbers
+/// `GET /{story-id}/insights` gives: the current story metric set (v22+: no `impressions`;
+/// `navigation` in place of taps/exits). Which keys Meta's webhook sends today is UNCONFIRMED.
+pub(crate) fn story_lifetime(seed: u64, acc: &Account, m: &Media) -> Vec<(&'static str, u64)> {
+    let n = MediaNumbers::new(seed, acc, m);
+    [
+        "reach",
+        "replies",
+        "views",
+        "shares",
+        "total_interactions",
+        "follows",
+        "profile_visits",
+        "navigation",
+    ]
+    .into_iter()
+    .map(|k| (k, n.get(k) as u64))
+    .collect()
+}
+
 /// Lifetime numbers of one media, consistent with its likes and comments.
 struct MediaNumbers {
     values: Vec<(&'static str, f64)>,

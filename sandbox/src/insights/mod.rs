@@ -5,7 +5,7 @@ mod account;
 mod media;
 
 pub(crate) use account::user;
-pub(crate) use media::media;
+pub(crate) use media::{media, story_lifetime};
 
 use super::errors::GraphError;
 use super::prng::SplitMix64;
