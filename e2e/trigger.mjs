@@ -142,7 +142,8 @@ function prepare(sandboxFile, outDir, mode) {
           typeVersion: 1,
           position: [0, 0],
           credentials: credRef,
-          parameters: { event: 'newMedia', pollTimes: { item: [{ mode: 'everyMinute' }] } },
+          // Simulated comments become real comments in the sandbox: what this poll should find.
+          parameters: { event: 'newComment', pollTimes: { item: [{ mode: 'everyMinute' }] } },
         },
       ],
       connections: {},
@@ -238,6 +239,20 @@ async function drive(sandboxFile, mainUrl, mode, outFile) {
   const out = { mode, steps: [] };
   const step = (name, data) => out.steps.push({ name, ...data });
   try {
+    // 0. Activation is done once both production webhooks are registered (n8n routes
+    //    production webhooks through its webhook_entity table) and the polling trigger is on.
+    {
+      const want = [WF_QUEUE.id, WF_TRIGGER.id];
+      const deadline = Date.now() + 90_000;
+      let have = [];
+      for (;;) {
+        have = (await query('select distinct "workflowId" as w from webhook_entity')).map((r) => r.w);
+        if (want.every((w) => have.includes(w)) || Date.now() > deadline) break;
+        await sleep(300);
+      }
+      step('activation', { registered: have });
+    }
+
     // 1. Queue proof: the existing media.list behind a webhook, N calls at once.
     {
       const url = `${mainUrl}/webhook/${WF_QUEUE.path}`;
@@ -253,6 +268,12 @@ async function drive(sandboxFile, mainUrl, mode, outFile) {
       const calls = mode === 'queue' ? QUEUE_CALLS : 2;
       const burst = await Promise.all(Array.from({ length: calls }, call));
       step('queue-proof', { calls: [first, ...burst] });
+    }
+
+    // 1b. The polling trigger's first poll (at activation) recorded state and emitted nothing.
+    if (mode === 'single') {
+      const rows = await query(`select "staticData" as s from workflow_entity where id = '${WF_POLL.id}'`);
+      step('polling-first', { executions: (await executionsOf(WF_POLL.id)).length, static_data: rows[0]?.s ?? null });
     }
 
     // 2. The Instagram Trigger subscribed on activation: the sandbox holds the app subscription
@@ -300,6 +321,12 @@ async function drive(sandboxFile, mainUrl, mode, outFile) {
   }
   writeFileSync(outFile, JSON.stringify(out, null, 2), { mode: 0o600 });
   if (out.error) console.error(`e2e/trigger.mjs drive: ${short(out.error, 2000)}`);
+}
+
+// ---- wait-poll: after a restart, the activation poll finds what is new -----------------------
+async function waitPoll(timeoutS) {
+  const n = await waitExecutions(WF_POLL.id, 1, timeoutS * 1000);
+  console.log(`polling workflow: ${n} execution(s)`);
 }
 
 // ---- n8n's database --------------------------------------------------------------------------
@@ -522,17 +549,31 @@ async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
     record('trigger-dedupe', p, `an event delivered twice plus a redelivery of an earlier one → ${s ? s.executions_after - s.executions_before : '?'} new execution`);
   }
 
-  // 6. The polling trigger (single process): activation's first poll records state, emits nothing.
+  // 6. The polling trigger (single process): activation's first poll records state and emits
+  //    nothing; after the simulated comment, the next poll (at the restart's activation) emits
+  //    exactly the new comment(s), nothing seen before.
   if (mode === 'single') {
     const p = [];
     if (!nodes.includes('InstagramPollingTrigger')) p.push(`the package has no InstagramPollingTrigger node (nodes: ${nodes.join(', ')})`);
+    const first = stepOf('polling-first');
+    let recorded = 0;
+    if (!first) p.push('first poll not checked');
+    else {
+      if (first.executions) p.push(`${first.executions} execution(s) after activation: the first poll must only record state`);
+      const sd = typeof first.static_data === 'string' ? JSON.parse(first.static_data) : first.static_data;
+      recorded = sd?.['node:Instagram Polling Trigger']?.instagramPoll?.ids?.length ?? 0;
+      if (!recorded) p.push(`the first poll recorded no state (staticData ${short(sd, 200)})`);
+    }
+    const sim = stepOf('simulate');
+    const wantIds = (sim?.delivered ?? [])
+      .filter((d) => d.spec.event === 'comment')
+      .flatMap((d) => (d.body ? JSON.parse(d.body).entry : []).flatMap((en) => (en.changes ?? []).map((c) => c.value?.id ?? c.value?.comment_id)));
     const execs = await executionsOf(WF_POLL.id);
-    if (execs.length) p.push(`${execs.length} execution(s) after activation: the first poll must only record state`);
-    const rows = await query(`select "staticData" as s, active from workflow_entity where id = '${WF_POLL.id}'`);
-    const sd = rows[0]?.s ? (typeof rows[0].s === 'string' ? JSON.parse(rows[0].s) : rows[0].s) : null;
-    const nodeState = sd?.['node:Instagram Polling Trigger'];
-    if (!nodeState || !Object.keys(nodeState).length) p.push(`no state recorded by the first poll (staticData ${short(sd, 200)})`);
-    record('polling-first-poll', p, `activated; first poll recorded ${short(nodeState, 120)} and emitted nothing`);
+    if (execs.length !== 1) p.push(`${execs.length} executions of the polling workflow after the second poll, expected 1`);
+    const items = execs.length ? ((await executionItems(execs[0].id, 'Instagram Polling Trigger')) ?? []) : [];
+    const ids = items.map((i) => i.id).sort();
+    if (JSON.stringify(ids) !== JSON.stringify([...wantIds].sort())) p.push(`second poll emitted ${short(ids)}, expected exactly the simulated comment(s) ${short(wantIds)}`);
+    record('polling-trigger', p, `first poll recorded ${recorded} comment ids and emitted nothing; the next poll emitted only the new comment ${ids.join(', ')}`);
   }
 
   // 7. No secret in anything n8n printed or wrote.
@@ -572,6 +613,9 @@ switch (cmd) {
     await waitReady(urls, pids, timeout);
     break;
   }
+  case 'wait-poll':
+    await waitPoll(Number(args[0] || 60));
+    break;
   case 'drive':
     await drive(args[0], args[1].replace(/\/+$/, ''), args[2], args[3]);
     break;
