@@ -11,3 +11,4 @@ mod soak;
 mod stories;
 mod subscriptions;
 mod transport;
+mod webhook;
