@@ -132,6 +132,15 @@ say "ready; driving the scenario"
 run_logged "$LOGS/drive.log" - node "$TRIGGER_MJS" drive "$TMP/sandbox.json" "$MAIN_URL" "$MODE" "$TMP/drive.json" || true
 say "scenario done; stopping n8n"
 e2e_stop_servers
+if [[ "$MODE" == single ]]; then
+  # The polling trigger's next poll: n8n polls at every activation (then every minute); a
+  # restart gets there without waiting for the minute.
+  e2e_start_server "$LOGS/main-2.out" N8N_LOG_FILE_LOCATION="$LOGS/main-2.log" start
+  say "n8n restarted (pid $E2E_LAST_PID) for the polling trigger's next poll"
+  node "$TRIGGER_MJS" wait-ready "$MAIN_URL" "$E2E_LAST_PID" --timeout "$SERVER_TIMEOUT"
+  run_logged "$LOGS/wait-poll.log" - node "$TRIGGER_MJS" wait-poll 30 || true
+  e2e_stop_servers
+fi
 # PostgreSQL's data is n8n's output too: a plain dump joins the secret scan.
 if [[ "$MODE" == queue ]]; then bash "$ROOT/scripts/e2e-queue/services.sh" dump "$SERVICES" "$LOGS/n8n-database.sql"; fi
 check_rc=0

@@ -18,7 +18,177 @@ export interface TriggerEvent {
 }
 
 /** Every event of the trigger, in catalogue order. */
-export const TRIGGER_EVENTS: TriggerEvent[] = [];
+export const TRIGGER_EVENTS: TriggerEvent[] = [
+	{
+		value: 'comments',
+		field: 'comments',
+		envelope: 'changes',
+		eventTypes: ['comment'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'live_comments',
+		field: 'live_comments',
+		envelope: 'changes',
+		eventTypes: ['live_comment'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'mentions',
+		field: 'mentions',
+		envelope: 'changes',
+		eventTypes: ['mention'],
+		logins: ['facebook'],
+	},
+	{
+		value: 'story_insights',
+		field: 'story_insights',
+		envelope: 'changes',
+		eventTypes: ['story_insights'],
+		logins: ['facebook'],
+	},
+	{
+		value: 'messages',
+		field: 'messages',
+		envelope: 'messaging',
+		eventTypes: ['message', 'message_deleted'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'message_echoes',
+		field: 'messages',
+		envelope: 'messaging',
+		eventTypes: ['message_echo'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'message_reactions',
+		field: 'message_reactions',
+		envelope: 'messaging',
+		eventTypes: ['reaction'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'message_edit',
+		field: 'message_edit',
+		envelope: 'messaging',
+		eventTypes: ['message_edit'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'messaging_postbacks',
+		field: 'messaging_postbacks',
+		envelope: 'messaging',
+		eventTypes: ['postback'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'messaging_referral',
+		field: 'messaging_referral',
+		envelope: 'messaging',
+		eventTypes: ['referral'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'messaging_seen',
+		field: 'messaging_seen',
+		envelope: 'messaging',
+		eventTypes: ['seen'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'messaging_optins',
+		field: 'messaging_optins',
+		envelope: 'messaging',
+		eventTypes: ['optin'],
+		logins: ['instagram'],
+	},
+	{
+		value: 'messaging_handover',
+		field: 'messaging_handover',
+		envelope: 'messaging',
+		eventTypes: ['handover'],
+		logins: ['facebook', 'instagram'],
+	},
+	{
+		value: 'standby',
+		field: 'standby',
+		envelope: 'standby',
+		eventTypes: ['message', 'message_echo', 'message_deleted', 'seen', 'postback'],
+		logins: ['facebook', 'instagram'],
+	},
+];
 
 /** The options of the trigger's "Events" (sorted by name, as n8n wants them). */
-export const EVENT_OPTIONS: INodePropertyOptions[] = [];
+export const EVENT_OPTIONS: INodePropertyOptions[] = [
+	{
+		name: 'Comments',
+		value: 'comments',
+		description: 'A comment or a reply on one of the account\'s media (with Instagram Login this field also carries @mentions in comments)',
+	},
+	{
+		name: 'Handover',
+		value: 'messaging_handover',
+		description: 'Conversation control was passed, taken or requested between apps',
+	},
+	{
+		name: 'Live Comments',
+		value: 'live_comments',
+		description: 'A comment on the account\'s live broadcast, while it is live',
+	},
+	{
+		name: 'Mentions',
+		value: 'mentions',
+		description: 'The account was @mentioned in another account\'s caption or comment',
+	},
+	{
+		name: 'Message Echoes',
+		value: 'message_echoes',
+		description: 'Messages the account itself sent (delivered under <code>messages</code> with is_echo)',
+	},
+	{
+		name: 'Message Edits',
+		value: 'message_edit',
+		description: 'A person edited a message they sent',
+	},
+	{
+		name: 'Message Reactions',
+		value: 'message_reactions',
+		description: 'A person reacted to a message or removed a reaction',
+	},
+	{
+		name: 'Messages',
+		value: 'messages',
+		description: 'A direct message received, an echo of one the business sent, or a message the person unsent',
+	},
+	{
+		name: 'Opt-Ins',
+		value: 'messaging_optins',
+		description: 'A person opted in to (or changed) marketing or notification messages',
+	},
+	{
+		name: 'Postbacks',
+		value: 'messaging_postbacks',
+		description: 'A person tapped an ice breaker, a persistent-menu item or a template button',
+	},
+	{
+		name: 'Referrals',
+		value: 'messaging_referral',
+		description: 'A person opened an existing conversation through an ig.me link with a ref parameter',
+	},
+	{
+		name: 'Seen Receipts',
+		value: 'messaging_seen',
+		description: 'A person saw a message the business sent',
+	},
+	{
+		name: 'Standby',
+		value: 'standby',
+		description: 'Messaging activity in conversations another app controls; each item keeps its own event type and has is_standby true',
+	},
+	{
+		name: 'Story Insights',
+		value: 'story_insights',
+		description: 'One of the account\'s stories expired (after 24 hours), with its final metrics',
+	},
+];
