@@ -335,3 +335,141 @@ async fn facebook_login_without_page_id_needs_exactly_one_linked_page() {
     assert!(e.message.contains("no Page with a linked"), "{}", e.message);
     assert_eq!(fake.seen().len(), 2, "only the two page listings");
 }
+
+// ---- against the sandbox (Meta's handshake, stored subscriptions) ---------------------------
+
+use instagram_graph::Client;
+use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// A receiver that answers Meta's GET handshake when the verify token matches (403 otherwise)
+/// and counts the handshakes it saw.
+async fn receiver(verify: &'static str) -> (String, Arc<AtomicUsize>) {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let n = seen.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::get(move |uri: axum::http::Uri| {
+            let n = n.clone();
+            async move {
+                n.fetch_add(1, Ordering::SeqCst);
+                let q: std::collections::HashMap<String, String> =
+                    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+                        .into_owned()
+                        .collect();
+                let ok = q.get("hub.mode").map(String::as_str) == Some("subscribe")
+                    && q.get("hub.verify_token").map(String::as_str) == Some(verify);
+                match (ok, q.get("hub.challenge")) {
+                    (true, Some(c)) => (axum::http::StatusCode::OK, c.clone()),
+                    _ => (axum::http::StatusCode::FORBIDDEN, String::new()),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    (url, seen)
+}
+
+fn sandbox_client(sb: &Sandbox, login: &str, token: &str) -> Client {
+    Client::from_json(&json!({
+        "access_token": token, "base_url": sb.url(), "login": login,
+        "app_id": sb.app_id(), "app_secret": sb.app_secret(),
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn sandbox_app_subscription_does_the_handshake_then_lists_and_deletes() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let (url, handshakes) = receiver(VERIFY).await;
+    let c = sandbox_client(&sb, "instagram", sb.access_token());
+
+    // A wrong verify token: Meta's handshake fails, nothing is stored.
+    let e = c
+        .call(
+            "subscriptions.create",
+            json!({"callback_url": url, "verify_token": "not-the-token", "fields": ["comments"]}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1);
+    assert!(!format!("{e}").contains("not-the-token"), "{e}");
+    let v = c.call("subscriptions.list", json!({})).await.unwrap();
+    assert_eq!(v["data"], json!([]), "{v}");
+
+    let v = c
+        .call(
+            "subscriptions.create",
+            json!({"callback_url": url, "verify_token": VERIFY, "fields": ["messages", "comments"], "include_values": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v["success"], true, "{v}");
+    assert_eq!(handshakes.load(Ordering::SeqCst), 2);
+    let v = c
+        .call("subscriptions.list", json!({"object": "instagram"}))
+        .await
+        .unwrap();
+    let sub = &v["data"][0];
+    assert_eq!(sub["callback_url"], url.as_str(), "{v}");
+    let mut names: Vec<&str> = sub["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().or(f.as_str()).unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["comments", "messages"]);
+
+    c.call("subscriptions.delete", json!({})).await.unwrap();
+    let v = c.call("subscriptions.list", json!({})).await.unwrap();
+    assert!(
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["object"] != "instagram"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn sandbox_account_subscriptions_for_both_logins() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    // Instagram Login: /me/subscribed_apps with the user token.
+    let ig = sandbox_client(&sb, "instagram", sb.access_token());
+    ig.call(
+        "subscribed_apps.create",
+        json!({"subscribed_fields": ["comments", "messages"]}),
+    )
+    .await
+    .unwrap();
+    let v = ig.call("subscribed_apps.list", json!({})).await.unwrap();
+    let fields = v["data"][0]["subscribed_fields"].clone();
+    assert_eq!(fields, json!(["comments", "messages"]), "{v}");
+    ig.call("subscribed_apps.delete", json!({})).await.unwrap();
+    let v = ig.call("subscribed_apps.list", json!({})).await.unwrap();
+    assert_eq!(v["data"], json!([]), "{v}");
+
+    // Facebook Login: the one Page with a linked account, with that Page's token.
+    let fb = sandbox_client(&sb, "facebook", sb.facebook_access_token());
+    fb.call(
+        "subscribed_apps.create",
+        json!({"subscribed_fields": ["feed", "messages"]}),
+    )
+    .await
+    .unwrap();
+    let v = fb
+        .call("subscribed_apps.list", json!({"page_id": sb.page_id()}))
+        .await
+        .unwrap();
+    assert_eq!(
+        v["data"][0]["subscribed_fields"],
+        json!(["feed", "messages"]),
+        "{v}"
+    );
+    fb.call("subscribed_apps.delete", json!({})).await.unwrap();
+}
