@@ -148,6 +148,25 @@ function safeJson(buf) {
 	}
 }
 
+/**
+ * A mocked IExecuteFunctions: what n8n runs for the trigger node at the start of the execution
+ * a delivery started, with the webhook's items as input.
+ */
+export function executeContext({ items, params = {}, staticData = {}, dedupe, mode = 'webhook', logger } = {}) {
+	const node = new InstagramTrigger();
+	const warnings = [];
+	const ctx = {
+		getInputData: () => items,
+		getNodeParameter: (n, _i, fallback) => paramValue(node, params, n, fallback),
+		getNode: () => NODE,
+		getMode: () => mode,
+		getWorkflowStaticData: () => staticData,
+		logger: logger ?? { warn: (m) => warnings.push(m), debug() {}, info() {}, error() {} },
+		helpers: { ...(dedupe ?? {}) },
+	};
+	return { run: () => node.execute.call(ctx), warnings };
+}
+
 /** A mocked IHookFunctions for webhookMethods.default. */
 export function hookContext({ params = {}, credentials, url = 'http://127.0.0.1:9/webhook/hook-1/webhook', credentialType = 'instagramGraphApi' } = {}) {
 	const node = new InstagramTrigger();

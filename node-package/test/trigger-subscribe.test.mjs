@@ -83,7 +83,18 @@ async function receiver(paramsOf) {
 			const result = await node.webhook.call(ctx);
 			answers.push({ method: req.method, status: result.noWebhookResponse ? res.statusCode : 200 });
 			if (result.workflowData) {
-				executions.push(result.workflowData[0].map((i) => i.json));
+				// The execution n8n starts: the trigger's execute() first, with the webhook's items;
+				// here it finishes (and its static data is kept) before the next delivery arrives.
+				const exec = {
+					getInputData: () => result.workflowData[0],
+					getNodeParameter: (n, _i, fallback) => ctx.getNodeParameter(n, fallback),
+					getNode: () => NODE,
+					getMode: () => 'webhook',
+					getWorkflowStaticData: () => params.staticData,
+					helpers: {},
+				};
+				const [out] = await node.execute.call(exec);
+				if (out.length) executions.push(out.map((i) => i.json));
 				res.statusCode = 200;
 				res.end('OK');
 			}

@@ -14,6 +14,7 @@ import {
 	changesBody,
 	comment,
 	echo,
+	executeContext,
 	fakeDeduplication,
 	messagingBody,
 	msg,
@@ -258,69 +259,88 @@ describe('Instagram Trigger: echoes', () => {
 
 describe('Instagram Trigger: deduplication', () => {
 	const body = messagingBody([msg('m.1', 'one'), msg('m.2', 'two')]);
+	/** What n8n does with a delivery: webhook(), then the node's execute() at the start of the execution. */
+	async function run(raw, { staticData, dedupe, params, mode } = {}) {
+		const w = await deliver(raw, { staticData, params, mode });
+		if (!w.result.workflowData) return { ...w, executed: null };
+		const e = executeContext({ items: w.result.workflowData[0], staticData, dedupe, params, mode });
+		const [out] = await e.run();
+		return { ...w, executed: out.map((i) => i.json), paired: out.map((i) => i.pairedItem), warnings: e.warnings };
+	}
 
-	test("n8n's deduplication helper, when the context has it: scope node, bounded, duplicates → no execution", async () => {
+	test("execute(): n8n's deduplication service (scope node, bounded) drops what was processed, even when webhook() let it through", async () => {
 		const dedupe = fakeDeduplication();
-		const first = await deliver(body, { dedupe });
-		assert.equal(first.items.length, 2);
+		const first = await run(body, { dedupe, staticData: {} });
+		assert.deepEqual(first.executed.map((i) => i.text), ['one', 'two']);
+		assert.deepEqual(first.paired, [{ item: 0 }, { item: 1 }]);
 		assert.equal(dedupe.calls.length, 1);
 		assert.equal(dedupe.calls[0].scope, 'node');
 		assert.equal(dedupe.calls[0].options.mode, 'entries');
 		assert.ok(dedupe.calls[0].options.maxEntries > 0);
 		assert.deepEqual(dedupe.calls[0].items, first.items.map((i) => i.dedupe_key));
-		// Meta's redelivery of the same bytes: 200, no workflow data.
-		const again = await deliver(body, { dedupe });
-		assert.deepEqual(again.result, { noWebhookResponse: true });
-		assert.equal(again.sent.status, 200);
-		// A delivery with one old and one new event: only the new one.
-		const mixed = await deliver(messagingBody([msg('m.2', 'two'), msg('m.3', 'three')]), { dedupe });
-		assert.deepEqual(mixed.items.map((i) => i.text), ['three']);
+		// A redelivery that raced its original (another process, whose static data had no record
+		// yet): webhook() lets it through, n8n's service drops it: the execution emits nothing.
+		const raced = await run(body, { dedupe, staticData: {} });
+		assert.equal(raced.items.length, 2);
+		assert.deepEqual(raced.executed, []);
+		// One old and one new event: only the new one.
+		const mixed = await run(messagingBody([msg('m.2', 'two'), msg('m.3', 'three')]), { dedupe, staticData: {} });
+		assert.deepEqual(mixed.executed.map((i) => i.text), ['three']);
 	});
 
-	test('without the helper (n8n 2.40 webhooks): the node static data, shared through the database', async () => {
-		// n8n's own observable static data: n8n saves it only when it marks itself changed.
+	test('webhook(): a redelivery of a delivery whose execution saved its record starts no execution', async () => {
+		// n8n's own observable static data: n8n saves it with the execution only when it marks itself changed.
 		const root = ObservableObject.create({}, undefined, { ignoreEmptyOnFirstChild: true });
-		const first = await deliver(body, { staticData: root });
-		assert.equal(first.items.length, 2);
-		assert.equal(root.__dataChanged, true, 'n8n will write the record back');
-		const staticData = JSON.parse(JSON.stringify(root));
-		const stored = JSON.stringify(staticData);
-		assert.ok(!stored.includes('m.1'), 'keys are stored as digests');
-		const again = await deliver(body, { staticData });
-		assert.equal(again.result.workflowData, undefined);
+		const dedupe = fakeDeduplication();
+		const first = await run(body, { staticData: root, dedupe });
+		assert.equal(first.executed.length, 2);
+		assert.equal(root.__dataChanged, true, 'the execution saves the record');
+		// What the next request reads back from the database.
+		const stored = JSON.parse(JSON.stringify(root));
+		assert.ok(!JSON.stringify(stored).includes('m.1'), 'keys are stored as digests');
+		const again = await run(body, { staticData: stored, dedupe });
+		assert.deepEqual(again.result, { noWebhookResponse: true });
 		assert.equal(again.sent.status, 200);
-		// Another process reading the same stored data (a copy) agrees.
-		const copy = JSON.parse(JSON.stringify(staticData));
-		const elsewhere = await deliver(body, { staticData: copy });
-		assert.equal(elsewhere.result.workflowData, undefined);
-		const fresh = await deliver(messagingBody([msg('m.4', 'four')]), { staticData });
+		assert.equal(dedupe.calls.length, 1, 'no execution, no second look-up');
+		const fresh = await run(messagingBody([msg('m.2', 'two'), msg('m.4', 'four')]), { staticData: stored, dedupe });
 		assert.deepEqual(fresh.items.map((i) => i.text), ['four']);
+		assert.deepEqual(fresh.executed.map((i) => i.text), ['four']);
+	});
+
+	test('without the service (contexts that lack it), the static-data record alone decides', async () => {
+		const staticData = {};
+		assert.equal((await run(body, { staticData })).executed.length, 2);
+		assert.deepEqual((await run(body, { staticData: {} })).executed.length, 2, 'a fresh record knows nothing');
+		const again = await run(body, { staticData });
+		assert.equal(again.executed, null);
 	});
 
 	test('the same item twice within one delivery → one item', async () => {
 		const twice = messagingBody([msg('m.7', 'seven'), msg('m.7', 'seven')]);
-		for (const opts of [{ dedupe: fakeDeduplication() }, { staticData: {} }]) {
-			const { items } = await deliver(twice, opts);
-			assert.equal(items.length, 1);
+		const { items, executed } = await run(twice, { staticData: {}, dedupe: fakeDeduplication() });
+		assert.equal(items.length, 1);
+		assert.equal(executed.length, 1);
+	});
+
+	test('Deduplicate Redeliveries off, or a test run: every delivery executes with every event', async () => {
+		for (const opts of [{ params: { options: { deduplicate: false } } }, { mode: 'manual' }]) {
+			const staticData = {};
+			const dedupe = fakeDeduplication();
+			assert.equal((await run(body, { staticData, dedupe, ...opts })).executed.length, 2);
+			assert.equal((await run(body, { staticData, dedupe, ...opts })).executed.length, 2);
+			assert.equal(dedupe.calls.length, 0);
 		}
 	});
 
-	test('Deduplicate Redeliveries off: every delivery executes', async () => {
-		const staticData = {};
-		const params = { options: { deduplicate: false } };
-		assert.equal((await deliver(body, { staticData, params })).items.length, 2);
-		assert.equal((await deliver(body, { staticData, params })).items.length, 2);
-	});
-
-	test('a failing deduplication store → 503 (Meta retries), never a 500 or a throw', async () => {
+	test('a failing deduplication store: the events pass (at least once, never lost after the 200), with a warning', async () => {
 		const dedupe = {
 			async checkProcessedAndRecord() {
 				throw new Error('processed_data: connection refused');
 			},
 		};
-		const { result, sent } = await deliver(body, { dedupe });
-		assert.deepEqual(result, { noWebhookResponse: true });
-		assert.equal(sent.status, 503);
+		const r = await run(body, { staticData: {}, dedupe });
+		assert.equal(r.executed.length, 2);
+		assert.match(r.warnings.join('\n'), /deduplication unavailable/);
 	});
 });
 

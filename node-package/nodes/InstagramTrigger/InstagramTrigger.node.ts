@@ -1,6 +1,8 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,7 +11,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parse, verifySignature, verifySubscription, type WebhookEvent } from '../../src/webhooks';
 import { authenticationProperty, credentialEntries, credentialTypeOf, optionsFrom, toAuthentication } from '../shared/credentials';
-import { firstSeen } from './dedupe';
+import { firstSeen, seenBefore } from './dedupe';
 import { EVENT_OPTIONS } from './generated/events';
 import { route, selectedEvents } from './routing';
 import { checkExists, create, remove, triggerOptions, verifyTokenOf } from './subscription';
@@ -47,6 +49,11 @@ async function appSecretOf(ctx: IWebhookFunctions): Promise<string | undefined> 
 	return optionsFrom(kind, creds).appSecret;
 }
 
+/** Whether redeliveries are dropped: the option (on by default), and never in a test run (resending a test event must work). */
+function deduplicating(ctx: { getNodeParameter(name: string, fallback?: unknown): unknown; getMode(): string }): boolean {
+	return triggerOptions(ctx).deduplicate !== false && ctx.getMode() !== 'manual';
+}
+
 /** A delivery: verify the signature over the raw bytes, parse, route, drop duplicates. */
 async function delivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = ctx.getResponseObject() as unknown as Reply;
@@ -78,10 +85,12 @@ async function delivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const selected = selectedEvents(ctx.getNodeParameter('events', []));
 	const ignoreEchoes = ctx.getNodeParameter('ignoreEchoes', true) !== false;
 	let out = route(events, selected, ignoreEchoes);
-	if (triggerOptions(ctx).deduplicate !== false && out.length > 0) {
-		const fresh = await firstSeen(ctx, out.map((e) => e.dedupe_key));
-		// Keep each key's first event only (a key repeated within one delivery is one event).
-		out = out.filter((e) => fresh.delete(e.dedupe_key));
+	if (deduplicating(ctx)) {
+		// Each key's first event only (a key repeated within one delivery is one event), and
+		// none already processed by an earlier execution (see dedupe.ts).
+		const old = seenBefore(ctx, out.map((e) => e.dedupe_key));
+		const once = new Set<string>();
+		out = out.filter((e) => !old.has(e.dedupe_key) && !once.has(e.dedupe_key) && once.add(e.dedupe_key));
 	}
 	// Meta needs a 200 for every verified delivery, also when nothing in it is for this workflow.
 	if (out.length === 0) return answer(res, 200, 'OK');
@@ -198,6 +207,32 @@ export class InstagramTrigger implements INodeType {
 			},
 		},
 	};
+
+	/**
+	 * n8n runs this for the trigger node at the start of each execution a delivery started (on
+	 * a worker in queue mode), with the events webhook() returned as input: the authoritative
+	 * deduplication through n8n's own service (dedupe.ts). An execution whose events were all
+	 * processed before continues with no items, so the nodes after the trigger do not run.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const ctx = { getNodeParameter: (n: string, f?: unknown) => this.getNodeParameter(n, 0, f), getMode: () => this.getMode() };
+		const keyOf = (i: INodeExecutionData) => (typeof i.json.dedupe_key === 'string' ? i.json.dedupe_key : undefined);
+		let keep = items.map(() => true);
+		if (deduplicating(ctx)) {
+			try {
+				const fresh = await firstSeen(this, items.map(keyOf).filter((k): k is string => k !== undefined));
+				keep = items.map((i) => {
+					const k = keyOf(i);
+					return k === undefined || fresh.delete(k);
+				});
+			} catch (error) {
+				// Meta has had its 200: dropping the events now would lose them. At least once, then.
+				this.logger?.warn(`Instagram Trigger: deduplication unavailable, passing the events on: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+		return [items.flatMap((item, i) => (keep[i] ? [{ json: item.json, pairedItem: { item: i } }] : []))];
+	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		try {
