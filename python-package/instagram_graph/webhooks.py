@@ -244,7 +244,7 @@ def parse(raw_body: RawBody) -> list[WebhookEvent]:
         InvalidPayloadError: The body is not a delivery (not JSON, wrong shape, too large).
         TypeError: ``raw_body`` is not bytes.
     """
-    events: list[WebhookEvent] = json.loads(_native.webhook_parse(_raw_bytes(raw_body)))
+    events: list[Any] = _native.webhook_parse_objects(_raw_bytes(raw_body))
     return events
 
 

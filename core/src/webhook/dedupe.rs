@@ -16,12 +16,7 @@ pub(super) const MAX_PART: usize = 64;
 
 /// The first 128 bits of SHA-256 over `bytes`, as 32 lowercase hex digits.
 fn hash32(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(32);
-    for b in &digest[..16] {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 /// `kind:part1:part2...`, long or awkward parts hashed.

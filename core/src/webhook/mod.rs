@@ -5,6 +5,13 @@
 //! [`verify_signature_headers`], [`verify_subscription`], [`parse`], [`parse_to_json`],
 //! [`fields`]. Normalized events use the same snake_case names in every language.
 //!
+//! Decisions the contract leaves open (also in fixtures/webhooks/README.md): `object` must be
+//! `instagram` or `page` (any other object is another integration's delivery → error); the
+//! flags `is_echo`, `is_deleted`, `is_unsupported`, `is_self`, `is_standby` are always booleans
+//! (`false` when Meta omits them) while every other absent value is JSON null; ids sent as JSON
+//! integers become strings; `num_edit` digit strings become integers; `reply_to_story` also
+//! carries `link_sticker_url`, `referral` also `ads_context_data` and `product_id`.
+//!
 //! Files: `signature.rs` (HMAC checks), `subscription.rs` (GET handshake), `parse.rs` (the
 //! envelope walk), `events/` (one update → one [`Event`]), `read.rs` (typed reads with JSON-path
 //! errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields catalogue).
@@ -102,7 +109,8 @@ pub struct Event {
     pub time: i64,
     /// Stable across parses of the same item, distinct within a delivery.
     pub dedupe_key: String,
-    /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case.
+    /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case; every key of
+    /// the type is present, JSON null when Meta did not send it.
     #[serde(flatten)]
     pub fields: Map<String, Value>,
     /// The original item (`messaging[]`/`standby[]` element or `changes[]` value) as sent.

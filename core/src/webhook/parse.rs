@@ -54,7 +54,7 @@ pub fn parse(raw_body: &[u8]) -> Result<Vec<Event>> {
         Some(other) => return Err(wrong(&Path::root("entry"), "a list", &other)),
     };
     let root_path = Path::root("entry");
-    let mut events = Vec::with_capacity(entries.len());
+    let mut events = Vec::with_capacity(count_updates(&entries));
     for (i, e) in entries.into_iter().enumerate() {
         entry(e, &root_path.index(i), &mut events)?;
     }
@@ -133,7 +133,6 @@ fn entry(value: Value, at: &Path<'_>, out: &mut Vec<Event>) -> Result<()> {
         if let Some(items) = take_list(&mut e, key, at)? {
             known = true;
             let list_at = at.key(key);
-            out.reserve(items.len());
             for (j, item) in items.into_iter().enumerate() {
                 out.push(messaging(item, &ctx, &list_at.index(j), standby)?);
             }
@@ -146,6 +145,21 @@ fn entry(value: Value, at: &Path<'_>, out: &mut Vec<Event>) -> Result<()> {
     Ok(())
 }
 
+/// How many events `entries` can give (at most one more per entry than its lists hold): the
+/// event list is allocated once, as growing a 1,000-event list costs more than counting.
+fn count_updates(entries: &[Value]) -> usize {
+    entries
+        .iter()
+        .map(|e| {
+            let lists: usize = ["changes", "messaging", "standby"]
+                .iter()
+                .filter_map(|k| e.get(*k).and_then(Value::as_array).map(Vec::len))
+                .sum();
+            lists + 1
+        })
+        .sum()
+}
+
 /// Move the list `e[key]` out of the entry (absent or null → `None`).
 fn take_list(e: &mut Map<String, Value>, key: &str, at: &Path<'_>) -> Result<Option<Vec<Value>>> {
     match e.get(key) {
@@ -156,5 +170,66 @@ fn take_list(e: &mut Map<String, Value>, key: &str, at: &Path<'_>) -> Result<Opt
     match e.remove(key) {
         Some(Value::Array(a)) => Ok(Some(a)),
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhook::EventType;
+    use serde_json::json;
+
+    fn one(item: Value) -> Event {
+        let body = json!({"object": "instagram", "entry": [
+            {"id": "1", "time": 1_700_000_000_000i64, "messaging": [item]}]});
+        let mut events = parse(body.to_string().as_bytes()).unwrap();
+        assert_eq!(events.len(), 1);
+        events.remove(0)
+    }
+
+    #[test]
+    fn a_deleted_echo_is_a_deletion_and_flags_are_booleans() {
+        let e = one(
+            json!({"sender": {"id": "1"}, "recipient": {"id": "2"}, "timestamp": 5,
+            "message": {"mid": "m", "is_echo": true, "is_deleted": true}}),
+        );
+        assert_eq!(e.event_type, EventType::MessageDeleted);
+        assert_eq!(e.fields["is_echo"], true);
+        assert_eq!(e.fields["is_self"], false);
+        // A timestamp below 10^11 is seconds.
+        assert_eq!(e.fields["timestamp"], 5000);
+        assert_eq!(e.dedupe_key, "message_deleted:m");
+    }
+
+    #[test]
+    fn ids_sent_as_integers_become_strings() {
+        let e = one(json!({"sender": {"id": 42}, "recipient": {"id": "2"}, "read": {"mid": "m"}}));
+        assert_eq!(e.fields["sender_id"], "42");
+        assert_eq!(e.fields["timestamp"], Value::Null);
+        assert_eq!(e.time, 1_700_000_000_000);
+    }
+
+    #[test]
+    fn the_event_list_is_sized_for_every_update() {
+        let entries = vec![
+            json!({"messaging": [1, 2, 3], "changes": [1]}),
+            json!({"field": "comments"}),
+            json!(7),
+        ];
+        assert_eq!(count_updates(&entries), 4 + 1 + 1 + 1);
+    }
+
+    #[test]
+    fn objects_other_than_instagram_and_page_are_refused_by_name() {
+        let e = parse(br#"{"object":"whatsapp_business_account","entry":[]}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidPayload);
+        assert!(
+            e.message.contains("\"whatsapp_business_account\""),
+            "{}",
+            e.message
+        );
+        assert!(parse(br#"{"object":"page","entry":[]}"#)
+            .unwrap()
+            .is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `changes[]` updates (and the Instagram Login form `entry[].field/value`): comments, live
 //! comments, mentions, story insights (graph-api.md §3.5).
 
-use super::{dedupe_key, finish, got, put, Entry};
+use super::{add, dedupe_key, finish, got, Entry, Fields, FIELDS_CAPACITY};
 use crate::error::Result;
 use crate::webhook::read::{id, obj, s, so, text, wrong, Path};
 use crate::webhook::{Event, EventType};
@@ -28,7 +28,7 @@ pub(in crate::webhook) fn change(
                 entry,
                 time,
                 key,
-                Map::new(),
+                Fields::new(),
                 value,
             ));
         }
@@ -36,22 +36,22 @@ pub(in crate::webhook) fn change(
     let Value::Object(v) = &value else {
         return Err(wrong(at, "an object", &value));
     };
-    let mut f = Map::new();
+    let mut f: Fields = Vec::with_capacity(FIELDS_CAPACITY);
     match event_type {
         EventType::Comment | EventType::LiveComment => comment(v, at, &mut f)?,
         EventType::Mention => {
-            put(&mut f, "media_id", so(id(v, "media_id", at)?));
-            put(&mut f, "comment_id", so(id(v, "comment_id", at)?));
+            add(&mut f, "media_id", so(id(v, "media_id", at)?));
+            add(&mut f, "comment_id", so(id(v, "comment_id", at)?));
         }
         _ => {
-            put(&mut f, "media_id", so(id(v, "media_id", at)?));
+            add(&mut f, "media_id", so(id(v, "media_id", at)?));
             // The metric set changed with Meta's v18/v22 insights changes: keep it as sent.
             let metrics: Map<String, Value> = v
                 .iter()
                 .filter(|(k, _)| k.as_str() != "media_id")
                 .map(|(k, x)| (k.clone(), x.clone()))
                 .collect();
-            put(&mut f, "metrics", Value::Object(metrics));
+            add(&mut f, "metrics", Value::Object(metrics));
         }
     }
     // Comments by their id; mentions by media and comment; story insights by the story.
@@ -77,22 +77,22 @@ pub(in crate::webhook) fn change(
 
 /// `comments` / `live_comments`: the FB-login example names the id `comment_id`, the IG-login
 /// example and real payloads `id` (graph-api.md §3.5); both are read, `id` first.
-fn comment(v: &Map<String, Value>, at: &Path<'_>, f: &mut Map<String, Value>) -> Result<()> {
+fn comment(v: &Map<String, Value>, at: &Path<'_>, f: &mut Fields) -> Result<()> {
     let comment_id = match id(v, "id", at)? {
         Some(c) => Some(c),
         None => id(v, "comment_id", at)?,
     };
-    put(f, "comment_id", so(comment_id));
-    put(f, "text", s(text(v, "text", at)?));
-    put(f, "parent_id", so(id(v, "parent_id", at)?));
+    add(f, "comment_id", so(comment_id));
+    add(f, "text", s(text(v, "text", at)?));
+    add(f, "parent_id", so(id(v, "parent_id", at)?));
     let from = obj(v, "from", at)?;
     let from_at = at.key("from");
     let (from_id, from_username) = match from {
         Some(m) => (id(m, "id", &from_at)?, text(m, "username", &from_at)?),
         None => (None, None),
     };
-    put(f, "from_id", so(from_id));
-    put(f, "from_username", s(from_username));
+    add(f, "from_id", so(from_id));
+    add(f, "from_username", s(from_username));
     let media_at = at.key("media");
     let media = obj(v, "media", at)?;
     let read_media = |key: &str| -> Result<Value> {
@@ -104,10 +104,10 @@ fn comment(v: &Map<String, Value>, at: &Path<'_>, f: &mut Map<String, Value>) ->
             None => Value::Null,
         })
     };
-    put(f, "media_id", read_media("id")?);
-    put(f, "media_product_type", read_media("media_product_type")?);
-    put(f, "ad_id", read_media("ad_id")?);
-    put(f, "ad_title", read_media("ad_title")?);
-    put(f, "original_media_id", read_media("original_media_id")?);
+    add(f, "media_id", read_media("id")?);
+    add(f, "media_product_type", read_media("media_product_type")?);
+    add(f, "ad_id", read_media("ad_id")?);
+    add(f, "ad_title", read_media("ad_title")?);
+    add(f, "original_media_id", read_media("original_media_id")?);
     Ok(())
 }

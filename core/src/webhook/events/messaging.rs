@@ -2,7 +2,7 @@
 //! that says what it is (`message`, `reaction`, `read`, ...), not by the subscription field, so
 //! that reactions and seen receipts are never mislabelled as messages.
 
-use super::{dedupe_key, finish, got, put, Entry};
+use super::{add, dedupe_key, finish, get, got, put, Entry, Fields, FIELDS_CAPACITY};
 use crate::error::Result;
 use crate::webhook::read::{flag, id, int, invalid, list, obj, s, so, text, time_ms, wrong, Path};
 use crate::webhook::{Event, EventType};
@@ -42,22 +42,22 @@ pub(in crate::webhook) fn messaging(
     let Value::Object(m) = &item else {
         return Err(wrong(at, "an object", &item));
     };
-    let mut f = Map::new();
+    let mut f: Fields = Vec::with_capacity(FIELDS_CAPACITY);
     let party = |key: &'static str| -> Result<Option<String>> {
         match obj(m, key, at)? {
             Some(p) => id(p, "id", &at.key(key)),
             None => Ok(None),
         }
     };
-    put(&mut f, "sender_id", so(party("sender")?));
-    put(&mut f, "recipient_id", so(party("recipient")?));
+    add(&mut f, "sender_id", so(party("sender")?));
+    add(&mut f, "recipient_id", so(party("recipient")?));
     let timestamp = time_ms(m, "timestamp", at)?;
-    put(
+    add(
         &mut f,
         "timestamp",
         timestamp.map_or(Value::Null, Value::from),
     );
-    put(&mut f, "is_standby", Value::Bool(standby));
+    add(&mut f, "is_standby", Value::Bool(standby));
     let time = match (entry.time, timestamp) {
         (Some(t), _) | (None, Some(t)) => t,
         (None, None) => {
@@ -80,55 +80,55 @@ pub(in crate::webhook) fn messaging(
         EventType::MessageEdit => {
             let p = key_of("message_edit");
             let e = object(m, "message_edit", at)?;
-            put(&mut f, "mid", s(text(e, "mid", &p)?));
-            put(&mut f, "text", s(text(e, "text", &p)?));
-            put(&mut f, "num_edit", num_edit(e, &p)?);
+            add(&mut f, "mid", s(text(e, "mid", &p)?));
+            add(&mut f, "text", s(text(e, "text", &p)?));
+            add(&mut f, "num_edit", num_edit(e, &p)?);
         }
         EventType::Reaction => {
             let p = key_of("reaction");
             let r = object(m, "reaction", at)?;
             for k in ["mid", "action", "reaction", "emoji"] {
-                put(&mut f, k, s(text(r, k, &p)?));
+                add(&mut f, k, s(text(r, k, &p)?));
             }
         }
         EventType::Postback => {
             let p = key_of("postback");
             let b = object(m, "postback", at)?;
             for k in ["mid", "title", "payload"] {
-                put(&mut f, k, s(text(b, k, &p)?));
+                add(&mut f, k, s(text(b, k, &p)?));
             }
         }
         EventType::Referral => {
             let p = key_of("referral");
             let r = object(m, "referral", at)?;
             for (k, v) in referral(r, &p)? {
-                put(&mut f, k, v);
+                add(&mut f, k, v);
             }
         }
         EventType::Seen => {
             let p = key_of("read");
             let r = object(m, "read", at)?;
-            put(&mut f, "mid", s(text(r, "mid", &p)?));
+            add(&mut f, "mid", s(text(r, "mid", &p)?));
         }
         EventType::Optin => {
             let o = object(m, "optin", at)?;
             for k in OPTIN {
-                put(&mut f, k, o.get(k).cloned().unwrap_or(Value::Null));
+                add(&mut f, k, o.get(k).cloned().unwrap_or(Value::Null));
             }
         }
         EventType::Handover => {
             let name = handover.unwrap_or("pass_thread_control");
             let p = key_of(name);
             let h = object(m, name, at)?;
-            put(&mut f, "handover_type", Value::from(name));
+            add(&mut f, "handover_type", Value::from(name));
             for k in [
                 "previous_owner_app_id",
                 "new_owner_app_id",
                 "requested_owner_app_id",
             ] {
-                put(&mut f, k, so(id(h, k, &p)?));
+                add(&mut f, k, so(id(h, k, &p)?));
             }
-            put(
+            add(
                 &mut f,
                 "metadata",
                 h.get("metadata").cloned().unwrap_or(Value::Null),
@@ -138,7 +138,7 @@ pub(in crate::webhook) fn messaging(
             } else {
                 Value::Null
             };
-            put(&mut f, "app_roles", roles);
+            add(&mut f, "app_roles", roles);
         }
         _ => {}
     }
@@ -186,7 +186,7 @@ fn done(
     standby: bool,
     entry: &Entry<'_>,
     time: i64,
-    f: Map<String, Value>,
+    f: Fields,
     item: Value,
 ) -> Result<Event> {
     let field = if standby { "standby" } else { field };
@@ -195,11 +195,10 @@ fn done(
     } else {
         event_type.as_str().to_owned()
     };
-    let ts = f
-        .get("timestamp")
+    let ts = get(&f, "timestamp")
         .and_then(Value::as_i64)
         .map(|t| t.to_string());
-    let num = f.get("num_edit").map(|n| match n {
+    let num = get(&f, "num_edit").map(|n| match n {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     });
@@ -212,7 +211,7 @@ fn done(
 
 fn key_parts<'f>(
     event_type: EventType,
-    f: &'f Map<String, Value>,
+    f: &'f Fields,
     ts: Option<&'f str>,
     num_edit: Option<&'f str>,
 ) -> Option<Vec<&'f str>> {
@@ -257,13 +256,9 @@ fn num_edit(e: &Map<String, Value>, at: &Path<'_>) -> Result<Value> {
 }
 
 /// `message` items: texts, attachments, replies, referrals, echoes, deletions.
-fn message(
-    msg: &Map<String, Value>,
-    at: &Path<'_>,
-    f: &mut Map<String, Value>,
-) -> Result<EventType> {
-    put(f, "mid", s(text(msg, "mid", at)?));
-    put(f, "text", s(text(msg, "text", at)?));
+fn message(msg: &Map<String, Value>, at: &Path<'_>, f: &mut Fields) -> Result<EventType> {
+    add(f, "mid", s(text(msg, "mid", at)?));
+    add(f, "text", s(text(msg, "text", at)?));
     let attachments = match list(msg, "attachments", at)? {
         Some(items) => {
             let list_at = at.key("attachments");
@@ -275,18 +270,18 @@ fn message(
         }
         None => Value::Null,
     };
-    put(f, "attachments", attachments);
+    add(f, "attachments", attachments);
     let qr = match obj(msg, "quick_reply", at)? {
         Some(q) => text(q, "payload", &at.key("quick_reply"))?,
         None => None,
     };
-    put(f, "quick_reply_payload", s(qr));
+    add(f, "quick_reply_payload", s(qr));
     let rt_at = at.key("reply_to");
     let (reply_mid, story) = match obj(msg, "reply_to", at)? {
         Some(rt) => (text(rt, "mid", &rt_at)?, obj(rt, "story", &rt_at)?),
         None => (None, None),
     };
-    put(f, "reply_to_mid", s(reply_mid));
+    add(f, "reply_to_mid", s(reply_mid));
     let story = match story {
         Some(st) => {
             let st_at = rt_at.key("story");
@@ -302,7 +297,7 @@ fn message(
         }
         None => Value::Null,
     };
-    put(f, "reply_to_story", story);
+    add(f, "reply_to_story", story);
     let referral_v = match obj(msg, "referral", at)? {
         Some(r) => Value::Object(
             referral(r, &at.key("referral"))?
@@ -312,14 +307,14 @@ fn message(
         ),
         None => Value::Null,
     };
-    put(f, "referral", referral_v);
+    add(f, "referral", referral_v);
     let mut flags = [false; 4];
     for (slot, k) in flags
         .iter_mut()
         .zip(["is_echo", "is_deleted", "is_unsupported", "is_self"])
     {
         *slot = flag(msg, k, at)?;
-        put(f, k, Value::Bool(*slot));
+        add(f, k, Value::Bool(*slot));
     }
     // A deletion is what happened even when the business deleted (an echo of a deletion).
     Ok(match flags {
