@@ -10,6 +10,11 @@
 //            `node -e ''` / `python -c ''` (both printed)
 //   memory   RSS growth while paging 100,000 comments (bench/node/memory.mjs, bench/python/memory.py)
 //   sizes    the artifacts: dist/ when `make dist` made it, else the host's release builds
+//   webhooks verify + parse of one 1,000-update delivery (bench/lib/webhook-payload.mjs): Node
+//            ours vs createHmac + JSON.parse + a hand normalizer (bench/node/webhooks.mjs),
+//            Python ours vs hmac + json + the same normalizer (bench/python/webhooks.py), each
+//            checked to give the same events first; speedup = baseline median / ours median;
+//            and the core alone (examples/webhook_throughput of the core crate, MB/s)
 //
 // Env (set by mk/bench.mk): IG_BENCH_SANDBOX (the release sandbox command), IG_BENCH_PACKAGE
 // (the package directory to require), IG_BENCH_PYTHON (the bench venv's python), and either
@@ -17,12 +22,13 @@
 // release addon, wheel and sandbox command, space-separated). Optional:
 // IG_BENCH_ROUNDS (15), IG_BENCH_COLD_RUNS (20), IG_BENCH_ONLY (comma list of the sections).
 import { spawnSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from './lib/sandbox.mjs';
+import { webhookBody } from './lib/webhook-payload.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const need = (k) => {
@@ -183,10 +189,34 @@ function sizes() {
 	}
 }
 
+async function webhooks() {
+	const bodyFile = join(HERE, '.work', 'webhook-1000.json');
+	const body = webhookBody(1000);
+	writeFileSync(bodyFile, body);
+	console.log(`  one delivery of 1,000 updates, ${fmt(body.length / 1024, 0)} KiB (bench/lib/webhook-payload.mjs)`);
+	const env = { IG_BENCH_WEBHOOK_BODY: bodyFile, IG_BENCH_ROUNDS: String(ROUNDS) };
+	const node = await runJson(process.execPath, [join(HERE, 'node/webhooks.mjs')], { ...env, IG_BENCH_PACKAGE: PACKAGE });
+	const py = await runJson(PYTHON, [join(HERE, 'python/webhooks.py')], env);
+	for (const [lang, r, base, target] of [
+		['Node', node, 'createHmac + JSON.parse + JS normalizer', 1.0],
+		['Python', py, 'hmac + json + Python normalizer', 3.0],
+	]) {
+		const m = { ours: median(r.times_ms.ours), baseline: median(r.times_ms.baseline) };
+		const mbs = (ms) => `${fmt(r.bytes / 1e6 / (ms / 1000), 0)} MB/s`;
+		console.log(`  ${lang}: median of ${r.times_ms.ours.length} rounds of ${r.iterations}: ours ${fmt(m.ours, 2)} ms (${mbs(m.ours)}), ${base} ${fmt(m.baseline, 2)} ms (${mbs(m.baseline)})`);
+		const speedup = m.baseline / m.ours;
+		report(`${lang} webhooks verify+parse speedup vs ${base}`, `${fmt(speedup, 2)}×`, `≥ ${fmt(target, 1)}×`, speedup >= target);
+	}
+	const core = process.env.IG_BENCH_WEBHOOK_CORE;
+	if (!core) throw new Error('IG_BENCH_WEBHOOK_CORE is not set (run through make bench)');
+	const c = await runJson(core, [bodyFile], env);
+	report('core webhook verify+parse throughput', `${fmt(c.core_mb_per_s, 0)} MB/s`, '≥ 300 MB/s', c.core_mb_per_s >= 300);
+}
+
 console.log(`bench: node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((x) => fmt(x, 2)).join(' ')} (other work on the machine skews the figures)`);
 console.log(`bench: package ${PACKAGE}, sandbox ${SANDBOX}`);
 let failed = false;
-for (const [name, run] of Object.entries({ sizes, cold, paging, memory })) {
+for (const [name, run] of Object.entries({ sizes, cold, paging, memory, webhooks })) {
 	if (!section(name)) continue;
 	try {
 		await run();

@@ -8,11 +8,12 @@
 #                  tarball when `make dist` made one (what ships, every platform's addon in it),
 #                  else node-package/dist with the host's release addon
 #                  (cargo build --release -p instagram-graph-node, no test hooks)
+#   bench-core     the core's release webhook_throughput example (the core alone, MB/s)
 #   bench-python   bench/.work/venv with the pinned requests (bench/requirements.txt) and the
 #                  instagram-graph wheel: dist/'s for this machine when there, else
 #                  `maturin build --release` (no test hooks) into bench/.work/wheels
 #
-# IG_BENCH_ROUNDS (15), IG_BENCH_COLD_RUNS (20) and IG_BENCH_ONLY=paging,cold,memory,sizes tune a
+# IG_BENCH_ROUNDS (15), IG_BENCH_COLD_RUNS (20) and IG_BENCH_ONLY=paging,cold,memory,sizes,webhooks tune a
 # run, e.g. `make bench IG_BENCH_ONLY=paging`.
 
 BENCH_WORK := bench/.work
@@ -22,14 +23,16 @@ BENCH_WHEELS := $(BENCH_WORK)/wheels
 BENCH_REQS_STAMP := $(BENCH_VENV)/.requirements.stamp
 BENCH_SANDBOX := $(CARGO_TARGET_DIR)/release/instagram-graph-sandbox
 BENCH_ADDON := $(CARGO_TARGET_DIR)/release/$(NODE_DYLIB_NAME)
+BENCH_WEBHOOK_CORE := $(CARGO_TARGET_DIR)/release/examples/webhook_throughput
 # What `make dist` left (mk/dist.mk's interface), if anything: then that is what is measured.
 BENCH_TARBALL = $(firstword $(wildcard dist/n8n-nodes-instagram-graph-*.tgz))
 BENCH_DIST_WHEELS = $(wildcard dist/instagram_graph-*.whl)
 
-.PHONY: bench bench-sandbox bench-node bench-python
+.PHONY: bench bench-sandbox bench-node bench-python bench-core
 
-bench: bench-sandbox bench-node bench-python
+bench: bench-sandbox bench-node bench-python bench-core
 	IG_BENCH_SANDBOX=$(abspath $(BENCH_SANDBOX)) IG_BENCH_PACKAGE=$(abspath $(BENCH_PKG)) \
+	IG_BENCH_WEBHOOK_CORE=$(abspath $(BENCH_WEBHOOK_CORE)) \
 	IG_BENCH_PYTHON=$(abspath $(BENCH_VENV))/bin/python \
 	$(if $(and $(BENCH_TARBALL),$(wildcard dist/native)),IG_BENCH_DIST=$(abspath dist), \
 	  IG_BENCH_HOST_ARTIFACTS="$(abspath $(BENCH_ADDON)) $$(ls $(abspath $(BENCH_WHEELS))/*.whl) $(abspath $(BENCH_SANDBOX))") \
@@ -39,6 +42,9 @@ bench: bench-sandbox bench-node bench-python
 # each); the sandbox is always the host's release build.
 bench-sandbox:
 	$(CARGO) build --release -p instagram-graph-sandbox $(if $(BENCH_TARBALL),,-p instagram-graph-node)
+
+bench-core:
+	$(CARGO) build --release -p instagram-graph --example webhook_throughput
 
 # The tarball's `package/` is the package as npm installs it. Otherwise the compiled TypeScript
 # ($(NODE_BUILT), no debug addon needed) and the release addon under this machine's file name.

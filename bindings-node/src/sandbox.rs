@@ -1,9 +1,10 @@
 //! The Graph API simulator (crate `instagram-graph-sandbox`), for tests and demos without Meta.
 
-use crate::{guard_sync, parse_json, throw};
+use crate::{envelope, guard_sync, parse_json, throw};
 use instagram_graph as ig;
 use instagram_graph_sandbox as sbx;
 use napi_derive::napi;
+use std::sync::{Arc, Mutex};
 
 /// The sandbox's own errors become the core's typed errors, so JS sees the same classes.
 fn to_ig(e: sbx::Error) -> ig::Error {
@@ -16,7 +17,8 @@ fn to_ig(e: sbx::Error) -> ig::Error {
 /// A running Graph API sandbox; stops on `stop()` or when garbage-collected.
 #[napi]
 pub struct NativeSandbox {
-    inner: std::sync::Mutex<Option<sbx::Sandbox>>,
+    // Shared with the blocking thread of `simulate`, which delivers while JS runs on.
+    inner: Arc<Mutex<Option<sbx::Sandbox>>>,
     url: String,
     access_token: String,
     facebook_access_token: String,
@@ -45,7 +47,7 @@ pub fn start_sandbox(options_json: String) -> napi::Result<NativeSandbox> {
             ig_user_id: sb.ig_user_id().to_string(),
             page_id: sb.page_id().to_string(),
             info: sb.info_json().to_string(),
-            inner: std::sync::Mutex::new(Some(sb)),
+            inner: Arc::new(Mutex::new(Some(sb))),
         })
     })
     .map_err(throw)
@@ -105,6 +107,37 @@ impl NativeSandbox {
     #[napi(getter)]
     pub fn info(&self) -> String {
         self.info.clone()
+    }
+
+    /// Simulate activity and deliver it as signed webhooks (`POST /_sandbox/webhooks/simulate`
+    /// with `spec_json` as its body); resolves to an envelope of what the endpoint answers.
+    /// The delivery blocks (it waits for the callbacks' answers), so it runs on a blocking
+    /// thread: the JavaScript thread stays free to serve a callback in the same process.
+    #[napi]
+    pub async fn simulate(&self, spec_json: String) -> String {
+        let inner = self.inner.clone();
+        let app_secret = self.app_secret.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            guard_sync("sandbox.simulate", &[&app_secret], || {
+                let spec = parse_json("sandbox.simulate: spec", &spec_json)?;
+                let guard = match inner.lock() {
+                    Ok(g) => g,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                let Some(sb) = guard.as_ref() else {
+                    return Err(ig::Error::invalid_params(
+                        "sandbox.simulate: the sandbox is stopped",
+                    ));
+                };
+                sb.simulate(&spec).map_err(to_ig)
+            })
+        })
+        .await;
+        envelope(joined.unwrap_or_else(|e| {
+            Err(ig::Error::internal(format!(
+                "sandbox.simulate: the delivery thread failed: {e}"
+            )))
+        }))
     }
 
     /// Stop serving; idempotent. Resolves once the server thread is gone, which a background

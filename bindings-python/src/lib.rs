@@ -13,6 +13,7 @@ mod json;
 mod paginator;
 mod runtime;
 mod sandbox;
+mod webhook;
 
 use pyo3::prelude::*;
 
@@ -79,6 +80,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_error_from_graph, m)?)?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_panic_in_future, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_verify_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        webhook::webhook_verify_signature_headers,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_verify_subscription, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_parse_objects, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::webhook_fields, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;
     m.add_class::<sandbox::Sandbox>()?;

@@ -120,13 +120,45 @@ impl Sandbox {
         self.running.lock().is_ok_and(|g| g.is_some())
     }
 
+    /// Simulate activity and deliver it as signed webhooks, like `POST
+    /// /_sandbox/webhooks/simulate` with `spec_json` as its body; returns the endpoint's
+    /// answer as JSON. Waits for the deliveries with the GIL released, so a callback served by
+    /// another thread of this process can answer.
+    fn simulate(&self, py: Python<'_>, spec_json: &str) -> PyResult<String> {
+        let spec = json::parse(spec_json, "sandbox.simulate: spec")?;
+        let result = py.detach(|| {
+            let guard = match self.running.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            match guard.as_ref() {
+                None => Err(ig::Error::invalid_params(
+                    "sandbox.simulate: the sandbox is stopped",
+                )),
+                Some(running) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    running.simulate(&spec).map_err(to_ig)
+                }))
+                .unwrap_or_else(|_| {
+                    Err(ig::Error::internal(
+                        "sandbox.simulate: internal error (Rust panic)",
+                    ))
+                }),
+            }
+        });
+        result
+            .map(|v| v.to_string())
+            .map_err(|e| errors::to_pyerr(py, &e.scrub(&[&self.app_secret])))
+    }
+
     /// Stop serving (idempotent). Signals the server, then waits for its thread with the GIL
     /// released, so other Python threads run meanwhile.
     fn stop(&self, py: Python<'_>) {
-        let taken = match self.running.lock() {
+        // The lock is taken with the GIL released: a `simulate` holding it may be waiting for
+        // a callback that needs the GIL to answer.
+        let taken = py.detach(|| match self.running.lock() {
             Ok(mut g) => g.take(),
             Err(poisoned) => poisoned.into_inner().take(),
-        };
+        });
         if let Some(mut s) = taken {
             s.signal_stop();
             py.detach(move || {

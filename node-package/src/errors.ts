@@ -18,7 +18,10 @@ export type ErrorKind =
 	| 'api'
 	| 'internal'
 	| 'unexpected_response'
-	| 'cancelled';
+	| 'cancelled'
+	| 'invalid_signature'
+	| 'verification_failed'
+	| 'invalid_payload';
 
 /** The error fields as the core reports them (snake_case, same JSON as in Python and n8n). */
 export interface ErrorFields {
@@ -50,6 +53,9 @@ const KNOWN_KINDS: readonly ErrorKind[] = [
 	'internal',
 	'unexpected_response',
 	'cancelled',
+	'invalid_signature',
+	'verification_failed',
+	'invalid_payload',
 ];
 
 /** The fields {@link ErrorFields} names; anything else the core sends lands in `extra`. */
@@ -163,6 +169,12 @@ export class InternalError extends InstagramError {}
 export class UnexpectedResponseError extends InstagramError {}
 /** The call was cancelled (its `AbortSignal` aborted) before it finished. */
 export class CancelledError extends InstagramError {}
+/** A webhook's signature header is missing or malformed, or no app secret was given to check it. */
+export class InvalidSignatureError extends InstagramError {}
+/** A webhook verification request (`hub.mode`, `hub.verify_token`, `hub.challenge`) was refused. */
+export class VerificationFailedError extends InstagramError {}
+/** A webhook body is not a delivery Meta could have sent (not JSON, wrong shape, too large). */
+export class InvalidPayloadError extends InstagramError {}
 
 const CLASSES: Record<ErrorKind, new (fields: ErrorFields, extra?: Record<string, unknown>) => InstagramError> = {
 	auth: AuthError,
@@ -178,6 +190,9 @@ const CLASSES: Record<ErrorKind, new (fields: ErrorFields, extra?: Record<string
 	internal: InternalError,
 	unexpected_response: UnexpectedResponseError,
 	cancelled: CancelledError,
+	invalid_signature: InvalidSignatureError,
+	verification_failed: VerificationFailedError,
+	invalid_payload: InvalidPayloadError,
 };
 
 function str(v: unknown): string | null {

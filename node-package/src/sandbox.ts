@@ -1,6 +1,73 @@
 /** `startSandbox()`: the Graph API simulator (Rust crate instagram-graph-sandbox), for tests and demos offline. */
 import { localError } from './errors';
-import { callSync, loadNative, toJson } from './native';
+import { callSync, loadNative, toJson, unwrap, type NativeSandboxHandle } from './native';
+
+/** What the sandbox can simulate: each becomes a signed webhook delivery, as Meta sends it. */
+export type SimulateEvent =
+	| 'message'
+	| 'message_echo'
+	| 'message_edit'
+	| 'message_deleted'
+	| 'reaction'
+	| 'unreact'
+	| 'postback'
+	| 'referral'
+	| 'seen'
+	| 'optin'
+	| 'handover'
+	| 'standby'
+	| 'comment'
+	| 'live_comment'
+	| 'mention'
+	| 'story_insights';
+
+/**
+ * Options of {@link Sandbox.simulate}, passed to `POST /_sandbox/webhooks/simulate` as they
+ * are (snake_case, the sandbox's own names). Common ones are listed; the sandbox refuses
+ * options it does not know, naming them.
+ */
+export interface SimulateOptions {
+	/** Who acts (the customer's IGSID); default: the sandbox's demo customer. */
+	sender_id?: string;
+	/** Text of the message, edit or comment. */
+	text?: string;
+	/** `message`: an attachment kind (`image`, `video`, `audio`, `file`, `share`, `ig_reel`, `story_mention`, `ephemeral`, ...). */
+	attachment?: string;
+	/** `message`: a quick reply's payload. */
+	quick_reply_payload?: string;
+	/** `comment`: reply to this comment. */
+	parent_id?: string;
+	/** Entries in one POST (Meta batches up to 1,000). */
+	batch?: number;
+	/** Extra identical redeliveries of the same bytes (Meta redelivers). */
+	duplicates?: number;
+	/** Unit of `entry[].time`: `s` or `ms` (Meta sends both). */
+	time_unit?: 's' | 'ms';
+	/** Any other option of the sandbox's simulate endpoint. */
+	[option: string]: unknown;
+}
+
+/** One delivery attempt the sandbox made (`GET /_sandbox/webhooks/deliveries` lists them all). */
+export interface SimulatedDelivery {
+	id: string;
+	callback_url: string;
+	/** HTTP status the callback answered (null when it could not be reached). */
+	status: number | null;
+	attempts: number;
+	[key: string]: unknown;
+}
+
+/** What {@link Sandbox.simulate} resolves to. */
+export interface SimulateResult {
+	/** Where it was delivered (empty when nothing is subscribed). */
+	deliveries: SimulatedDelivery[];
+	/** The exact body text that was signed and sent. */
+	body: string;
+	[key: string]: unknown;
+}
+
+/** The addon's sandbox with `simulate` (bindings-node/src/sandbox.rs). */
+type SimulatingHandle = NativeSandboxHandle & { simulate?(specJson: string): Promise<string> };
 
 /** Options of {@link startSandbox} (all optional). */
 export interface SandboxOptions {
@@ -52,8 +119,17 @@ export interface Sandbox {
 	readonly igUserId: string;
 	/** Id of the Facebook Page linked to the demo account. */
 	readonly pageId: string;
+	/** App access token (`app_id|app_secret`, as Meta accepts it) for `/{app-id}/subscriptions`. */
+	readonly appAccessToken: string;
 	/** What the sandbox reports about itself (accounts, counts, options). */
 	readonly info: Record<string, unknown>;
+	/**
+	 * Simulate activity on the demo account (`event`, with {@link SimulateOptions}) and deliver
+	 * it as signed webhooks to every subscribed callback, retrying like Meta; resolves once the
+	 * deliveries are answered. The callback may run in this same process: the delivery waits
+	 * off the JavaScript thread. Rejects with `InvalidParamsError` on a bad event or option.
+	 */
+	simulate(event: SimulateEvent, options?: SimulateOptions): Promise<SimulateResult>;
 	/** Stop serving (idempotent). */
 	stop(): Promise<void>;
 }
@@ -91,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const native = loadNative();
 	const start = native.startSandbox;
 	if (!start) throw localError('unsupported', 'this build of the native addon has no sandbox');
-	const handle = callSync(() => start(toJson('sandbox options', core)));
+	const handle: SimulatingHandle = callSync(() => start(toJson('sandbox options', core)));
 	let info: Record<string, unknown> = {};
 	try {
 		info = JSON.parse(handle.info) as Record<string, unknown>;
@@ -107,7 +183,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		appSecret: handle.appSecret,
 		igUserId: handle.igUserId,
 		pageId: handle.pageId,
+		appAccessToken: typeof info.app_access_token === 'string' ? info.app_access_token : `${handle.appId}|${handle.appSecret}`,
 		info,
+		simulate: async (event, options = {}) => {
+			if (typeof event !== 'string' || !event) throw localError('invalid_params', 'sandbox.simulate: event: expected an event kind such as "message"');
+			if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+				throw localError('invalid_params', 'sandbox.simulate: options: expected an object of snake_case options');
+			}
+			const simulate = handle.simulate;
+			if (!simulate) throw localError('unsupported', 'this build of the native addon cannot simulate webhooks');
+			const spec = toJson('sandbox.simulate options', { ...options, event });
+			return unwrap(await simulate.call(handle, spec)) as SimulateResult;
+		},
 		// The addon joins the server thread off the JavaScript thread and resolves when done.
 		stop: () => handle.stop(),
 	};

@@ -12,7 +12,9 @@ Example::
         client.media.list(ig_user_id=sb.ig_user_id)  # generated method
 
 ``Client`` blocks (with the GIL released); ``AsyncClient`` has the same surface with
-awaitable calls and ``async for`` paging. Errors are in :mod:`instagram_graph.errors`.
+awaitable calls and ``async for`` paging. Errors are in :mod:`instagram_graph.errors`;
+receiving webhooks (signature, handshake, parsing, a framework helper) in
+:mod:`instagram_graph.webhooks`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import _native, errors, sandbox
+from . import _native, errors, sandbox, webhooks
 from ._client import (
     DEFAULT_API_VERSION,
     AsyncClient,
@@ -46,6 +48,8 @@ from .errors import (
     InstagramError,
     InternalError,
     InvalidParamsError,
+    InvalidPayloadError,
+    InvalidSignatureError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -53,6 +57,7 @@ from .errors import (
     TransportError,
     UnexpectedResponseError,
     UnsupportedError,
+    VerificationFailedError,
 )
 
 __version__: str = _native.__version__
@@ -73,6 +78,8 @@ __all__ = [
     "InstagramError",
     "InternalError",
     "InvalidParamsError",
+    "InvalidPayloadError",
+    "InvalidSignatureError",
     "JsonDict",
     "Login",
     "NotFoundError",
@@ -89,10 +96,12 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedError",
+    "VerificationFailedError",
     "__version__",
     "errors",
     "operations",
     "sandbox",
+    "webhooks",
 ]
 
 

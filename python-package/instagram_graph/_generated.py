@@ -23,12 +23,20 @@ OperationId = Literal[
     "media.list",
     "media.get",
     "comments.list",
+    "stories.list",
+    "user.tags",
     "auth.debug_token",
     "auth.exchange_long_lived",
     "auth.refresh",
     "auth.authorize_url",
     "auth.exchange_code",
     "auth.page_token",
+    "subscriptions.list",
+    "subscriptions.create",
+    "subscriptions.delete",
+    "subscribed_apps.list",
+    "subscribed_apps.create",
+    "subscribed_apps.delete",
 ]
 """Every operation id of the catalogue."""
 
@@ -38,12 +46,20 @@ OPERATION_IDS: tuple[OperationId, ...] = (
     "media.list",
     "media.get",
     "comments.list",
+    "stories.list",
+    "user.tags",
     "auth.debug_token",
     "auth.exchange_long_lived",
     "auth.refresh",
     "auth.authorize_url",
     "auth.exchange_code",
     "auth.page_token",
+    "subscriptions.list",
+    "subscriptions.create",
+    "subscriptions.delete",
+    "subscribed_apps.list",
+    "subscribed_apps.create",
+    "subscribed_apps.delete",
 )
 
 
@@ -84,6 +100,51 @@ class UserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    def tags(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List media the account is tagged in.
+
+        List the media in which the account is tagged (photo tags by other accounts), newest first,
+        in cursor pages.
+
+        ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax. Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.tags", {...})``.
+
+        Limits:
+            - Facebook Login only (documented for graph.facebook.com; Instagram Login is
+                unconfirmed)
+            - needs instagram_basic and instagram_manage_comments
+            - media of private accounts are not returned
+        """
+        return self._call(
+            "user.tags",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
                 "fields": fields,
             },
         )
@@ -281,6 +342,60 @@ class CommentsOperations:
                 "media_id": media_id,
                 "after": after,
                 "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
+class StoriesOperations:
+    """``stories`` operations (blocking): ``client.stories.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        ig_user_id: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live stories.
+
+        List the account's live stories (published within the last 24 hours), in cursor pages.
+        Expired stories are not returned: read their insights before they expire or subscribe to the
+        ``story_insights`` webhook.
+
+        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login.
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each story, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("stories.list", {...})``.
+
+        Limits:
+            - only stories of the last 24 hours; expired stories are gone
+            - no time filter
+        """
+        return self._call(
+            "stories.list",
+            {
+                "after": after,
+                "before": before,
+                "ig_user_id": ig_user_id,
                 "limit": limit,
                 "fields": fields,
             },
@@ -536,6 +651,256 @@ class AuthOperations:
         )
 
 
+class SubscriptionsOperations:
+    """``subscriptions`` operations (blocking): ``client.subscriptions.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        app_id: str | None = None,
+        object: str | None = None,
+    ) -> JsonDict:
+        """List the app's webhook subscriptions.
+
+        List the app's webhook subscriptions (``GET /{app_id}/subscriptions``): per object the
+        callback URL, whether it is active and the subscribed fields. Signed with the app access
+        token, so the client config needs ``app_id`` and ``app_secret``.
+
+        ``GET /{app_id}/subscriptions (app token)`` · operation ``subscriptions.list`` · logins: facebook, instagram.
+
+        Args:
+            app_id: The app id; defaults to the client config's ``app_id``.
+            object: Only this object's subscription (``instagram``, ``page``, ``user``,
+                ``permissions``); all when absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+            - one subscription (callback URL) per object and app
+        """
+        return self._call(
+            "subscriptions.list",
+            {
+                "app_id": app_id,
+                "object": object,
+            },
+        )
+
+    def create(
+        self,
+        *,
+        callback_url: str,
+        verify_token: str,
+        fields: Sequence[str],
+        app_id: str | None = None,
+        include_values: bool | None = None,
+        object: str | None = None,
+    ) -> JsonDict:
+        """Subscribe the app to webhooks.
+
+        Subscribe the app to webhooks for an object (``POST /{app_id}/subscriptions``). Meta first
+        sends a verification GET to ``callback_url`` (``hub.mode=subscribe``, ``hub.verify_token``,
+        ``hub.challenge``) and subscribes only when the callback echoes the challenge; a new call
+        for the same object replaces its callback URL and fields. Returns Meta's ``{"success":
+        true}``. Not idempotent: every call repeats the handshake. The client config needs
+        ``app_id`` and ``app_secret``.
+
+        ``POST /{app_id}/subscriptions (app token)`` · operation ``subscriptions.create`` · logins: facebook, instagram.
+
+        Args:
+            callback_url: Where Meta POSTs the events: an https URL (http only for loopback hosts
+                such as a local sandbox). Required.
+            verify_token: Secret string Meta echoes as ``hub.verify_token`` in the verification GET.
+                Required.
+            fields: Webhook fields to subscribe to (for ``instagram``: comments, live_comments,
+                mentions, story_insights, messages, message_reactions, message_edit,
+                messaging_postbacks, messaging_referral, messaging_seen, messaging_optins,
+                messaging_handover, standby). Required.
+            app_id: The app id; defaults to the client config's ``app_id``.
+            include_values: Include the changed values in the deliveries (Meta's
+                ``include_values``).
+            object: The object to subscribe to (``instagram``, ``page``, ``user``, ``permissions``).
+                Default: ``instagram``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+            - not idempotent: Meta first sends a verification GET to callback_url and subscribes
+                only if it echoes hub.challenge
+            - callback_url must be https with a valid certificate at Meta (http is accepted here for
+                loopback hosts)
+            - one callback URL per object and app: a new call replaces the previous one
+            - accounts must also subscribe the app (subscribed_apps.create) to receive their events
+        """
+        return self._call(
+            "subscriptions.create",
+            {
+                "callback_url": callback_url,
+                "verify_token": verify_token,
+                "fields": fields,
+                "app_id": app_id,
+                "include_values": include_values,
+                "object": object,
+            },
+        )
+
+    def delete(
+        self,
+        *,
+        app_id: str | None = None,
+        object: str | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> JsonDict:
+        """Remove the app's webhook subscription.
+
+        Remove the app's webhook subscription for an object, or only some of its fields (``DELETE
+        /{app_id}/subscriptions``). Returns Meta's ``{"success": true}``. The client config needs
+        ``app_id`` and ``app_secret``.
+
+        ``DELETE /{app_id}/subscriptions (app token)`` · operation ``subscriptions.delete`` · logins: facebook, instagram.
+
+        Args:
+            app_id: The app id; defaults to the client config's ``app_id``.
+            object: The object whose subscription to remove (``instagram``, ``page``, ``user``,
+                ``permissions``). Default: ``instagram``.
+            fields: Remove only these fields; the whole subscription of the object when absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+        """
+        return self._call(
+            "subscriptions.delete",
+            {
+                "app_id": app_id,
+                "object": object,
+                "fields": fields,
+            },
+        )
+
+
+class SubscribedAppsOperations:
+    """``subscribed_apps`` operations (blocking): ``client.subscribed_apps.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """List apps subscribed to the account.
+
+        List the apps subscribed to the account's webhooks, with their ``subscribed_fields``.
+        Instagram Login reads ``/me/subscribed_apps`` with the user token; Facebook Login reads
+        ``/{page_id}/subscribed_apps`` with the Page's token.
+
+        ``GET /me/subscribed_apps (Instagram) · GET /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.list`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page whose subscriptions to read; may be left out when the
+                token manages exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+        """
+        return self._call(
+            "subscribed_apps.list",
+            {
+                "page_id": page_id,
+            },
+        )
+
+    def create(
+        self,
+        *,
+        subscribed_fields: Sequence[str],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Subscribe the app to the account's webhooks.
+
+        Subscribe this app to the account's webhooks for the given fields: Instagram Login posts to
+        ``/me/subscribed_apps`` with the user token; Facebook Login to
+        ``/{page_id}/subscribed_apps`` with the Page's token. Without it the account's events are
+        not delivered even when the app subscription exists. Returns Meta's ``{"success": true}``;
+        repeating it is harmless.
+
+        ``POST /me/subscribed_apps (Instagram) · POST /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.create`` · logins: facebook, instagram.
+
+        Args:
+            subscribed_fields: Fields to deliver for this account (Instagram Login: comments,
+                live_comments, messages, message_reactions, message_edit, messaging_postbacks,
+                messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby;
+                Facebook Login: the Page's fields such as feed, messages). Required.
+            page_id: Facebook Login: the Page to subscribe; may be left out when the token manages
+                exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+            - Instagram Login: mentions and story_insights are not delivered
+        """
+        return self._call(
+            "subscribed_apps.create",
+            {
+                "subscribed_fields": subscribed_fields,
+                "page_id": page_id,
+            },
+        )
+
+    def delete(
+        self,
+        *,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Unsubscribe the app from the account's webhooks.
+
+        Unsubscribe this app from the account's webhooks (``DELETE /me/subscribed_apps`` with
+        Instagram Login, ``DELETE /{page_id}/subscribed_apps`` with the Page token on Facebook
+        Login). Returns Meta's ``{"success": true}``.
+
+        ``DELETE /me/subscribed_apps (Instagram) · DELETE /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.delete`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page to unsubscribe; may be left out when the token manages
+                exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+        """
+        return self._call(
+            "subscribed_apps.delete",
+            {
+                "page_id": page_id,
+            },
+        )
+
+
 class SyncOperations:
     """The resource namespaces of ``Client``."""
 
@@ -551,15 +916,27 @@ class SyncOperations:
     comments: CommentsOperations
     """``comments`` operations."""
 
+    stories: StoriesOperations
+    """``stories`` operations."""
+
     auth: AuthOperations
     """``auth`` operations."""
+
+    subscriptions: SubscriptionsOperations
+    """``subscriptions`` operations."""
+
+    subscribed_apps: SubscribedAppsOperations
+    """``subscribed_apps`` operations."""
 
     def _bind_operations(self, call: SyncCall) -> None:
         self.user = UserOperations(call)
         self.pages = PagesOperations(call)
         self.media = MediaOperations(call)
         self.comments = CommentsOperations(call)
+        self.stories = StoriesOperations(call)
         self.auth = AuthOperations(call)
+        self.subscriptions = SubscriptionsOperations(call)
+        self.subscribed_apps = SubscribedAppsOperations(call)
 
 
 class AsyncUserOperations:
@@ -599,6 +976,51 @@ class AsyncUserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    async def tags(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List media the account is tagged in.
+
+        List the media in which the account is tagged (photo tags by other accounts), newest first,
+        in cursor pages.
+
+        ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax. Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.tags", {...})``.
+
+        Limits:
+            - Facebook Login only (documented for graph.facebook.com; Instagram Login is
+                unconfirmed)
+            - needs instagram_basic and instagram_manage_comments
+            - media of private accounts are not returned
+        """
+        return await self._call(
+            "user.tags",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
                 "fields": fields,
             },
         )
@@ -796,6 +1218,60 @@ class AsyncCommentsOperations:
                 "media_id": media_id,
                 "after": after,
                 "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncStoriesOperations:
+    """``stories`` operations (awaitable): ``client.stories.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        ig_user_id: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live stories.
+
+        List the account's live stories (published within the last 24 hours), in cursor pages.
+        Expired stories are not returned: read their insights before they expire or subscribe to the
+        ``story_insights`` webhook.
+
+        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login.
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each story, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("stories.list", {...})``.
+
+        Limits:
+            - only stories of the last 24 hours; expired stories are gone
+            - no time filter
+        """
+        return await self._call(
+            "stories.list",
+            {
+                "after": after,
+                "before": before,
+                "ig_user_id": ig_user_id,
                 "limit": limit,
                 "fields": fields,
             },
@@ -1051,6 +1527,256 @@ class AsyncAuthOperations:
         )
 
 
+class AsyncSubscriptionsOperations:
+    """``subscriptions`` operations (awaitable): ``client.subscriptions.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        app_id: str | None = None,
+        object: str | None = None,
+    ) -> JsonDict:
+        """List the app's webhook subscriptions.
+
+        List the app's webhook subscriptions (``GET /{app_id}/subscriptions``): per object the
+        callback URL, whether it is active and the subscribed fields. Signed with the app access
+        token, so the client config needs ``app_id`` and ``app_secret``.
+
+        ``GET /{app_id}/subscriptions (app token)`` · operation ``subscriptions.list`` · logins: facebook, instagram.
+
+        Args:
+            app_id: The app id; defaults to the client config's ``app_id``.
+            object: Only this object's subscription (``instagram``, ``page``, ``user``,
+                ``permissions``); all when absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+            - one subscription (callback URL) per object and app
+        """
+        return await self._call(
+            "subscriptions.list",
+            {
+                "app_id": app_id,
+                "object": object,
+            },
+        )
+
+    async def create(
+        self,
+        *,
+        callback_url: str,
+        verify_token: str,
+        fields: Sequence[str],
+        app_id: str | None = None,
+        include_values: bool | None = None,
+        object: str | None = None,
+    ) -> JsonDict:
+        """Subscribe the app to webhooks.
+
+        Subscribe the app to webhooks for an object (``POST /{app_id}/subscriptions``). Meta first
+        sends a verification GET to ``callback_url`` (``hub.mode=subscribe``, ``hub.verify_token``,
+        ``hub.challenge``) and subscribes only when the callback echoes the challenge; a new call
+        for the same object replaces its callback URL and fields. Returns Meta's ``{"success":
+        true}``. Not idempotent: every call repeats the handshake. The client config needs
+        ``app_id`` and ``app_secret``.
+
+        ``POST /{app_id}/subscriptions (app token)`` · operation ``subscriptions.create`` · logins: facebook, instagram.
+
+        Args:
+            callback_url: Where Meta POSTs the events: an https URL (http only for loopback hosts
+                such as a local sandbox). Required.
+            verify_token: Secret string Meta echoes as ``hub.verify_token`` in the verification GET.
+                Required.
+            fields: Webhook fields to subscribe to (for ``instagram``: comments, live_comments,
+                mentions, story_insights, messages, message_reactions, message_edit,
+                messaging_postbacks, messaging_referral, messaging_seen, messaging_optins,
+                messaging_handover, standby). Required.
+            app_id: The app id; defaults to the client config's ``app_id``.
+            include_values: Include the changed values in the deliveries (Meta's
+                ``include_values``).
+            object: The object to subscribe to (``instagram``, ``page``, ``user``, ``permissions``).
+                Default: ``instagram``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+            - not idempotent: Meta first sends a verification GET to callback_url and subscribes
+                only if it echoes hub.challenge
+            - callback_url must be https with a valid certificate at Meta (http is accepted here for
+                loopback hosts)
+            - one callback URL per object and app: a new call replaces the previous one
+            - accounts must also subscribe the app (subscribed_apps.create) to receive their events
+        """
+        return await self._call(
+            "subscriptions.create",
+            {
+                "callback_url": callback_url,
+                "verify_token": verify_token,
+                "fields": fields,
+                "app_id": app_id,
+                "include_values": include_values,
+                "object": object,
+            },
+        )
+
+    async def delete(
+        self,
+        *,
+        app_id: str | None = None,
+        object: str | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> JsonDict:
+        """Remove the app's webhook subscription.
+
+        Remove the app's webhook subscription for an object, or only some of its fields (``DELETE
+        /{app_id}/subscriptions``). Returns Meta's ``{"success": true}``. The client config needs
+        ``app_id`` and ``app_secret``.
+
+        ``DELETE /{app_id}/subscriptions (app token)`` · operation ``subscriptions.delete`` · logins: facebook, instagram.
+
+        Args:
+            app_id: The app id; defaults to the client config's ``app_id``.
+            object: The object whose subscription to remove (``instagram``, ``page``, ``user``,
+                ``permissions``). Default: ``instagram``.
+            fields: Remove only these fields; the whole subscription of the object when absent.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - needs app_id and app_secret in the client config: signed with the app access token
+                app_id|app_secret
+        """
+        return await self._call(
+            "subscriptions.delete",
+            {
+                "app_id": app_id,
+                "object": object,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncSubscribedAppsOperations:
+    """``subscribed_apps`` operations (awaitable): ``client.subscribed_apps.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """List apps subscribed to the account.
+
+        List the apps subscribed to the account's webhooks, with their ``subscribed_fields``.
+        Instagram Login reads ``/me/subscribed_apps`` with the user token; Facebook Login reads
+        ``/{page_id}/subscribed_apps`` with the Page's token.
+
+        ``GET /me/subscribed_apps (Instagram) · GET /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.list`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page whose subscriptions to read; may be left out when the
+                token manages exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+        """
+        return await self._call(
+            "subscribed_apps.list",
+            {
+                "page_id": page_id,
+            },
+        )
+
+    async def create(
+        self,
+        *,
+        subscribed_fields: Sequence[str],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Subscribe the app to the account's webhooks.
+
+        Subscribe this app to the account's webhooks for the given fields: Instagram Login posts to
+        ``/me/subscribed_apps`` with the user token; Facebook Login to
+        ``/{page_id}/subscribed_apps`` with the Page's token. Without it the account's events are
+        not delivered even when the app subscription exists. Returns Meta's ``{"success": true}``;
+        repeating it is harmless.
+
+        ``POST /me/subscribed_apps (Instagram) · POST /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.create`` · logins: facebook, instagram.
+
+        Args:
+            subscribed_fields: Fields to deliver for this account (Instagram Login: comments,
+                live_comments, messages, message_reactions, message_edit, messaging_postbacks,
+                messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby;
+                Facebook Login: the Page's fields such as feed, messages). Required.
+            page_id: Facebook Login: the Page to subscribe; may be left out when the token manages
+                exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+            - Instagram Login: mentions and story_insights are not delivered
+        """
+        return await self._call(
+            "subscribed_apps.create",
+            {
+                "subscribed_fields": subscribed_fields,
+                "page_id": page_id,
+            },
+        )
+
+    async def delete(
+        self,
+        *,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Unsubscribe the app from the account's webhooks.
+
+        Unsubscribe this app from the account's webhooks (``DELETE /me/subscribed_apps`` with
+        Instagram Login, ``DELETE /{page_id}/subscribed_apps`` with the Page token on Facebook
+        Login). Returns Meta's ``{"success": true}``.
+
+        ``DELETE /me/subscribed_apps (Instagram) · DELETE /{page_id}/subscribed_apps (Facebook, Page token)`` · operation ``subscribed_apps.delete`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page to unsubscribe; may be left out when the token manages
+                exactly one Page with a linked Instagram account.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_manage_metadata and a role on the Page
+        """
+        return await self._call(
+            "subscribed_apps.delete",
+            {
+                "page_id": page_id,
+            },
+        )
+
+
 class AsyncOperations:
     """The resource namespaces of ``AsyncClient``."""
 
@@ -1066,12 +1792,24 @@ class AsyncOperations:
     comments: AsyncCommentsOperations
     """``comments`` operations."""
 
+    stories: AsyncStoriesOperations
+    """``stories`` operations."""
+
     auth: AsyncAuthOperations
     """``auth`` operations."""
+
+    subscriptions: AsyncSubscriptionsOperations
+    """``subscriptions`` operations."""
+
+    subscribed_apps: AsyncSubscribedAppsOperations
+    """``subscribed_apps`` operations."""
 
     def _bind_operations(self, call: AsyncCall) -> None:
         self.user = AsyncUserOperations(call)
         self.pages = AsyncPagesOperations(call)
         self.media = AsyncMediaOperations(call)
         self.comments = AsyncCommentsOperations(call)
+        self.stories = AsyncStoriesOperations(call)
         self.auth = AsyncAuthOperations(call)
+        self.subscriptions = AsyncSubscriptionsOperations(call)
+        self.subscribed_apps = AsyncSubscribedAppsOperations(call)

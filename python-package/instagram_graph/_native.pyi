@@ -14,6 +14,24 @@ def operations() -> str:
 def _error_from_graph(http_status: int, body_json: str) -> BaseException:
     """The exception a Graph answer classifies as (no request is made)."""
 
+def webhook_verify_signature(raw_body: bytes, header: str, app_secret: str) -> bool:
+    """Check a signature header value over the raw body (GIL released for large bodies)."""
+
+def webhook_verify_signature_headers(
+    raw_body: bytes, sha256_header: str | None, sha1_header: str | None, app_secret: str
+) -> bool:
+    """The sha256 header when given, the sha1 one only without it."""
+
+def webhook_verify_subscription(pairs: list[tuple[str, str]], verify_token: str) -> str:
+    """The ``hub.challenge`` of a valid handshake; raises VerificationFailedError."""
+
+def webhook_parse_objects(raw_body: bytes) -> list[dict[str, Any]]:
+    """The normalized events of a delivery as dicts (the parse itself without the GIL for
+    large bodies)."""
+
+def webhook_fields() -> str:
+    """The subscribable webhook fields as a JSON array."""
+
 @final
 class Client:
     """A Graph API client for one access token (thread-safe)."""
@@ -117,6 +135,10 @@ class Sandbox:
     @property
     def running(self) -> bool: ...
     def info_json(self) -> str: ...
+    def simulate(self, spec_json: str) -> str:
+        """Simulate activity and deliver it as signed webhooks (GIL released meanwhile);
+        the ``/_sandbox/webhooks/simulate`` answer as JSON."""
+
     def stop(self) -> None: ...
 
 def _panic_in_future(awaitable: bool = False, client: Client | None = None) -> Any:

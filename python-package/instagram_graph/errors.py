@@ -3,7 +3,8 @@
 Every error is an :class:`InstagramError` carrying the same fields in every language:
 ``kind`` (stable snake_case class: ``auth``, ``permission``, ``rate_limited``,
 ``invalid_params``, ``not_found``, ``transient``, ``transport``, ``unsupported``,
-``conflict``, ``api``, ``internal``, ``unexpected_response``, ``cancelled``), ``message``,
+``conflict``, ``api``, ``internal``, ``unexpected_response``, ``cancelled``,
+``invalid_signature``, ``verification_failed``, ``invalid_payload``), ``message``,
 ``http_status``, Graph's ``code``, ``error_subcode``, ``error_type``, ``error_user_title``,
 ``error_user_msg``, ``fbtrace_id``, ``is_transient``, ``retry_after`` (seconds, when known) and
 ``error_data``. Fields the core adds later arrive in ``extra`` (and in ``to_dict()``).
@@ -24,6 +25,9 @@ Hierarchy::
     ├── UnsupportedError            unknown operation or not available with this login
     │   └── ClientClosedError       the client was closed (also a RuntimeError)
     ├── CancelledError              the call was cancelled
+    ├── InvalidSignatureError       a webhook's signature header is missing or malformed
+    ├── VerificationFailedError     a webhook subscription handshake was refused
+    ├── InvalidPayloadError         a webhook body is not a delivery Meta could have sent
     └── InternalError               a bug in instagram-graph
 
 ``ApiVersionWarning`` (a ``UserWarning``) is issued when a client is built for a Graph API
@@ -46,6 +50,8 @@ __all__ = [
     "InstagramError",
     "InternalError",
     "InvalidParamsError",
+    "InvalidPayloadError",
+    "InvalidSignatureError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -53,6 +59,7 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedError",
+    "VerificationFailedError",
     "error_class_for_kind",
 ]
 
@@ -245,6 +252,28 @@ class CancelledError(InstagramError):
     default_kind = "cancelled"
 
 
+class InvalidSignatureError(InstagramError):
+    """A webhook's ``X-Hub-Signature-256``/``X-Hub-Signature`` header is missing, malformed,
+    not hex or truncated, or no app secret was given to check it with. (A well-formed
+    signature that does not match is not an error: ``verify_signature`` returns False.)"""
+
+    default_kind = "invalid_signature"
+
+
+class VerificationFailedError(InstagramError):
+    """A webhook subscription handshake was refused: ``hub.mode`` is not ``subscribe``, the
+    verify token does not match, or ``hub.challenge`` is missing. Answer it with 403."""
+
+    default_kind = "verification_failed"
+
+
+class InvalidPayloadError(InstagramError, ValueError):
+    """A webhook body is not a delivery Meta could have sent (not JSON, wrong shape, too
+    deeply nested or too large). Answer it with 400."""
+
+    default_kind = "invalid_payload"
+
+
 class ApiVersionWarning(UserWarning):
     """The configured Graph API version has expired, expires within 90 days, or is unknown
     to this release (see ``Client.version_warning``)."""
@@ -270,6 +299,9 @@ _BY_KIND: dict[str, type[InstagramError]] = {
     "internal": InternalError,
     "unexpected_response": UnexpectedResponseError,
     "cancelled": CancelledError,
+    "invalid_signature": InvalidSignatureError,
+    "verification_failed": VerificationFailedError,
+    "invalid_payload": InvalidPayloadError,
 }
 
 

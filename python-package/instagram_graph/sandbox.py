@@ -19,6 +19,7 @@ from typing import Any
 from . import _native
 from ._client import AsyncClient, Client
 from ._json import JsonDict, dump_options
+from .errors import InvalidParamsError
 
 __all__ = ["Sandbox", "start"]
 
@@ -139,6 +140,43 @@ class Sandbox:
             raw = resp.read()
         out: JsonDict = json.loads(raw) if raw else {}
         return out
+
+    def simulate(self, event: str, **options: Any) -> JsonDict:
+        """Simulate activity on the demo account and deliver it as signed webhooks to every
+        subscribed callback (``POST /_sandbox/webhooks/simulate``), retrying like Meta.
+
+        Blocks until the deliveries are answered, with the GIL released, so a callback served
+        by another thread of this process can answer.
+
+        Args:
+            event: ``message``, ``message_echo``, ``message_edit``, ``message_deleted``,
+                ``reaction``, ``unreact``, ``postback``, ``referral``, ``seen``, ``optin``,
+                ``handover``, ``standby``, ``comment``, ``live_comment``, ``mention`` or
+                ``story_insights``.
+            **options: Passed as they are (the sandbox refuses unknown ones, naming them):
+                ``sender_id``, ``text``, ``attachment`` (a kind: ``image``, ``ig_reel``,
+                ``ephemeral``, ...), ``quick_reply_payload``, ``reply_to_story``, ``referral``,
+                ``parent_id`` (a reply), ``batch`` (entries in one POST), ``duplicates``
+                (extra identical redeliveries), ``time_unit`` (``"s"`` or ``"ms"``).
+
+        Returns:
+            ``{"deliveries": [{"id", "callback_url", "status", "attempts", ...}], "body": ...}``
+            with ``body`` the exact text that was signed and sent.
+        """
+        if not isinstance(event, str) or not event:
+            raise InvalidParamsError(
+                "sandbox.simulate: event: expected an event kind such as 'message'"
+            )
+        spec = {**options, "event": event}
+        out: JsonDict = json.loads(self._native.simulate(json.dumps(spec, ensure_ascii=False)))
+        return out
+
+    @property
+    def app_access_token(self) -> str:
+        """App access token (``app_id|app_secret``, as Meta accepts it) for the app-level
+        ``/{app-id}/subscriptions`` endpoints."""
+        token = self.info.get("app_access_token")
+        return token if isinstance(token, str) else f"{self.app_id}|{self.app_secret}"
 
     def stop(self) -> None:
         """Stop serving (idempotent)."""

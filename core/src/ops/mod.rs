@@ -12,6 +12,8 @@ pub mod comments;
 pub mod media;
 pub mod pages;
 pub mod params;
+pub mod stories;
+pub mod subscriptions;
 pub mod user;
 
 use crate::config::Login;
@@ -313,12 +315,20 @@ pub fn registry() -> &'static [OpSpec] {
             spec::<media::List>(),
             spec::<media::Get>(),
             spec::<comments::List>(),
+            spec::<stories::List>(),
+            spec::<user::Tags>(),
             flow_spec::<auth::DebugToken>(),
             flow_spec::<auth::ExchangeLongLived>(),
             flow_spec::<auth::Refresh>(),
             flow_spec::<auth::AuthorizeUrl>(),
             flow_spec::<auth::ExchangeCode>(),
             flow_spec::<auth::PageToken>(),
+            flow_spec::<subscriptions::List>(),
+            flow_spec::<subscriptions::Create>(),
+            flow_spec::<subscriptions::Delete>(),
+            flow_spec::<subscriptions::AppsList>(),
+            flow_spec::<subscriptions::AppsCreate>(),
+            flow_spec::<subscriptions::AppsDelete>(),
         ]
     })
 }

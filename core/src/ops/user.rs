@@ -1,7 +1,7 @@
 //! IG User: the professional account itself.
 
-use super::params::{fields, ig_user, ParamError};
-use super::{OpContext, Operation};
+use super::params::{fields, ig_user, page_limit, with_cursors, ParamError};
+use super::{OpContext, Operation, PageSize, PagingStyle};
 use crate::config::Login;
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -43,5 +43,62 @@ impl Operation for Get {
             (None, Login::Facebook) => DEFAULT_USER_FIELDS.to_owned(),
         };
         Ok(GraphRequest::get([id]).query("fields", selected))
+    }
+}
+
+/// Default fields of `user.tags` (the media belong to other accounts: `username` is the owner).
+pub const DEFAULT_TAG_FIELDS: &str =
+    "id,caption,media_type,media_product_type,media_url,permalink,timestamp,username";
+
+fn default_tag_fields() -> String {
+    DEFAULT_TAG_FIELDS.to_owned()
+}
+
+/// List the media in which the account is tagged (photo tags by other accounts), newest first,
+/// in cursor pages.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tags {
+    /// IG professional account id (`1784…`), from pages.list.
+    pub ig_user_id: String,
+    /// Fields of each media, comma-separated in Graph syntax.
+    #[serde(default = "default_tag_fields")]
+    pub fields: String,
+    /// Page size (1–100; Graph's default is 25).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: Option<u32>,
+    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
+    #[serde(default)]
+    pub before: Option<String>,
+}
+
+impl Operation for Tags {
+    const ID: &'static str = "user.tags";
+    const SUMMARY: &'static str = "List media the account is tagged in";
+    const HTTP: &'static str = "GET /{ig_user_id}/tags";
+    const PAGINATED: bool = true;
+    // Graph's /tags pages carry only `cursors.after`, no `next` (reference §5.1).
+    const PAGING_STYLE: PagingStyle = PagingStyle::AfterOnly;
+    const PAGE_SIZE: Option<PageSize> = Some(PageSize {
+        default: 25,
+        max: 100,
+    });
+    const LOGINS: &'static [Login] = &[Login::Facebook];
+    const LIMITS: &'static [&'static str] = &[
+        "Facebook Login only (documented for graph.facebook.com; Instagram Login is unconfirmed)",
+        "needs instagram_basic and instagram_manage_comments",
+        "media of private accounts are not returned",
+    ];
+
+    fn build(&self, ctx: &OpContext) -> Result<GraphRequest, ParamError> {
+        let id = ig_user(ctx, "ig_user_id", Some(&self.ig_user_id))?;
+        let req = GraphRequest::get([id, "tags".to_owned()])
+            .query("fields", fields("fields", &self.fields)?)
+            .query_opt("limit", page_limit("limit", self.limit, 100)?);
+        with_cursors(req, self.after.as_deref(), self.before.as_deref())
     }
 }

@@ -8,5 +8,7 @@ mod paging;
 mod sandbox;
 mod secrets;
 mod soak;
+mod stories;
+mod subscriptions;
 mod transport;
 mod webhook;

@@ -122,6 +122,62 @@ export interface CommentsListParams {
 }
 
 /**
+ * Params of `stories.list`: List the account's live stories.
+ */
+export interface StoriesListParams {
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each story, comma-separated in Graph syntax.
+	 * @defaultValue `"id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp"`
+	 */
+	fields?: string;
+	/**
+	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 */
+	ig_user_id?: string;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `user.tags`: List media the account is tagged in.
+ */
+export interface UserTagsParams {
+	/**
+	 * IG professional account id (`1784…`), from pages.list.
+	 */
+	ig_user_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each media, comma-separated in Graph syntax.
+	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,permalink,timestamp,username"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+}
+
+/**
  * Params of `auth.debug_token`: Inspect an access token.
  */
 export interface AuthDebugTokenParams {
@@ -209,6 +265,104 @@ export interface AuthPageTokenParams {
 	page_id: string;
 }
 
+/**
+ * Params of `subscriptions.list`: List the app's webhook subscriptions.
+ */
+export interface SubscriptionsListParams {
+	/**
+	 * The app id; defaults to the client config's `app_id`.
+	 */
+	app_id?: string;
+	/**
+	 * Only this object's subscription (`instagram`, `page`, `user`, `permissions`); all when absent.
+	 */
+	object?: string;
+}
+
+/**
+ * Params of `subscriptions.create`: Subscribe the app to webhooks.
+ */
+export interface SubscriptionsCreateParams {
+	/**
+	 * Where Meta POSTs the events: an https URL (http only for loopback hosts such as a local sandbox).
+	 */
+	callback_url: string;
+	/**
+	 * Webhook fields to subscribe to (for `instagram`: comments, live_comments, mentions, story_insights, messages, message_reactions, message_edit, messaging_postbacks, messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby).
+	 */
+	fields: string[];
+	/**
+	 * Secret string Meta echoes as `hub.verify_token` in the verification GET.
+	 */
+	verify_token: string;
+	/**
+	 * The app id; defaults to the client config's `app_id`.
+	 */
+	app_id?: string;
+	/**
+	 * Include the changed values in the deliveries (Meta's `include_values`).
+	 */
+	include_values?: boolean;
+	/**
+	 * The object to subscribe to (`instagram`, `page`, `user`, `permissions`).
+	 * @defaultValue `"instagram"`
+	 */
+	object?: string;
+}
+
+/**
+ * Params of `subscriptions.delete`: Remove the app's webhook subscription.
+ */
+export interface SubscriptionsDeleteParams {
+	/**
+	 * The app id; defaults to the client config's `app_id`.
+	 */
+	app_id?: string;
+	/**
+	 * Remove only these fields; the whole subscription of the object when absent.
+	 */
+	fields?: string[];
+	/**
+	 * The object whose subscription to remove (`instagram`, `page`, `user`, `permissions`).
+	 * @defaultValue `"instagram"`
+	 */
+	object?: string;
+}
+
+/**
+ * Params of `subscribed_apps.list`: List apps subscribed to the account.
+ */
+export interface SubscribedAppsListParams {
+	/**
+	 * Facebook Login: the Page whose subscriptions to read; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `subscribed_apps.create`: Subscribe the app to the account's webhooks.
+ */
+export interface SubscribedAppsCreateParams {
+	/**
+	 * Fields to deliver for this account (Instagram Login: comments, live_comments, messages, message_reactions, message_edit, messaging_postbacks, messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby; Facebook Login: the Page's fields such as feed, messages).
+	 */
+	subscribed_fields: string[];
+	/**
+	 * Facebook Login: the Page to subscribe; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `subscribed_apps.delete`: Unsubscribe the app from the account's webhooks.
+ */
+export interface SubscribedAppsDeleteParams {
+	/**
+	 * Facebook Login: the Page to unsubscribe; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 */
+	page_id?: string;
+}
+
 /** Params type of every operation, by id. */
 export interface OperationParams {
 	'user.get': UserGetParams;
@@ -216,25 +370,33 @@ export interface OperationParams {
 	'media.list': MediaListParams;
 	'media.get': MediaGetParams;
 	'comments.list': CommentsListParams;
+	'stories.list': StoriesListParams;
+	'user.tags': UserTagsParams;
 	'auth.debug_token': AuthDebugTokenParams;
 	'auth.exchange_long_lived': AuthExchangeLongLivedParams;
 	'auth.refresh': AuthRefreshParams;
 	'auth.authorize_url': AuthAuthorizeUrlParams;
 	'auth.exchange_code': AuthExchangeCodeParams;
 	'auth.page_token': AuthPageTokenParams;
+	'subscriptions.list': SubscriptionsListParams;
+	'subscriptions.create': SubscriptionsCreateParams;
+	'subscriptions.delete': SubscriptionsDeleteParams;
+	'subscribed_apps.list': SubscribedAppsListParams;
+	'subscribed_apps.create': SubscribedAppsCreateParams;
+	'subscribed_apps.delete': SubscribedAppsDeleteParams;
 }
 
 /** Every operation id of the catalogue. */
 export type OperationId = keyof OperationParams;
 
 /** Operations whose results come in cursor pages. */
-export type PaginatedOperationId = 'pages.list' | 'media.list' | 'comments.list';
+export type PaginatedOperationId = 'pages.list' | 'media.list' | 'comments.list' | 'stories.list' | 'user.tags';
 
 /** Every operation id, in catalogue order. */
-export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token'];
+export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list', 'stories.list', 'user.tags', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token', 'subscriptions.list', 'subscriptions.create', 'subscriptions.delete', 'subscribed_apps.list', 'subscribed_apps.create', 'subscribed_apps.delete'];
 
 /** The paginated operation ids. */
-export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['pages.list', 'media.list', 'comments.list'];
+export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['pages.list', 'media.list', 'comments.list', 'stories.list', 'user.tags'];
 
 /**
  * Methods of the `user` resource (`client.user`).
@@ -248,6 +410,22 @@ export interface UserMethods {
 	 * Logins: facebook, instagram. Operation id `user.get`.
 	 */
 	get(params?: UserGetParams): Promise<GraphObject>;
+	/**
+	 * List media the account is tagged in. `GET /{ig_user_id}/tags`
+	 *
+	 * List the media in which the account is tagged (photo tags by other accounts), newest first, in cursor pages.
+	 *
+	 * Limits: Facebook Login only (documented for graph.facebook.com; Instagram Login is unconfirmed); needs instagram_basic and instagram_manage_comments; media of private accounts are not returned.
+	 * Logins: facebook. Operation id `user.tags`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	tags(params: UserTagsParams): Promise<Page>;
+	/**
+	 * Every item of `user.tags`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	tagsAll(params: UserTagsParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
 /**
@@ -325,6 +503,28 @@ export interface CommentsMethods {
 }
 
 /**
+ * Methods of the `stories` resource (`client.stories`).
+ */
+export interface StoriesMethods {
+	/**
+	 * List the account's live stories. `GET /{ig_user_id}/stories`
+	 *
+	 * List the account's live stories (published within the last 24 hours), in cursor pages. Expired stories are not returned: read their insights before they expire or subscribe to the `story_insights` webhook.
+	 *
+	 * Limits: only stories of the last 24 hours; expired stories are gone; no time filter.
+	 * Logins: facebook, instagram. Operation id `stories.list`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	list(params?: StoriesListParams): Promise<Page>;
+	/**
+	 * Every item of `stories.list`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	listAll(params?: StoriesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+}
+
+/**
  * Methods of the `auth` resource (`client.auth`).
  */
 export interface AuthMethods {
@@ -384,6 +584,72 @@ export interface AuthMethods {
 	pageToken(params: AuthPageTokenParams): Promise<GraphObject>;
 }
 
+/**
+ * Methods of the `subscriptions` resource (`client.subscriptions`).
+ */
+export interface SubscriptionsMethods {
+	/**
+	 * List the app's webhook subscriptions. `GET /{app_id}/subscriptions (app token)`
+	 *
+	 * List the app's webhook subscriptions (`GET /{app_id}/subscriptions`): per object the callback URL, whether it is active and the subscribed fields. Signed with the app access token, so the client config needs `app_id` and `app_secret`.
+	 *
+	 * Limits: needs app_id and app_secret in the client config: signed with the app access token app_id|app_secret; one subscription (callback URL) per object and app.
+	 * Logins: facebook, instagram. Operation id `subscriptions.list`.
+	 */
+	list(params?: SubscriptionsListParams): Promise<GraphObject>;
+	/**
+	 * Subscribe the app to webhooks. `POST /{app_id}/subscriptions (app token)`
+	 *
+	 * Subscribe the app to webhooks for an object (`POST /{app_id}/subscriptions`). Meta first sends a verification GET to `callback_url` (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`) and subscribes only when the callback echoes the challenge; a new call for the same object replaces its callback URL and fields. Returns Meta's `{"success": true}`. Not idempotent: every call repeats the handshake. The client config needs `app_id` and `app_secret`.
+	 *
+	 * Limits: needs app_id and app_secret in the client config: signed with the app access token app_id|app_secret; not idempotent: Meta first sends a verification GET to callback_url and subscribes only if it echoes hub.challenge; callback_url must be https with a valid certificate at Meta (http is accepted here for loopback hosts); one callback URL per object and app: a new call replaces the previous one; accounts must also subscribe the app (subscribed_apps.create) to receive their events.
+	 * Logins: facebook, instagram. Operation id `subscriptions.create`.
+	 */
+	create(params: SubscriptionsCreateParams): Promise<GraphObject>;
+	/**
+	 * Remove the app's webhook subscription. `DELETE /{app_id}/subscriptions (app token)`
+	 *
+	 * Remove the app's webhook subscription for an object, or only some of its fields (`DELETE /{app_id}/subscriptions`). Returns Meta's `{"success": true}`. The client config needs `app_id` and `app_secret`.
+	 *
+	 * Limits: needs app_id and app_secret in the client config: signed with the app access token app_id|app_secret.
+	 * Logins: facebook, instagram. Operation id `subscriptions.delete`.
+	 */
+	delete(params?: SubscriptionsDeleteParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `subscribed_apps` resource (`client.subscribedApps`).
+ */
+export interface SubscribedAppsMethods {
+	/**
+	 * List apps subscribed to the account. `GET /me/subscribed_apps (Instagram) · GET /{page_id}/subscribed_apps (Facebook, Page token)`
+	 *
+	 * List the apps subscribed to the account's webhooks, with their `subscribed_fields`. Instagram Login reads `/me/subscribed_apps` with the user token; Facebook Login reads `/{page_id}/subscribed_apps` with the Page's token.
+	 *
+	 * Limits: Facebook Login: needs pages_manage_metadata and a role on the Page.
+	 * Logins: facebook, instagram. Operation id `subscribed_apps.list`.
+	 */
+	list(params?: SubscribedAppsListParams): Promise<GraphObject>;
+	/**
+	 * Subscribe the app to the account's webhooks. `POST /me/subscribed_apps (Instagram) · POST /{page_id}/subscribed_apps (Facebook, Page token)`
+	 *
+	 * Subscribe this app to the account's webhooks for the given fields: Instagram Login posts to `/me/subscribed_apps` with the user token; Facebook Login to `/{page_id}/subscribed_apps` with the Page's token. Without it the account's events are not delivered even when the app subscription exists. Returns Meta's `{"success": true}`; repeating it is harmless.
+	 *
+	 * Limits: Facebook Login: needs pages_manage_metadata and a role on the Page; Instagram Login: mentions and story_insights are not delivered.
+	 * Logins: facebook, instagram. Operation id `subscribed_apps.create`.
+	 */
+	create(params: SubscribedAppsCreateParams): Promise<GraphObject>;
+	/**
+	 * Unsubscribe the app from the account's webhooks. `DELETE /me/subscribed_apps (Instagram) · DELETE /{page_id}/subscribed_apps (Facebook, Page token)`
+	 *
+	 * Unsubscribe this app from the account's webhooks (`DELETE /me/subscribed_apps` with Instagram Login, `DELETE /{page_id}/subscribed_apps` with the Page token on Facebook Login). Returns Meta's `{"success": true}`.
+	 *
+	 * Limits: Facebook Login: needs pages_manage_metadata and a role on the Page.
+	 * Logins: facebook, instagram. Operation id `subscribed_apps.delete`.
+	 */
+	delete(params?: SubscribedAppsDeleteParams): Promise<GraphObject>;
+}
+
 /** The generic calls the generated methods are built on. */
 export interface OperationCaller {
 	call(opId: OperationId, params?: object): Promise<unknown>;
@@ -403,12 +669,20 @@ export abstract class OperationMethods implements OperationCaller {
 	readonly media: MediaMethods;
 	/** The `comments` operations. */
 	readonly comments: CommentsMethods;
+	/** The `stories` operations. */
+	readonly stories: StoriesMethods;
 	/** The `auth` operations. */
 	readonly auth: AuthMethods;
+	/** The `subscriptions` operations. */
+	readonly subscriptions: SubscriptionsMethods;
+	/** The `subscribed_apps` operations. */
+	readonly subscribedApps: SubscribedAppsMethods;
 
 	constructor() {
 		this.user = {
 			get: async (params?: UserGetParams) => (await this.call('user.get', params)) as GraphObject,
+			tags: async (params?: UserTagsParams) => (await this.call('user.tags', params)) as Page,
+			tagsAll: (params?: UserTagsParams, options?: PaginateOptions) => this.paginate('user.tags', params, options),
 		};
 		this.pages = {
 			list: async (params?: PagesListParams) => (await this.call('pages.list', params)) as Page,
@@ -423,6 +697,10 @@ export abstract class OperationMethods implements OperationCaller {
 			list: async (params?: CommentsListParams) => (await this.call('comments.list', params)) as Page,
 			listAll: (params?: CommentsListParams, options?: PaginateOptions) => this.paginate('comments.list', params, options),
 		};
+		this.stories = {
+			list: async (params?: StoriesListParams) => (await this.call('stories.list', params)) as Page,
+			listAll: (params?: StoriesListParams, options?: PaginateOptions) => this.paginate('stories.list', params, options),
+		};
 		this.auth = {
 			debugToken: async (params?: AuthDebugTokenParams) => (await this.call('auth.debug_token', params)) as GraphObject,
 			exchangeLongLived: async (params?: AuthExchangeLongLivedParams) => (await this.call('auth.exchange_long_lived', params)) as GraphObject,
@@ -430,6 +708,16 @@ export abstract class OperationMethods implements OperationCaller {
 			authorizeUrl: async (params?: AuthAuthorizeUrlParams) => (await this.call('auth.authorize_url', params)) as GraphObject,
 			exchangeCode: async (params?: AuthExchangeCodeParams) => (await this.call('auth.exchange_code', params)) as GraphObject,
 			pageToken: async (params?: AuthPageTokenParams) => (await this.call('auth.page_token', params)) as GraphObject,
+		};
+		this.subscriptions = {
+			list: async (params?: SubscriptionsListParams) => (await this.call('subscriptions.list', params)) as GraphObject,
+			create: async (params?: SubscriptionsCreateParams) => (await this.call('subscriptions.create', params)) as GraphObject,
+			delete: async (params?: SubscriptionsDeleteParams) => (await this.call('subscriptions.delete', params)) as GraphObject,
+		};
+		this.subscribedApps = {
+			list: async (params?: SubscribedAppsListParams) => (await this.call('subscribed_apps.list', params)) as GraphObject,
+			create: async (params?: SubscribedAppsCreateParams) => (await this.call('subscribed_apps.create', params)) as GraphObject,
+			delete: async (params?: SubscribedAppsDeleteParams) => (await this.call('subscribed_apps.delete', params)) as GraphObject,
 		};
 	}
 

@@ -116,6 +116,50 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'stories.list': {
+		paginated: true,
+		params: {
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
+				kind: 'string',
+				place: 'top',
+			},
+			fields: {
+				kind: 'string',
+				place: 'top',
+				default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'user.tags': {
+		paginated: true,
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
+				kind: 'string',
+				place: 'top',
+			},
+			fields: {
+				kind: 'string',
+				place: 'top',
+				default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
+			},
+		},
+	},
 	'auth.debug_token': {
 		paginated: false,
 		params: {
@@ -198,6 +242,98 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'subscriptions.list': {
+		paginated: false,
+		params: {
+			app_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			object: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'subscriptions.create': {
+		paginated: false,
+		params: {
+			callback_url: {
+				kind: 'string',
+				place: 'top',
+			},
+			fields: {
+				kind: 'string_list',
+				place: 'top',
+			},
+			verify_token: {
+				kind: 'string',
+				place: 'top',
+			},
+			app_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			include_values: {
+				kind: 'boolean',
+				place: 'options',
+			},
+			object: {
+				kind: 'string',
+				place: 'top',
+				default: 'instagram',
+			},
+		},
+	},
+	'subscriptions.delete': {
+		paginated: false,
+		params: {
+			app_id: {
+				kind: 'string',
+				place: 'top',
+			},
+			fields: {
+				kind: 'string_list',
+				place: 'options',
+			},
+			object: {
+				kind: 'string',
+				place: 'top',
+				default: 'instagram',
+			},
+		},
+	},
+	'subscribed_apps.list': {
+		paginated: false,
+		params: {
+			page_id: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'subscribed_apps.create': {
+		paginated: false,
+		params: {
+			subscribed_fields: {
+				kind: 'string_list',
+				place: 'top',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
+	'subscribed_apps.delete': {
+		paginated: false,
+		params: {
+			page_id: {
+				kind: 'string',
+				place: 'top',
+			},
+		},
+	},
 };
 
 /** Resource, operation and per-operation fields of the Instagram node. */
@@ -225,6 +361,18 @@ export const properties: INodeProperties[] = [
 				value: 'pages',
 			},
 			{
+				name: 'Storie',
+				value: 'stories',
+			},
+			{
+				name: 'Subscribed App',
+				value: 'subscribed_apps',
+			},
+			{
+				name: 'Subscription',
+				value: 'subscriptions',
+			},
+			{
 				name: 'User',
 				value: 'user',
 			},
@@ -247,6 +395,12 @@ export const properties: INodeProperties[] = [
 				value: 'get',
 				description: 'Get the account\'s profile',
 				action: 'Get the profile of the account',
+			},
+			{
+				name: 'Tags',
+				value: 'tags',
+				description: 'List media the account is tagged in',
+				action: 'List media the account is tagged in',
 			},
 		],
 		default: 'get',
@@ -324,6 +478,26 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: {
 			show: {
+				resource: ['stories'],
+			},
+		},
+		options: [
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List the account\'s live stories',
+				action: 'List the live of the account stories',
+			},
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
 				resource: ['auth'],
 			},
 		},
@@ -366,6 +540,70 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'debug_token',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+			},
+		},
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Subscribe the app to webhooks',
+				action: 'Subscribe the app to webhooks',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Remove the app\'s webhook subscription',
+				action: 'Remove the webhook of the app subscription',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List the app\'s webhook subscriptions',
+				action: 'List the webhook of the app subscriptions',
+			},
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['subscribed_apps'],
+			},
+		},
+		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Subscribe the app to the account\'s webhooks',
+				action: 'Subscribe the app to the webhooks of the account',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Unsubscribe the app from the account\'s webhooks',
+				action: 'Unsubscribe the app from the webhooks of the account',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List apps subscribed to the account',
+				action: 'List apps subscribed to the account',
+			},
+		],
+		default: 'list',
 	},
 	{
 		displayName: 'Fields',
@@ -684,6 +922,171 @@ export const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Fields of each story, comma-separated in Graph syntax',
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>), from pages.list',
+	},
+	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		description: 'Fields of each media, comma-separated in Graph syntax',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
 		displayName: 'Input Token',
 		name: 'input_token',
 		type: 'string',
@@ -870,5 +1273,225 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		description: 'The Facebook Page ID (from pages.list)',
+	},
+	{
+		displayName: 'App ID',
+		name: 'app_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['list'],
+			},
+		},
+		description: 'The app ID; defaults to the client config\'s <code>app_id</code>',
+	},
+	{
+		displayName: 'Object',
+		name: 'object',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['list'],
+			},
+		},
+		description: 'Only this object\'s subscription (<code>instagram</code>, <code>page</code>, <code>user</code>, <code>permissions</code>); all when absent',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callback_url',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		description: 'Where Meta POSTs the events: an https URL (http only for loopback hosts such as a local sandbox)',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		description: 'Webhook fields to subscribe to (for <code>instagram</code>: comments, live_comments, mentions, story_insights, messages, message_reactions, message_edit, messaging_postbacks, messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby) (comma-separated)',
+	},
+	{
+		displayName: 'Verify Token',
+		name: 'verify_token',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		description: 'Secret string Meta echoes as <code>hub.verify_token</code> in the verification GET',
+		typeOptions: {
+			password: true,
+		},
+	},
+	{
+		displayName: 'App ID',
+		name: 'app_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		description: 'The app ID; defaults to the client config\'s <code>app_id</code>',
+	},
+	{
+		displayName: 'Object',
+		name: 'object',
+		type: 'string',
+		default: 'instagram',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		description: 'The object to subscribe to (<code>instagram</code>, <code>page</code>, <code>user</code>, <code>permissions</code>)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['create'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Include Values',
+				name: 'include_values',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include the changed values in the deliveries (Meta\'s <code>include_values</code>)',
+			},
+		],
+	},
+	{
+		displayName: 'App ID',
+		name: 'app_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['delete'],
+			},
+		},
+		description: 'The app ID; defaults to the client config\'s <code>app_id</code>',
+	},
+	{
+		displayName: 'Object',
+		name: 'object',
+		type: 'string',
+		default: 'instagram',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['delete'],
+			},
+		},
+		description: 'The object whose subscription to remove (<code>instagram</code>, <code>page</code>, <code>user</code>, <code>permissions</code>)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['subscriptions'],
+				operation: ['delete'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'string',
+				default: '',
+				description: 'Remove only these fields; the whole subscription of the object when absent (comma-separated)',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscribed_apps'],
+				operation: ['list'],
+			},
+		},
+		description: 'Facebook Login: the Page whose subscriptions to read; may be left out when the token manages exactly one Page with a linked Instagram account',
+	},
+	{
+		displayName: 'Subscribed Fields',
+		name: 'subscribed_fields',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['subscribed_apps'],
+				operation: ['create'],
+			},
+		},
+		description: 'Fields to deliver for this account (Instagram Login: comments, live_comments, messages, message_reactions, message_edit, messaging_postbacks, messaging_referral, messaging_seen, messaging_optins, messaging_handover, standby; Facebook Login: the Page\'s fields such as feed, messages) (comma-separated)',
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscribed_apps'],
+				operation: ['create'],
+			},
+		},
+		description: 'Facebook Login: the Page to subscribe; may be left out when the token manages exactly one Page with a linked Instagram account',
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['subscribed_apps'],
+				operation: ['delete'],
+			},
+		},
+		description: 'Facebook Login: the Page to unsubscribe; may be left out when the token manages exactly one Page with a linked Instagram account',
 	},
 ];
