@@ -287,13 +287,16 @@ async function drive(sandboxFile, mainUrl, mode, outFile) {
 
     // 3. Simulated events → signed deliveries → one execution per delivery.
     const delivered = [];
+    const seenKeys = [];
     for (const e of EVENTS) {
       const res = await sandboxPost(sb, '/_sandbox/webhooks/simulate', e.spec);
       delivered.push({ spec: e.spec, event_type: e.event_type, count: e.count ?? 1, deliveries: res?.deliveries ?? [], body: res?.body ?? null });
+      seenKeys.push(await dedupeRecordSize());
     }
     const expected = delivered.length;
     const after = await waitExecutions(WF_TRIGGER.id, expected, 60_000);
-    step('simulate', { delivered, executions_after: after });
+    seenKeys.push(await dedupeRecordSize());
+    step('simulate', { delivered, executions_after: after, dedupe_record_sizes: seenKeys });
 
     // 4. Forgeries: wrong signature (POST) and wrong verify token (GET) → 403, no execution.
     const hook = `${mainUrl}/webhook/${WF_TRIGGER.webhookId}/webhook`;
@@ -358,6 +361,14 @@ async function query(sql) {
 
 async function executionsOf(workflowId) {
   return await query(`select id, mode, status, finished from execution_entity where "workflowId" = '${workflowId}' order by id`);
+}
+
+// Diagnostics: how many keys the trigger's static-data dedupe record holds in the database now.
+async function dedupeRecordSize() {
+  const rows = await query(`select "staticData" as s from workflow_entity where id = '${WF_TRIGGER.id}'`);
+  const sd = typeof rows[0]?.s === 'string' ? JSON.parse(rows[0].s) : rows[0]?.s;
+  const seen = sd?.['node:Instagram Trigger']?.instagramTriggerDedupe?.seen;
+  return seen ? Object.keys(seen).length : 0;
 }
 
 // n8n stores an execution's data with flatted; the trigger's items are its first node's output.
@@ -562,6 +573,8 @@ async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
       if (statuses.some((x) => x !== 200)) p.push(`deliveries answered ${statuses.join(',')}: a dropped duplicate still gets 200 (Meta retries otherwise)`);
       const n = s.executions_after - s.executions_after_redeliver;
       if (n !== 1) p.push(`an event delivered twice in a row (duplicates: 1) made ${n} executions, expected 1`);
+      const sizes = stepOf('simulate')?.dedupe_record_sizes;
+      if (p.length && sizes) p.push(`(diagnostic: keys in the trigger's static-data dedupe record after each of the ${sizes.length - 1} deliveries, then after the executions settled: ${sizes.join(', ')})`);
     }
     record('trigger-dedupe', p, `a redelivery → ${s ? s.executions_after_redeliver - s.executions_before : '?'} new executions; an event delivered twice in a row → ${s ? s.executions_after - s.executions_after_redeliver : '?'}`);
   }
