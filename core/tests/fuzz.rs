@@ -1,10 +1,13 @@
 //! Property tests with hostile input for every decoder the network or a caller can reach:
 //! Graph error envelopes (as JSON and as raw bytes), usage headers and the pacer, `Retry-After`,
-//! retry decisions, secret scrubbing, and op param validation. Each property asserts no panic
+//! retry decisions, secret scrubbing, op param validation, and the webhook functions (parse of
+//! arbitrary bytes, of mutated documented deliveries and of structured junk; signature headers;
+//! handshake queries). Each property asserts no panic
 //! plus invariants (waits within their caps, kinds from the stable set).
 //!
 //! Cases per property: `PROPTEST_CASES` (default 2000, so `cargo test` stays fast). Long run:
 //! `PROPTEST_CASES=200000 cargo test --release -p instagram-graph --test fuzz -- --nocapture`
+//! (only the webhook properties: `... --test fuzz webhook -- --nocapture`)
 //! (each property prints how many cases and decoder calls it ran, and how long it took).
 
 use instagram_graph::error::{Delivery, Error, RetryClass, TransportFailure};
@@ -13,6 +16,7 @@ use instagram_graph::ops::{self, OpContext};
 use instagram_graph::pacing::Pacer;
 use instagram_graph::retry::{decide, Decision, RetryPolicy};
 use instagram_graph::usage::{Usage, MAX_PERCENT};
+use instagram_graph::webhook;
 use instagram_graph::Login;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -33,6 +37,9 @@ const KINDS: &[&str] = &[
     "api",
     "internal",
     "unexpected_response",
+    "invalid_signature",
+    "verification_failed",
+    "invalid_payload",
 ];
 
 fn cases() -> u32 {
@@ -591,5 +598,341 @@ fn every_operation_validates_arbitrary_params_without_panicking() {
             }
         }
         Ok(calls)
+    });
+}
+
+// ---------------------------------------------------------------------------------- webhooks
+
+/// The documented deliveries of fixtures/webhooks/events (the small ones: mutations of the
+/// 1,000-update batch would only be slower, not different).
+fn webhook_bodies() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/webhooks/events");
+    let mut out: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "body").then(|| std::fs::read(p).ok())?
+        })
+        .filter(|b| b.len() < 16 * 1024)
+        .collect();
+    out.sort();
+    assert!(out.len() >= 30, "webhook fixtures missing: {}", out.len());
+    out
+}
+
+/// Parse must never panic; errors are `invalid_payload` with a message; events are complete
+/// and their dedupe keys stable and non-empty.
+fn check_parse(body: &[u8]) -> Result<u64, TestCaseError> {
+    match webhook::parse(body) {
+        Ok(events) => {
+            let again = webhook::parse(body).map_err(|e| TestCaseError::fail(e.message))?;
+            prop_assert_eq!(events.len(), again.len());
+            for (a, b) in events.iter().zip(&again) {
+                prop_assert_eq!(&a.dedupe_key, &b.dedupe_key);
+                prop_assert!(a.dedupe_key.contains(':') && a.dedupe_key.len() <= 400);
+                prop_assert!(!a.field.is_empty() || a.event_type.as_str() == "unknown");
+            }
+            let json = webhook::parse_to_json(body).map_err(|e| TestCaseError::fail(e.message))?;
+            prop_assert!(json.starts_with('['));
+            Ok(3)
+        }
+        Err(e) => {
+            prop_assert_eq!(e.kind.as_str(), "invalid_payload", "{}", e.message);
+            prop_assert!(e.message.starts_with("webhook payload: "), "{}", e.message);
+            prop_assert!(e.message.len() < 600, "{}", e.message);
+            Ok(1)
+        }
+    }
+}
+
+#[test]
+fn webhook_parse_of_arbitrary_bytes() {
+    let bytes = prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..512),
+        ".{0,200}".prop_map(String::into_bytes),
+        // Deep or wide brackets: serde_json's recursion limit must turn into an error.
+        (1usize..400, prop::sample::select(vec![b'[', b'{'])).prop_map(|(n, b)| vec![b; n]),
+    ];
+    run("webhook::parse(bytes)", bytes, |b| check_parse(&b));
+}
+
+#[test]
+fn webhook_parse_of_mutated_documented_deliveries() {
+    let bodies = webhook_bodies();
+    let n = bodies.len();
+    // Byte-level damage (flip, truncate, insert, delete) and token splices at random places.
+    let tokens: &[&[u8]] = &[
+        b"null",
+        b"true",
+        b"1e999",
+        b"-1",
+        b"\"\"",
+        b"[]",
+        b"{}",
+        b"\"\\ud800\"",
+        b"\\u0000",
+        b"\"x\":",
+        b",",
+        b"]",
+        b"}",
+        b"\"",
+        b"18446744073709551616",
+        b"\xff",
+        b"\"\\/\"",
+    ];
+    let edit = (
+        0u8..5,
+        any::<usize>(),
+        any::<u8>(),
+        prop::sample::select(tokens.to_vec()),
+    );
+    let input = (0..n, prop::collection::vec(edit, 1..6));
+    run("webhook::parse(mutated)", input, |(i, edits)| {
+        let mut b = bodies[i].clone();
+        for (op, at, byte, tok) in edits {
+            let at = at % (b.len() + 1);
+            match op {
+                0 if at < b.len() => b[at] = byte,
+                1 => b.truncate(at),
+                2 => b.insert(at, byte),
+                3 if at < b.len() => {
+                    b.remove(at);
+                }
+                _ => {
+                    b.splice(at..at, tok.iter().copied());
+                }
+            }
+        }
+        check_parse(&b)
+    });
+}
+
+/// JSON keys the parser looks at, so structured junk reaches every branch.
+const WEBHOOK_KEYS: &[&str] = &[
+    "object",
+    "entry",
+    "id",
+    "time",
+    "changes",
+    "messaging",
+    "standby",
+    "field",
+    "value",
+    "sender",
+    "recipient",
+    "timestamp",
+    "message",
+    "mid",
+    "text",
+    "attachments",
+    "type",
+    "payload",
+    "url",
+    "quick_reply",
+    "reply_to",
+    "story",
+    "referral",
+    "ref",
+    "source",
+    "ad_id",
+    "product",
+    "ads_context_data",
+    "is_echo",
+    "is_deleted",
+    "is_unsupported",
+    "is_self",
+    "message_edit",
+    "num_edit",
+    "reaction",
+    "action",
+    "emoji",
+    "postback",
+    "title",
+    "read",
+    "optin",
+    "pass_thread_control",
+    "take_thread_control",
+    "request_thread_control",
+    "app_roles",
+    "previous_owner_app_id",
+    "new_owner_app_id",
+    "metadata",
+    "comment_id",
+    "parent_id",
+    "from",
+    "username",
+    "media",
+    "media_id",
+    "media_product_type",
+    "ad_title",
+    "original_media_id",
+    "comments",
+    "live_comments",
+    "mentions",
+    "story_insights",
+];
+
+fn webhook_json() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        6 => prop::sample::select(WEBHOOK_KEYS).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ];
+    let leaf = prop_oneof![
+        3 => prop::sample::select(WEBHOOK_KEYS).prop_map(Value::from),
+        2 => leaf(),
+    ];
+    leaf.prop_recursive(6, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..8)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+#[test]
+fn webhook_parse_of_structured_junk() {
+    let object = prop_oneof![
+        4 => Just(Value::from("instagram")),
+        1 => Just(Value::from("page")),
+        1 => leaf(),
+    ];
+    let entry = prop::collection::vec(
+        (
+            prop_oneof![Just(Value::from("17841405726653026")), leaf()],
+            prop_oneof![Just(Value::from(1_569_262_486_134i64)), leaf()],
+            prop::sample::select(vec!["changes", "messaging", "standby", "field", "x"]),
+            webhook_json(),
+        )
+            .prop_map(|(id, time, key, body)| {
+                let mut e = Map::new();
+                e.insert("id".into(), id);
+                e.insert("time".into(), time);
+                e.insert(key.into(), body);
+                Value::Object(e)
+            }),
+        0..4,
+    );
+    let delivery = (object, entry).prop_map(|(o, e)| serde_json::json!({"object": o, "entry": e}));
+    run("webhook::parse(structured)", delivery, |v| {
+        check_parse(v.to_string().as_bytes())
+    });
+}
+
+#[test]
+fn webhook_signatures_from_arbitrary_headers() {
+    use hmac::{Hmac, Mac};
+    let hex_digits = |n: std::ops::Range<usize>| {
+        prop::collection::vec(prop::sample::select(b"0123456789abcdefABCDEF".to_vec()), n)
+            .prop_map(|v| String::from_utf8(v).unwrap_or_default())
+    };
+    let header = prop_oneof![
+        (
+            prop::sample::select(vec![
+                "sha256=", "sha1=", "SHA256=", "sha512=", "", " sha256="
+            ]),
+            hex_digits(0..70)
+        )
+            .prop_map(|(p, h)| format!("{p}{h}")),
+        nasty_string(),
+        any::<String>(),
+    ];
+    let body = prop::collection::vec(any::<u8>(), 0..128);
+    let secret = prop_oneof![Just(String::new()), "[a-z0-9]{1,40}", any::<String>()];
+    let input = (
+        body,
+        prop::option::of(header.clone()),
+        prop::option::of(header),
+        secret,
+    );
+    run(
+        "webhook::verify_signature",
+        input,
+        |(body, h256, h1, secret)| {
+            for h in [h256.as_deref(), h1.as_deref()].into_iter().flatten() {
+                match webhook::verify_signature(&body, h, &secret) {
+                    Ok(true) => {
+                        // A pass means the header really is the HMAC of the body.
+                        let mut m2 =
+                            Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+                        m2.update(&body);
+                        let mut m1 = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+                        m1.update(&body);
+                        let h = h.trim().to_ascii_lowercase();
+                        let want2 = format!("sha256={}", hex::encode(m2.finalize().into_bytes()));
+                        let want1 = format!("sha1={}", hex::encode(m1.finalize().into_bytes()));
+                        prop_assert!(h == want2 || h == want1, "{}", h);
+                    }
+                    Ok(false) => prop_assert!(!secret.is_empty()),
+                    Err(e) => {
+                        prop_assert_eq!(e.kind.as_str(), "invalid_signature");
+                        if secret.len() >= 8 {
+                            prop_assert!(!e.message.contains(&secret));
+                        }
+                    }
+                }
+            }
+            match webhook::verify_signature_headers(&body, h256.as_deref(), h1.as_deref(), &secret)
+            {
+                Ok(_) => prop_assert!(h256.is_some() || h1.is_some()),
+                Err(e) => prop_assert_eq!(e.kind.as_str(), "invalid_signature"),
+            }
+            Ok(3)
+        },
+    );
+}
+
+#[test]
+fn webhook_subscriptions_from_arbitrary_queries() {
+    let key = prop_oneof![
+        prop::sample::select(vec![
+            "hub.mode",
+            "hub_mode",
+            "hub.verify_token",
+            "hub_verify_token",
+            "hub.challenge",
+            "hub_challenge",
+            "hub.",
+            "hub_x",
+            "mode",
+        ])
+        .prop_map(str::to_owned),
+        any::<String>(),
+    ];
+    let value = prop_oneof![
+        Just("subscribe".to_owned()),
+        Just("configured-token-1".to_owned()),
+        nasty_string(),
+    ];
+    let token = prop_oneof![
+        Just("configured-token-1".to_owned()),
+        Just(String::new()),
+        any::<String>()
+    ];
+    let input = (prop::collection::vec((key, value), 0..8), token);
+    run("webhook::verify_subscription", input, |(pairs, token)| {
+        match webhook::verify_subscription(pairs.clone(), &token) {
+            Ok(challenge) => {
+                prop_assert!(!token.is_empty() && !challenge.is_empty());
+                let get = |k: &str| {
+                    pairs
+                        .iter()
+                        .find(|(pk, _)| pk == &format!("hub.{k}") || pk == &format!("hub_{k}"))
+                };
+                prop_assert_eq!(get("mode").map(|p| p.1.as_str()), Some("subscribe"));
+                prop_assert_eq!(
+                    get("verify_token").map(|p| p.1.as_str()),
+                    Some(token.as_str())
+                );
+                prop_assert_eq!(get("challenge").map(|p| &p.1), Some(&challenge));
+            }
+            Err(e) => {
+                prop_assert_eq!(e.kind.as_str(), "verification_failed");
+                if token.len() >= 8 {
+                    prop_assert!(!e.message.contains(&token), "{}", e.message);
+                }
+            }
+        }
+        Ok(1)
     });
 }

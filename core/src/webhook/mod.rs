@@ -5,9 +5,31 @@
 //! [`verify_signature_headers`], [`verify_subscription`], [`parse`], [`parse_to_json`],
 //! [`fields`]. Normalized events use the same snake_case names in every language.
 //!
-//! SKELETON: the bodies are being written (issue 7); every function fails closed until then.
+//! Decisions the contract leaves open (also in fixtures/webhooks/README.md): `object` must be
+//! `instagram` or `page` (any other object is another integration's delivery → error); the
+//! flags `is_echo`, `is_deleted`, `is_unsupported`, `is_self`, `is_standby` are always booleans
+//! (`false` when Meta omits them) while every other absent value is JSON null; ids sent as JSON
+//! integers become strings; `num_edit` digit strings become integers; `reply_to_story` also
+//! carries `link_sticker_url`, `referral` also `ads_context_data` and `product_id`.
+//!
+//! Files: `signature.rs` (HMAC checks), `subscription.rs` (GET handshake), `parse.rs` (the
+//! envelope walk), `events/` (one update → one [`Event`]), `read.rs` (typed reads with JSON-path
+//! errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields catalogue).
 
-use crate::error::{Error, ErrorKind, Result};
+mod dedupe;
+mod events;
+mod fields;
+mod parse;
+mod read;
+mod signature;
+mod subscription;
+
+pub use fields::fields;
+pub use parse::parse;
+pub use signature::{verify_signature, verify_signature_headers};
+pub use subscription::verify_subscription;
+
+use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -87,66 +109,12 @@ pub struct Event {
     pub time: i64,
     /// Stable across parses of the same item, distinct within a delivery.
     pub dedupe_key: String,
-    /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case.
+    /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case; every key of
+    /// the type is present, JSON null when Meta did not send it.
     #[serde(flatten)]
     pub fields: Map<String, Value>,
     /// The original item (`messaging[]`/`standby[]` element or `changes[]` value) as sent.
     pub raw: Value,
-}
-
-/// Check a signature header value (`sha256=<hex>` or legacy `sha1=<hex>`) against the HMAC of
-/// the exact raw body bytes keyed with the app secret, in constant time. `Ok(false)` when a
-/// well-formed signature does not match; `Err` (kind `invalid_signature`) when the header is
-/// empty, malformed, of an unknown algorithm, not hex, truncated, or the secret is empty.
-pub fn verify_signature(raw_body: &[u8], header: &str, app_secret: &str) -> Result<bool> {
-    let _ = (raw_body, header, app_secret);
-    Err(Error::new(
-        ErrorKind::InvalidSignature,
-        "webhook signature: not implemented yet",
-    ))
-}
-
-/// [`verify_signature`] with both headers as received: `X-Hub-Signature-256` when present,
-/// the legacy `X-Hub-Signature` (sha1) only when it is absent; neither → `invalid_signature`.
-pub fn verify_signature_headers(
-    raw_body: &[u8],
-    sha256_header: Option<&str>,
-    sha1_header: Option<&str>,
-    app_secret: &str,
-) -> Result<bool> {
-    let _ = (raw_body, sha256_header, sha1_header, app_secret);
-    Err(Error::new(
-        ErrorKind::InvalidSignature,
-        "webhook signature: not implemented yet",
-    ))
-}
-
-/// Answer Meta's GET handshake: the `hub.challenge` to echo (as `text/plain`) when
-/// `hub.mode=subscribe` and `hub.verify_token` equals `verify_token`; otherwise an error of
-/// kind `verification_failed` that says why (never echoing either token). Accepts `hub_mode`
-/// style keys too (some frameworks rewrite `.` to `_`).
-pub fn verify_subscription<I, K, V>(query: I, verify_token: &str) -> Result<String>
-where
-    I: IntoIterator<Item = (K, V)>,
-    K: AsRef<str>,
-    V: AsRef<str>,
-{
-    let _ = (query.into_iter().count(), verify_token);
-    Err(Error::new(
-        ErrorKind::VerificationFailed,
-        "webhook verification: not implemented yet",
-    ))
-}
-
-/// Parse a delivery's raw body into normalized events, in delivery order. Unknown fields,
-/// objects and items become [`EventType::Unknown`] events and never fail the batch; a body that
-/// is not a delivery at all fails with kind `invalid_payload`.
-pub fn parse(raw_body: &[u8]) -> Result<Vec<Event>> {
-    let _ = raw_body;
-    Err(Error::new(
-        ErrorKind::InvalidPayload,
-        "webhook payload: not implemented yet",
-    ))
 }
 
 /// [`parse`] serialized as one JSON array (what the bindings hand to Node and Python).
@@ -154,11 +122,4 @@ pub fn parse_to_json(raw_body: &[u8]) -> Result<String> {
     let events = parse(raw_body)?;
     serde_json::to_string(&events)
         .map_err(|e| Error::internal(format!("webhook payload: cannot serialize events: {e}")))
-}
-
-/// The subscribable webhook fields as JSON: `[{"field","display_name","description",
-/// "event_types":[..],"envelope":"changes"|"messaging"|"standby","logins":["facebook",..]}]`,
-/// from which the n8n trigger's event options are generated.
-pub fn fields() -> Value {
-    Value::Array(Vec::new())
 }

@@ -9,3 +9,4 @@ mod sandbox;
 mod secrets;
 mod soak;
 mod transport;
+mod webhook;
