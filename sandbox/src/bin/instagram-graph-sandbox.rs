@@ -1,7 +1,7 @@
 //! `instagram-graph-sandbox`: run the Graph API simulator as a process.
 //!
 //! Prints one JSON line (`{"url","access_token","facebook_access_token","page_access_token",
-//! "app_id","app_secret","ig_user_id","page_id",...,"seed"}`) on stdout, then serves until
+//! "app_id","app_secret","ig_user_id","page_id",...,"app_access_token","seed"}`) on stdout, then serves until
 //! SIGINT/SIGTERM, or until stdin closes with `--exit-on-stdin-eof`.
 #![forbid(unsafe_code)]
 
@@ -30,6 +30,10 @@ Options:
   --slow-ms N                delay of the `slow` fault (default 3000)
   --regain-minutes N         estimated_time_to_regain_access of throttles (default 0)
   --long-regain-minutes N    the same for `throttle_long` (default 60)
+  --webhook-retries N        retries of a failed webhook delivery (default 3)
+  --webhook-backoff-ms N     wait before the first retry, doubled each time (default 100)
+  --webhook-timeout-ms N     time limit of one delivery or handshake (default 20000)
+  --no-webhook-sha1          do not send the legacy X-Hub-Signature (sha1) header
   --exit-on-stdin-eof        stop when standard input closes
   --help                     show this help
 
@@ -113,6 +117,37 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--long-regain-minutes" => {
                 opts.faults.long_regain_minutes = num(&name, value("minutes")?)?
             }
+            "--webhook-retries" => {
+                let n: u32 = num(&name, value("a number")?)?;
+                if n > instagram_graph_sandbox::webhooks_limits::MAX_RETRIES {
+                    return Err(format!(
+                        "{name}: must be at most {}",
+                        instagram_graph_sandbox::webhooks_limits::MAX_RETRIES
+                    ));
+                }
+                opts.webhooks.retries = n;
+            }
+            "--webhook-backoff-ms" => {
+                let n: u64 = num(&name, value("milliseconds")?)?;
+                if n > instagram_graph_sandbox::webhooks_limits::MAX_BACKOFF_MS {
+                    return Err(format!(
+                        "{name}: must be at most {}",
+                        instagram_graph_sandbox::webhooks_limits::MAX_BACKOFF_MS
+                    ));
+                }
+                opts.webhooks.backoff_ms = n;
+            }
+            "--webhook-timeout-ms" => {
+                let n: u64 = num(&name, value("milliseconds")?)?;
+                if n == 0 || n > instagram_graph_sandbox::webhooks_limits::MAX_TIMEOUT_MS {
+                    return Err(format!(
+                        "{name}: must be between 1 and {}",
+                        instagram_graph_sandbox::webhooks_limits::MAX_TIMEOUT_MS
+                    ));
+                }
+                opts.webhooks.timeout_ms = n;
+            }
+            "--no-webhook-sha1" => opts.webhooks.sha1 = false,
             "--exit-on-stdin-eof" => exit_on_eof = true,
             other => return Err(format!("unknown option {other} (see --help)")),
         }
@@ -258,5 +293,22 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--port", "x"]).is_err());
         assert!(parse(&["--colour"]).is_err());
+        let a = parse(&[
+            "--webhook-retries",
+            "5",
+            "--webhook-backoff-ms=10",
+            "--webhook-timeout-ms",
+            "900",
+            "--no-webhook-sha1",
+        ])
+        .unwrap()
+        .unwrap();
+        let w = &a.opts.webhooks;
+        assert_eq!(
+            (w.retries, w.backoff_ms, w.timeout_ms, w.sha1),
+            (5, 10, 900, false)
+        );
+        assert!(parse(&["--webhook-retries", "21"]).is_err());
+        assert!(parse(&["--webhook-timeout-ms", "0"]).is_err());
     }
 }

@@ -213,6 +213,8 @@ pub(crate) fn deliveries(sh: &Shared) -> Value {
                 "headers": headers,
                 "body": &*d.body,
                 "at": a.at_ms,
+                // The contract's name for the same instant.
+                "time": a.at_ms,
                 "event": d.event,
                 "field": d.field,
             });

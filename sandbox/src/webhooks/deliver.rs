@@ -11,6 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
+/// Longest wait between two attempts (Meta spreads its retries over 36 hours; a sandbox that
+/// long-lived is not expected, so the doubling stops at 15 minutes).
+const MAX_WAIT_MS: u64 = 15 * 60 * 1000;
+
 /// The user agent of Meta's webhook (and link-preview) requests.
 pub(crate) const USER_AGENT: &str = "facebookexternalua";
 
@@ -170,7 +174,8 @@ async fn attempts(sh: Arc<Shared>, id: String, first: oneshot::Sender<()>) {
             return;
         }
         let factor = 1u64 << (n - 1).min(20);
-        tokio::time::sleep(Duration::from_millis(cfg.backoff_ms.saturating_mul(factor))).await;
+        let wait = cfg.backoff_ms.saturating_mul(factor).min(MAX_WAIT_MS);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
     }
 }
 

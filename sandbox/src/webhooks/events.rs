@@ -259,10 +259,30 @@ pub(crate) fn build(world: &mut World, now: i64, now_ms: i64, o: &Opts) -> Resul
         Some(s) => s.to_owned(),
         None => default_igsid(world.seed),
     };
+    if event == "story_insights" {
+        // Each update expires one story: refuse up front rather than half-way.
+        let live = acc.live_story_items(now).len();
+        let wanted = if o.get("media_id").is_some_and(|m| !m.is_null()) {
+            1
+        } else {
+            live
+        };
+        if batch > wanted.min(live) {
+            return Err(bad(
+                "batch",
+                &format!(
+                    "story_insights: only {} live stories can expire",
+                    wanted.min(live)
+                ),
+            ));
+        }
+    }
     let mut items = Vec::with_capacity(batch);
     let mut created = Vec::with_capacity(batch);
     for i in 0..batch {
-        let ts = now_ms + i as i64;
+        // The update happened a moment before Meta sends it (its examples show `timestamp`
+        // some hundred ms before `entry.time`).
+        let ts = now_ms - 700 + i as i64;
         let ctx = Ctx {
             account,
             account_id: &account_id,
@@ -721,6 +741,11 @@ fn comment(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value), Strin
         .get(&media_id)
         .map(|m| m.product_type)
         .unwrap_or(ProductType::Feed);
+    // Everything that can fail is checked before the world changes.
+    let mut media = Map::new();
+    media.insert("id".into(), json!(media_id));
+    media.insert("media_product_type".into(), json!(product.as_str()));
+    media_extras(o, &mut media)?;
     let id = fresh_id(world);
     let legacy_id = mix(world.seed, world.objects_created) % 10_000_000_000_000_000;
     let acc = &mut world.accounts[c.account];
@@ -753,10 +778,6 @@ fn comment(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value), Strin
         }
     }
     world.reindex();
-    let mut media = Map::new();
-    media.insert("id".into(), json!(media_id));
-    media.insert("media_product_type".into(), json!(product.as_str()));
-    media_extras(o, &mut media)?;
     let mut v = Map::new();
     v.insert("from".into(), json!({"id": from_id, "username": from_name}));
     v.insert("id".into(), json!(id));
@@ -866,4 +887,40 @@ fn story_insights(world: &mut World, c: &Ctx, o: &Opts) -> Result<(Value, Value)
         s.timestamp = c.now - STORY_LIFETIME_SECS;
     }
     Ok((Value::Object(v), json!({"media_id": id})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        seed::build(42, 20, 0, 1_782_820_800)
+    }
+
+    #[test]
+    fn mids_look_like_meta_and_differ() {
+        let mut w = world();
+        let a = new_mid(&mut w, "17841", "123");
+        let b = new_mid(&mut w, "17841", "123");
+        assert!(a.starts_with("aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOj"));
+        assert_ne!(a, b);
+        assert_eq!(default_igsid(42), default_igsid(42));
+        assert_ne!(default_igsid(42), default_igsid(43));
+    }
+
+    #[test]
+    fn every_kind_builds_and_unknown_options_are_refused() {
+        for (kind, field) in KINDS {
+            let mut w = world();
+            let o: Opts = json!({"event": kind}).as_object().unwrap().clone();
+            let b = build(&mut w, 1_782_820_800, 1_782_820_800_000, &o).unwrap();
+            assert_eq!((b.event, b.field), (*kind, *field));
+            assert_eq!(b.payload["entry"][0]["id"], json!(w.accounts[0].user.id));
+        }
+        let o: Opts = json!({"event": "message", "txt": "x"})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert!(common(&o).unwrap_err().starts_with("simulate: txt:"));
+    }
 }

@@ -7,8 +7,9 @@
 //! raw UTF-8 and a bare `/`, hence this small writer.
 //!
 //! Object keys come in Meta's order where its examples show one (`object` before `entry`,
-//! `id`/`time` before `changes`/`messaging`, `sender`/`recipient`/`timestamp` first), the
-//! rest alphabetically (serde_json's map order).
+//! `id`/`time` before `changes`/`messaging`, `sender`/`recipient`/`timestamp` first, `mid`
+//! and `text` first in a message, `from`, `id`, `parent_id`, `text` in a comment), the rest
+//! alphabetically (serde_json's map order).
 
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -17,6 +18,7 @@ use std::fmt::Write as _;
 const FIRST_KEYS: &[&str] = &[
     "object",
     "entry",
+    "from",
     "id",
     "time",
     "changes",
@@ -27,8 +29,11 @@ const FIRST_KEYS: &[&str] = &[
     "sender",
     "recipient",
     "timestamp",
-    "from",
     "mid",
+    "media_id",
+    "parent_id",
+    "text",
+    "type",
 ];
 
 /// Serialize `v` as Meta does.

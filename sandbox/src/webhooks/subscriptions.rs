@@ -104,7 +104,13 @@ pub(crate) async fn handle(
     params: &Pairs,
     headers: &HeaderMap,
 ) -> Result<Value, GraphError> {
-    let token = auth::token_of(params, headers).ok_or_else(GraphError::missing_token)?;
+    let Some(token) = auth::token_of(params, headers) else {
+        // Graph words a missing token on `/me` (2500) and on other nodes (104) differently.
+        return Err(match route {
+            Route::Me => GraphError::missing_token(),
+            _ => GraphError::new(104, "An access token is required to request this resource."),
+        });
+    };
     match route {
         Route::App => {
             check_app_token(&lock(&sh.world), token)?;
@@ -115,6 +121,19 @@ pub(crate) async fn handle(
             let (subject, page_ids) = {
                 let w = lock(&sh.world);
                 let c = auth::resolve(&w, token, now)?;
+                // Same rule as every other user- or Page-token call.
+                match links::get(params, "appsecret_proof") {
+                    Some(p)
+                        if !p.eq_ignore_ascii_case(&crate::seed::appsecret_proof(
+                            token,
+                            &w.app.secret,
+                        )) =>
+                    {
+                        return Err(GraphError::bad_appsecret_proof())
+                    }
+                    None if sh.require_proof => return Err(GraphError::appsecret_proof_required()),
+                    _ => {}
+                }
                 let ids: Vec<String> = w.pages.iter().map(|p| p.id.clone()).collect();
                 (c.subject, ids)
             };
@@ -316,7 +335,17 @@ async fn subscribe(sh: &Arc<Shared>, version: &str, params: &Pairs) -> Result<Va
             // http so tests can listen on loopback without TLS.
             GraphError::param("Param callback_url must be a valid http or https URL")
         })?;
+    if callback.len() > 2048 {
+        return Err(GraphError::param(
+            "Param callback_url must be at most 2048 characters",
+        ));
+    }
     let verify_token = required(params, "verify_token")?.to_owned();
+    if verify_token.len() > 1024 {
+        return Err(GraphError::param(
+            "Param verify_token must be at most 1024 characters",
+        ));
+    }
     let fields = field_list("fields", required(params, "fields")?)?;
     let allowed = (object == "instagram").then_some(INSTAGRAM_FIELDS);
     check_fields("fields", &fields, allowed)?;
