@@ -112,6 +112,19 @@ class TestVerifySignature:
         }
         assert webhooks.verify_signature(BODY, good_256, SECRET) is True
 
+    def test_text_that_is_not_unicode_is_refused_not_crashed(self) -> None:
+        # A lone surrogate cannot reach the native module as UTF-8: a typed error, no crash.
+        for header in ("sha256=\udc80", {"X-Hub-Signature-256": "sha256=\ud800" + "0" * 63}):
+            with pytest.raises(ig.InvalidSignatureError):
+                webhooks.verify_signature(BODY, header, SECRET)
+        with pytest.raises(ig.InvalidSignatureError):
+            webhooks.verify_signature(BODY, sig("sha256"), "secret\udc80")
+        with pytest.raises(ig.VerificationFailedError):
+            webhooks.verify_subscription({"hub.mode": "subscribe\udc80"}, TOKEN)
+        r = webhooks.Receiver(app_secret=SECRET, verify_token=TOKEN)
+        assert r.handle("POST", "", {"x-hub-signature-256": "sha256=\udc80"}, BODY).status == 401
+        assert r.handle("GET", {"hub.challenge": "\udc80"}, {}, b"").status == 403
+
     def test_no_signature_header_raises(self) -> None:
         for headers in ({}, {"content-type": "application/json"}):
             with pytest.raises(ig.InvalidSignatureError):
