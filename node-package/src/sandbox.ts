@@ -35,6 +35,12 @@ export interface SimulateOptions {
 	attachment?: string;
 	/** `message`: a quick reply's payload. */
 	quick_reply_payload?: string;
+	/** `message`: reply to a story (the story's id, or true for one of the account's). */
+	reply_to_story?: unknown;
+	/** `message`: an inline reply to this message id. */
+	reply_to_mid?: string;
+	/** `message`: opened from an ad or ig.me link (with `ad_id`, `ad_title`, `ref`, `source`, `type`). */
+	referral?: unknown;
 	/** `comment`: reply to this comment. */
 	parent_id?: string;
 	/** Entries in one POST (Meta batches up to 1,000). */

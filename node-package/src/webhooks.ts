@@ -136,6 +136,9 @@ function queryPairs(query: QueryLike): [string, string][] {
 	return pairs;
 }
 
+/** Lone surrogates as U+FFFD, as N-API hands strings over: JSON text of them would not parse. */
+const wellFormed = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /**
  * Answer Meta's GET handshake: returns `hub.challenge`, to send back as `text/plain` with
  * status 200, when `hub.mode` is `subscribe` and `hub.verify_token` equals `verifyToken`
@@ -144,7 +147,7 @@ function queryPairs(query: QueryLike): [string, string][] {
  */
 export function verifySubscription(query: QueryLike, verifyToken: string): string {
 	const token = requireString('verifyToken', verifyToken);
-	const pairs = queryPairs(query);
+	const pairs = queryPairs(query).map(([k, v]) => [wellFormed(k), wellFormed(v)]);
 	const n = native();
 	return callSync(() => n.webhookVerifySubscription(JSON.stringify(pairs), token));
 }

@@ -82,6 +82,16 @@ describe('verifySignature', () => {
 		assert.equal(webhooks.verifySignature(BODY, { 'X-Hub-Signature-256': hmac('sha256', BODY), 'X-Hub-Signature': hmac('sha1', BODY, 'other') }, SECRET), true);
 	});
 
+	test('lone surrogates and hostile header values: a typed error, never a crash', () => {
+		for (const bad of ['sha256=\udc80', `sha256=\ud800${'0'.repeat(63)}`, `sha256=${'0'.repeat(1_000_000)}`, 'sha256=\u0000']) {
+			assert.throws(() => webhooks.verifySignature(BODY, bad, SECRET), ig.InvalidSignatureError);
+			assert.throws(() => webhooks.verifySignature(BODY, { 'x-hub-signature-256': bad }, SECRET), ig.InvalidSignatureError);
+		}
+		// A lone surrogate in the secret becomes U+FFFD, as Node's own Buffer and createHmac encode it.
+		assert.equal(webhooks.verifySignature(BODY, hmac('sha256', BODY, 'secret\udc80'), 'secret\udc80'), true);
+		assert.throws(() => webhooks.verifySubscription({ 'hub.mode': 'subscribe\udc80', 'hub.verify_token': TOKEN, 'hub.challenge': '1' }, TOKEN), ig.VerificationFailedError);
+	});
+
 	test('no signature header at all: InvalidSignatureError', () => {
 		for (const headers of [{}, { 'content-type': 'application/json' }, new Headers()]) {
 			assert.throws(() => webhooks.verifySignature(BODY, headers, SECRET), isKind(ig.InvalidSignatureError, 'invalid_signature'));

@@ -162,6 +162,17 @@ def _require_str(what: str, value: object) -> str:
     return value
 
 
+def _encodable(value: str | None) -> bool:
+    """Whether the native module can take ``value`` (a lone surrogate is not UTF-8)."""
+    if value is None or value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def verify_signature(raw_body: RawBody, header: str | HeadersLike, app_secret: str) -> bool:
     """Check Meta's signature over the exact raw body bytes.
 
@@ -182,7 +193,11 @@ def verify_signature(raw_body: RawBody, header: str | HeadersLike, app_secret: s
     """
     raw = _raw_bytes(raw_body)
     secret = _require_str("app_secret", app_secret)
+    if not _encodable(secret):
+        raise InvalidSignatureError("webhook signature: app_secret is not valid text")
     if isinstance(header, str):
+        if not _encodable(header):
+            raise InvalidSignatureError("webhook signature: the header is not valid text")
         return _native.webhook_verify_signature(raw, header, secret)
     if not hasattr(header, "items"):
         raise TypeError(
@@ -191,6 +206,8 @@ def verify_signature(raw_body: RawBody, header: str | HeadersLike, app_secret: s
         )
     sha256 = _header(header, "x-hub-signature-256")
     sha1 = _header(header, "x-hub-signature")
+    if not (_encodable(sha256) and _encodable(sha1)):
+        raise InvalidSignatureError("webhook signature: the header is not valid text")
     return _native.webhook_verify_signature_headers(raw, sha256, sha1, secret)
 
 
@@ -231,7 +248,10 @@ def verify_subscription(
             or there is no challenge (answer 403). The message never quotes either token.
     """
     token = _require_str("verify_token", verify_token)
-    return _native.webhook_verify_subscription(_query_pairs(query), token)
+    pairs = _query_pairs(query)
+    if not all(_encodable(k) and _encodable(v) for k, v in pairs) or not _encodable(token):
+        raise VerificationFailedError("webhook verification: the query is not valid text")
+    return _native.webhook_verify_subscription(pairs, token)
 
 
 def parse(raw_body: RawBody) -> list[WebhookEvent]:
@@ -377,7 +397,7 @@ class Receiver:
             return _text_response(401, "missing X-Hub-Signature-256 header")
         try:
             raw = _raw_bytes(body)
-            good = _native.webhook_verify_signature_headers(raw, sha256, sha1, self._app_secret)
+            good = verify_signature(raw, headers, self._app_secret)
         except InvalidSignatureError as e:
             return _text_response(401, f"invalid signature: {e.message}")
         if not good:
