@@ -8,7 +8,7 @@
 #   py-gen        regenerate python-package/instagram_graph/_generated.py from the catalogue
 #   py-gen-check  fail if the generated file is stale
 #   py-test       pytest (sync + async, against the embedded sandbox)
-#   py-lint       ruff check, ruff format --check, mypy --strict (package, tools, tests, demo),
+#   py-lint       ruff check, ruff format --check, mypy --strict (package, tools, tests, examples),
 #                 py-gen-check
 
 PY_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
@@ -49,8 +49,8 @@ py-test: py-build
 
 py-lint: py-build
 	cd $(PY_PKG) && $(PY_BIN)/ruff check . && $(PY_BIN)/ruff format --check .
-	$(PY_BIN)/ruff check --config $(PY_PKG)/pyproject.toml $(PY_ROOT)/examples/demo.py
-	$(PY_BIN)/ruff format --check --config $(PY_PKG)/pyproject.toml $(PY_ROOT)/examples/demo.py
+	$(PY_BIN)/ruff check --config $(PY_PKG)/pyproject.toml $(PY_ROOT)/examples/demo.py $(PY_ROOT)/examples/webhook_receiver.py
+	$(PY_BIN)/ruff format --check --config $(PY_PKG)/pyproject.toml $(PY_ROOT)/examples/demo.py $(PY_ROOT)/examples/webhook_receiver.py
 	cd $(PY_PKG) && $(PY_BIN)/mypy
 	$(PY_BIN)/python $(PY_PKG)/tools/generate.py --check
 

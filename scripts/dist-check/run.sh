@@ -89,7 +89,9 @@ c_static_selftest() { DIST_CHECK_RT="$RT" "$PY" "$HERE/selftest.py" "$DIST"; }
 
 c_e2e() {
   local tgz; tgz="$(tarball)" || return 1
-  IG_SANDBOX_BIN="$SANDBOX_BIN" E2E_DIR="${E2E_DIR:-$ROOT/.e2e}" bash "$ROOT/scripts/e2e-run.sh" "$tgz"
+  IG_SANDBOX_BIN="$SANDBOX_BIN" E2E_DIR="${E2E_DIR:-$ROOT/.e2e}" bash "$ROOT/scripts/e2e-run.sh" "$tgz" &&
+    # The triggers too (single process; queue mode is make test's e2e-queue, same code).
+    IG_SANDBOX_BIN="$SANDBOX_BIN" E2E_DIR="${E2E_DIR:-$ROOT/.e2e}" bash "$ROOT/scripts/e2e-trigger.sh" "$tgz"
 }
 
 # smoke_node TRIPLE COMMAND...: the package unpacked into work/TRIPLE, smoke.cjs run by COMMAND
