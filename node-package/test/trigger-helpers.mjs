@@ -4,6 +4,7 @@
 // (n8n 2.40.7 dist/deduplication/deduplication-helper.js: entries mode, md5 of each value,
 // the newest maxEntries kept).
 import { createHash, createHmac } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { require } from './helpers.mjs';
 
 export const { InstagramTrigger } = require('../dist/nodes/InstagramTrigger/InstagramTrigger.node.js');
@@ -34,12 +35,17 @@ function paramValue(node, params, name, fallback) {
 	return fallback;
 }
 
-/** An express-like response recording status, content type and body. */
+/**
+ * An express-like response recording status, content type and body; like Node's it has
+ * `statusCode` and emits 'finish' once sent, also when n8n (`n8nAnswers`) sends it.
+ */
 export function response() {
 	const sent = { status: undefined, type: undefined, body: undefined, calls: 0 };
-	const res = {
+	const res = Object.assign(new EventEmitter(), {
+		statusCode: 200,
 		status(code) {
 			sent.status = code;
+			res.statusCode = code;
 			return res;
 		},
 		type(t) {
@@ -49,14 +55,20 @@ export function response() {
 		send(body) {
 			sent.body = body;
 			sent.calls++;
+			res.emit('finish');
 			return res;
 		},
 		end() {
+			res.emit('finish');
 			return res;
 		},
-	};
-	return { res, sent };
+	});
+	/** What n8n does after webhook() returned workflowData: answer once the execution was created (2xx) or not (5xx). */
+	const n8nAnswers = (code = 200) => res.status(code).send('Workflow was started');
+	return { res, sent, n8nAnswers };
 }
+
+let workflows = 0;
 
 /** n8n's data-deduplication helper (checkProcessedAndRecord and friends), in memory, per scope. */
 export function fakeDeduplication() {
@@ -97,7 +109,9 @@ export function fakeDeduplication() {
 
 /**
  * A mocked IWebhookFunctions. `name` is 'setup' (GET) or 'default' (POST); `body` a Buffer or
- * string (the raw bytes); `params` the node parameters; `staticData` the node's static data.
+ * string (the raw bytes); `params` the node parameters; `staticData` the node's static data;
+ * `workflowId` (default: a fresh one per context, so that contexts share the node module's
+ * in-process memory of accepted keys only when a test says so) and `node` name the scope.
  */
 export function webhookContext({
 	name = 'default',
@@ -109,9 +123,11 @@ export function webhookContext({
 	staticData = {},
 	dedupe,
 	mode = 'webhook',
+	node: nodeData = NODE,
+	workflowId = `wf-${++workflows}`,
 } = {}) {
 	const node = new InstagramTrigger();
-	const { res, sent } = response();
+	const { res, sent, n8nAnswers } = response();
 	const raw = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
 	const ctx = {
 		getWebhookName: () => name,
@@ -120,7 +136,8 @@ export function webhookContext({
 		getResponseObject: () => res,
 		getHeaderData: () => headers,
 		getBodyData: () => (raw ? safeJson(raw) : {}),
-		getNode: () => NODE,
+		getNode: () => nodeData,
+		getWorkflow: () => ({ id: workflowId, name: 'IG trigger', active: true }),
 		getMode: () => mode,
 		getNodeParameter: (n, fallback) => paramValue(node, params, n, fallback),
 		async getCredentials(type) {
@@ -137,7 +154,7 @@ export function webhookContext({
 			...(dedupe ?? {}),
 		},
 	};
-	return { run: () => node.webhook.call(ctx), sent, staticData };
+	return { run: () => node.webhook.call(ctx), sent, staticData, n8nAnswers };
 }
 
 function safeJson(buf) {

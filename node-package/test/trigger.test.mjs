@@ -36,7 +36,7 @@ async function deliver(body, { params = {}, headers, ...rest } = {}) {
 	const h = headers ?? { 'x-hub-signature-256': sign(body), 'content-type': 'application/json' };
 	const c = webhookContext({ body, headers: h, params, ...rest });
 	const result = await c.run();
-	return { result, sent: c.sent, items: result.workflowData?.[0]?.map((i) => i.json) ?? [] };
+	return { result, sent: c.sent, n8nAnswers: c.n8nAnswers, items: result.workflowData?.[0]?.map((i) => i.json) ?? [] };
 }
 
 const ALL_MESSAGING = ['messages', 'message_reactions', 'messaging_seen', 'messaging_postbacks'];
@@ -259,10 +259,15 @@ describe('Instagram Trigger: echoes', () => {
 
 describe('Instagram Trigger: deduplication', () => {
 	const body = messagingBody([msg('m.1', 'one'), msg('m.2', 'two')]);
-	/** What n8n does with a delivery: webhook(), then the node's execute() at the start of the execution. */
-	async function run(raw, { staticData, dedupe, params, mode } = {}) {
-		const w = await deliver(raw, { staticData, params, mode });
+	/**
+	 * What n8n does with a delivery: webhook(), n8n's answer once it created the execution, then
+	 * the node's execute() at the start of that execution. Each run is its own workflow for the
+	 * in-process memory unless `workflowId` says otherwise (another process, as far as it goes).
+	 */
+	async function run(raw, { staticData, dedupe, params, mode, workflowId } = {}) {
+		const w = await deliver(raw, { staticData, params, mode, workflowId });
 		if (!w.result.workflowData) return { ...w, executed: null };
+		w.n8nAnswers(200);
 		const e = executeContext({ items: w.result.workflowData[0], staticData, dedupe, params, mode });
 		const [out] = await e.run();
 		return { ...w, executed: out.map((i) => i.json), paired: out.map((i) => i.pairedItem), warnings: e.warnings };
@@ -323,7 +328,9 @@ describe('Instagram Trigger: deduplication', () => {
 	});
 
 	test('Deduplicate Redeliveries off, or a test run: every delivery executes with every event', async () => {
-		for (const opts of [{ params: { options: { deduplicate: false } } }, { mode: 'manual' }]) {
+		for (const [i, o] of [{ params: { options: { deduplicate: false } } }, { mode: 'manual' }].entries()) {
+			// One workflow: not even this process's memory drops the second delivery.
+			const opts = { ...o, workflowId: `wf-no-dedupe-${i}` };
 			const staticData = {};
 			const dedupe = fakeDeduplication();
 			assert.equal((await run(body, { staticData, dedupe, ...opts })).executed.length, 2);
@@ -433,5 +440,76 @@ describe('Instagram Trigger: the static-data record is bounded', () => {
 		assert.equal((await firstSeen(ctxOf(data), [keys.at(-1)], t0 + 2)).size, 0);
 		// The stored record stays small: digests, not Meta's ~150-character message ids.
 		assert.ok(JSON.stringify(data).length < DEDUPE_MAX_ENTRIES * 40);
+	});
+});
+
+describe("Instagram Trigger: this process's memory of accepted keys (back-to-back duplicates)", () => {
+	const { acceptedHere, acceptedCount, rememberAccepted, FAST_TTL_MS, FAST_MAX_ENTRIES } = require('../dist/nodes/InstagramTrigger/dedupe.js');
+	const body = messagingBody([msg('m.b1', 'first'), msg('m.b2', 'second')]);
+
+	test('a duplicate sent right after n8n answered the first 200 → no workflowData, a 200, before any execution saved', async () => {
+		// n8n reloads static data per request and the first execution has not saved it yet: {} each time.
+		const first = await deliver(body, { workflowId: 'wf-b2b', staticData: {} });
+		assert.equal(first.items.length, 2);
+		first.n8nAnswers(200);
+		const dup = await deliver(body, { workflowId: 'wf-b2b', staticData: {} });
+		assert.deepEqual(dup.result, { noWebhookResponse: true });
+		assert.equal(dup.sent.status, 200, 'a dropped duplicate still gets 200 (Meta retries otherwise)');
+		// One known and one new event: only the new one starts an execution.
+		const mixed = await deliver(messagingBody([msg('m.b2', 'second'), msg('m.b3', 'third')]), { workflowId: 'wf-b2b', staticData: {} });
+		assert.deepEqual(mixed.items.map((i) => i.text), ['third']);
+	});
+
+	test('only what n8n answered 2xx is remembered: a racing duplicate or a retry after a 5xx goes on to execute()', async () => {
+		const raw = messagingBody([msg('m.r1', 'raced')]);
+		const first = await deliver(raw, { workflowId: 'wf-race', staticData: {} });
+		// Before n8n answered the first (the execution may not exist yet): not dropped here.
+		const raced = await deliver(raw, { workflowId: 'wf-race', staticData: {} });
+		assert.equal(raced.items.length, 1);
+		// n8n could not create the execution: a 5xx, Meta retries, and the retry must pass.
+		first.n8nAnswers(500);
+		raced.n8nAnswers(503);
+		const retry = await deliver(raw, { workflowId: 'wf-race', staticData: {} });
+		assert.equal(retry.items.length, 1, 'a failed start is retried, not lost');
+		retry.n8nAnswers(200);
+		assert.equal((await deliver(raw, { workflowId: 'wf-race', staticData: {} })).items.length, 0);
+	});
+
+	test('two trigger nodes, or two workflows, never share keys', async () => {
+		const raw = messagingBody([msg('m.s1', 'shared')]);
+		const a = await deliver(raw, { workflowId: 'wf-s', staticData: {} });
+		a.n8nAnswers(200);
+		const otherNode = { ...NODE, id: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', name: 'Instagram Trigger 2' };
+		assert.equal((await deliver(raw, { workflowId: 'wf-s', node: otherNode, staticData: {} })).items.length, 1, 'another node of the workflow');
+		assert.equal((await deliver(raw, { workflowId: 'wf-s2', staticData: {} })).items.length, 1, 'the same node id in another workflow');
+		assert.equal((await deliver(raw, { workflowId: 'wf-s', staticData: {} })).items.length, 0, 'the node that accepted it');
+	});
+
+	test(`keys are forgotten after FAST_TTL_MS (${FAST_TTL_MS / 60000} min), and expired ones are swept`, () => {
+		assert.ok(FAST_TTL_MS >= 60_000 && FAST_TTL_MS < 36 * 3600 * 1000, 'bridges to the mirror, not a second 48 h record');
+		const t0 = 1_800_000_000_000;
+		rememberAccepted('ttl/a', ['k1', 'k2'], t0);
+		assert.deepEqual([...acceptedHere('ttl/a', ['k1', 'k2', 'k3'], t0 + FAST_TTL_MS - 1)], ['k1', 'k2']);
+		assert.deepEqual([...acceptedHere('ttl/a', ['k1', 'k2'], t0 + FAST_TTL_MS)], []);
+		assert.ok(acceptedCount() >= 2);
+		// Adding a key later sweeps whatever expired (no timer does it): here every other key.
+		rememberAccepted('ttl/b', ['k9'], t0 + 2 * FAST_TTL_MS + Date.now());
+		assert.equal(acceptedCount(), 1);
+		assert.equal(acceptedHere('ttl/b', ['k9'], t0 + 2 * FAST_TTL_MS + Date.now()).size, 1);
+	});
+
+	test('at most FAST_MAX_ENTRIES keys in all: the oldest are evicted', () => {
+		const now = Date.now() + 3 * FAST_TTL_MS; // past every key the tests above remembered
+		const keys = Array.from({ length: FAST_MAX_ENTRIES + 10 }, (_, i) => `bound-${i}`);
+		rememberAccepted('bound/x', keys.slice(0, 10), now);
+		rememberAccepted('bound/x', keys.slice(10), now + 1);
+		assert.equal(acceptedCount(), FAST_MAX_ENTRIES);
+		assert.equal(acceptedHere('bound/x', keys.slice(0, 10), now + 2).size, 0, 'the oldest 10 are gone');
+		assert.equal(acceptedHere('bound/x', keys.slice(10), now + 2).size, FAST_MAX_ENTRIES);
+		// A key remembered again moves to the newest end and survives the next eviction.
+		rememberAccepted('bound/x', ['bound-10'], now + 3);
+		rememberAccepted('bound/x', ['bound-new'], now + 4);
+		assert.equal(acceptedHere('bound/x', ['bound-10', 'bound-11', 'bound-new'], now + 5).size, 2);
+		assert.equal(acceptedHere('bound/x', ['bound-11'], now + 5).size, 0);
 	});
 });

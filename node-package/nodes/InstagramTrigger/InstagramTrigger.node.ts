@@ -11,7 +11,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { parse, verifySignature, verifySubscription, type WebhookEvent } from '../../src/webhooks';
 import { authenticationProperty, credentialEntries, credentialTypeOf, optionsFrom, toAuthentication } from '../shared/credentials';
-import { firstSeen, seenBefore } from './dedupe';
+import { acceptedHere, firstSeen, rememberOnAnswer, scopeOf, seenBefore, type Answerable } from './dedupe';
 import { EVENT_OPTIONS } from './generated/events';
 import { route, selectedEvents } from './routing';
 import { checkExists, create, remove, triggerOptions, verifyTokenOf } from './subscription';
@@ -85,15 +85,22 @@ async function delivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const selected = selectedEvents(ctx.getNodeParameter('events', []));
 	const ignoreEchoes = ctx.getNodeParameter('ignoreEchoes', true) !== false;
 	let out = route(events, selected, ignoreEchoes);
-	if (deduplicating(ctx)) {
-		// Each key's first event only (a key repeated within one delivery is one event), and
-		// none already processed by an earlier execution (see dedupe.ts).
-		const old = seenBefore(ctx, out.map((e) => e.dedupe_key));
+	const dedupe = deduplicating(ctx);
+	const scope = scopeOf(ctx);
+	if (dedupe) {
+		// Each key's first event only (a key repeated within one delivery is one event), none
+		// already processed by an earlier execution, and none this process already handed to
+		// an execution (the back-to-back duplicate, before that execution saved; see dedupe.ts).
+		const keys = out.map((e) => e.dedupe_key);
+		const old = seenBefore(ctx, keys);
+		for (const k of acceptedHere(scope, keys)) old.add(k);
 		const once = new Set<string>();
 		out = out.filter((e) => !old.has(e.dedupe_key) && !once.has(e.dedupe_key) && once.add(e.dedupe_key));
 	}
 	// Meta needs a 200 for every verified delivery, also when nothing in it is for this workflow.
 	if (out.length === 0) return answer(res, 200, 'OK');
+	// Remembered once n8n answers 2xx, i.e. once the execution exists (dedupe.ts).
+	if (dedupe) rememberOnAnswer(ctx.getResponseObject() as unknown as Answerable, scope, out.map((e) => e.dedupe_key));
 	return { workflowData: [ctx.helpers.returnJsonArray(out as unknown as IDataObject[])] };
 }
 
