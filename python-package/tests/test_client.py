@@ -389,8 +389,11 @@ def test_sandbox_lifecycle() -> None:
 def test_ctrl_c_interrupts_a_blocking_call() -> None:
     child = textwrap.dedent(
         """
-        import sys, time
+        import signal, sys, time
         import instagram_graph as ig
+        # A terminal's Ctrl-C: Python keeps SIGINT ignored when started from a background job
+        # (CI shells, nohup), so install the handler an interactive interpreter has.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with ig.sandbox.start(latency_ms=20000, media_count=1) as sb:
             client = sb.client(max_retries=0)
             print("calling", flush=True)
