@@ -13,10 +13,11 @@
 //                                             after two executions), scan for secrets
 //   run.mjs tail SANDBOX_JSON N FILE...       last N lines of each file with secrets redacted
 import { createHmac, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dieFor, readSandbox as readSandboxLine, redactor, scanForSecrets } from './common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const API_VERSION = 'v25.0';
@@ -35,19 +36,10 @@ const NODE_PROFILE = 'Get profile'; // user.get with the node's default fields
 const LIMIT = 7;
 const FIELDS = 'id,media_type,timestamp';
 
-function die(msg) {
-  console.error(`e2e/run.mjs: ${msg}`);
-  process.exit(2);
-}
+const die = dieFor('e2e/run.mjs');
 
 function readSandbox(file) {
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
-  if (!line) die(`no JSON line in sandbox output ${file}`);
-  const sb = JSON.parse(line);
-  for (const k of ['url', 'access_token', 'facebook_access_token', 'page_access_token', 'app_secret', 'ig_user_id', 'ig_app_scoped_id']) {
-    if (typeof sb[k] !== 'string' || sb[k] === '') die(`sandbox line lacks "${k}"`);
-  }
-  sb.url = sb.url.replace(/\/+$/, '');
+  const sb = readSandboxLine(file, ['url', 'access_token', 'facebook_access_token', 'page_access_token', 'app_secret', 'ig_user_id', 'ig_app_scoped_id'], die);
   // A wrong token that is derived, so `check` can look for it too without another file.
   sb.wrong_token = 'IGWRONG' + createHash('sha256').update(sb.access_token).digest('hex').slice(0, 32);
   return sb;
@@ -69,16 +61,7 @@ function secretsOf(sb) {
 const fingerprint = (token) => createHash('sha256').update(token).digest('hex').slice(0, 32);
 
 // Printed text never carries a secret, even when a check fails because of one.
-let redactList = [];
-function redact(text) {
-  let s = String(text);
-  for (const [what, v] of redactList) s = s.split(v).join(`<${what}>`);
-  return s;
-}
-function short(v, n = 300) {
-  const s = redact(typeof v === 'string' ? v : JSON.stringify(v));
-  return s.length > n ? s.slice(0, n) + '…' : s;
-}
+const { setSecrets, redact, short } = redactor();
 
 // ---- free-ports ------------------------------------------------------------------------------
 async function freePorts(n) {
@@ -279,7 +262,7 @@ async function credTest(sandboxFile, base, serverPid, outFile, deadlineS) {
   }
   writeFileSync(outFile, JSON.stringify(out, null, 2), { mode: 0o600 });
   if (out.error) {
-    redactList = secretsOf(sb);
+    setSecrets(secretsOf(sb));
     console.error(`e2e/run.mjs cred-test: ${redact(out.error)}`);
     process.exit(1);
   }
@@ -319,9 +302,9 @@ function checkCredTest(sb, file) {
 // ---- tail: last N lines of each file, secrets redacted (for failure reports) -----------------
 function tail(sandboxFile, n, files) {
   try {
-    redactList = secretsOf(readSandbox(sandboxFile));
+    setSecrets(secretsOf(readSandbox(sandboxFile)));
   } catch {
-    redactList = [];
+    setSecrets([]);
   }
   for (const f of files) {
     let text;
@@ -468,24 +451,6 @@ function sameJson(a, b) {
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 
-function* walk(path) {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return;
-  }
-  if (st.isDirectory()) {
-    for (const e of readdirSync(path)) {
-      // The installed package itself (node code, node_modules) is not output.
-      if (e === 'nodes' && path.endsWith('.n8n')) continue;
-      yield* walk(join(path, e));
-    }
-  } else if (st.isFile()) {
-    yield path;
-  }
-}
-
 async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, credsAfterFile, rc2Text, log2File, scanPaths) {
   const sb = readSandbox(sandboxFile);
   // The credentials as n8n stored them after both executions (decrypted export, in the unscanned TMP).
@@ -499,7 +464,7 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
   sb.renewed = [CRED.id, EXP_CRED.id]
     .map((id) => credsAfter?.[id]?.accessToken)
     .filter((t) => typeof t === 'string' && t !== '' && t !== sb.access_token);
-  redactList = secretsOf(sb);
+  setSecrets(secretsOf(sb));
   const results = [];
   const record = (name, problems, okDetail) => {
     results.push({ name, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : okDetail });
@@ -715,23 +680,8 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
 
   // 6. No secret in anything n8n printed or wrote (output, logs, database, event logs).
   {
-    const p = [];
-    let files = 0;
-    let bytes = 0;
-    const seen = new Set([sandboxFile]);
-    for (const root of [logFile, stdoutFile, ...scanPaths]) {
-      for (const f of walk(root)) {
-        if (seen.has(f)) continue;
-        seen.add(f);
-        const buf = readFileSync(f);
-        files++;
-        bytes += buf.length;
-        for (const [what, v] of secretsOf(sb)) {
-          if (buf.includes(Buffer.from(v))) p.push(`${what} appears in ${f}`);
-        }
-      }
-    }
-    record('no-secret-leak', p, `the tokens (Instagram, Facebook, Page, wrong, ${sb.renewed.length} renewed), app secret absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
+    const { problems, files, bytes } = scanForSecrets([logFile, stdoutFile, ...scanPaths], secretsOf(sb), [sandboxFile]);
+    record('no-secret-leak', problems, `the tokens (Instagram, Facebook, Page, wrong, ${sb.renewed.length} renewed), app secret absent from ${files} files (${(bytes / 1e6).toFixed(1)} MB)`);
   }
 
   let failed = 0;

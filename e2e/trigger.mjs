@@ -11,10 +11,11 @@
 //                                                      read the executions from n8n's database and compare
 // Environment: E2E_DIR (the pinned runtime), DB_TYPE/DB_POSTGRESDB_* (queue mode), N8N_USER_FOLDER.
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { dieFor, readSandbox as readSandboxLine, redactor, scanForSecrets } from './common.mjs';
 
 const API_VERSION = 'v25.0';
 const CRED = { id: 'igTrigCredGood01', name: 'IG trigger e2e sandbox' };
@@ -26,24 +27,12 @@ const WF_POLL = { id: 'igPollingWf00001', nodeId: 'c0ffee00-0000-4000-8000-00000
 // Concurrent webhook calls in queue mode: more than one worker's concurrency (2), so both work.
 const QUEUE_CALLS = 8;
 
-function die(msg) {
-  console.error(`e2e/trigger.mjs: ${msg}`);
-  process.exit(2);
-}
+const die = dieFor('e2e/trigger.mjs');
 
 const E2E_DIR = process.env.E2E_DIR || die('E2E_DIR is not set');
 const runtime = createRequire(join(E2E_DIR, 'package.json'));
 
-function readSandbox(file) {
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
-  if (!line) die(`no JSON line in sandbox output ${file}`);
-  const sb = JSON.parse(line);
-  for (const k of ['url', 'access_token', 'app_secret', 'app_id', 'ig_user_id']) {
-    if (typeof sb[k] !== 'string' || sb[k] === '') die(`sandbox line lacks "${k}"`);
-  }
-  sb.url = sb.url.replace(/\/+$/, '');
-  return sb;
-}
+const readSandbox = (file) => readSandboxLine(file, ['url', 'access_token', 'app_secret', 'app_id', 'ig_user_id'], die);
 
 const secretsOf = (sb) =>
   [
@@ -54,12 +43,7 @@ const secretsOf = (sb) =>
     ['the app token', `${sb.app_id}|${sb.app_secret}`],
   ].filter(([, v]) => typeof v === 'string' && v !== '');
 
-let redactList = [];
-function short(v, n = 300) {
-  let s = typeof v === 'string' ? v : JSON.stringify(v);
-  for (const [what, x] of redactList) s = s.split(x).join(`<${what}>`);
-  return s.length > n ? s.slice(0, n) + '…' : s;
-}
+const { setSecrets, short } = redactor();
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -235,7 +219,7 @@ async function waitExecutions(workflowId, want, timeoutMs) {
 
 async function drive(sandboxFile, mainUrl, mode, outFile) {
   const sb = readSandbox(sandboxFile);
-  redactList = secretsOf(sb);
+  setSecrets(secretsOf(sb));
   const out = { mode, steps: [] };
   const step = (name, data) => out.steps.push({ name, ...data });
   try {
@@ -410,24 +394,9 @@ function workerExecutions(logDir) {
   return by;
 }
 
-function* walk(path) {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return;
-  }
-  if (st.isDirectory()) {
-    for (const e of readdirSync(path)) {
-      if (e === 'nodes' && path.endsWith('.n8n')) continue; // the installed package is not output
-      yield* walk(join(path, e));
-    }
-  } else if (st.isFile()) yield path;
-}
-
 async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
   const sb = readSandbox(sandboxFile);
-  redactList = secretsOf(sb);
+  setSecrets(secretsOf(sb));
   const results = [];
   const record = (name, problems, okDetail) => results.push({ name, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : okDetail });
   let out = {};
@@ -608,16 +577,8 @@ async function check(sandboxFile, mode, outFile, logDir, scanPaths) {
 
   // 7. No secret in anything n8n printed or wrote.
   {
-    const p = [];
-    let files = 0;
-    for (const root of scanPaths) {
-      for (const f of walk(root)) {
-        const buf = readFileSync(f);
-        files++;
-        for (const [what, v] of secretsOf(sb)) if (buf.includes(Buffer.from(v))) p.push(`${what} appears in ${f}`);
-      }
-    }
-    record('no-secret-leak', p, `tokens, app secret and app token absent from ${files} files`);
+    const { problems, files } = scanForSecrets(scanPaths, secretsOf(sb));
+    record('no-secret-leak', problems, `tokens, app secret and app token absent from ${files} files`);
   }
 
   let failed = 0;
