@@ -12,12 +12,18 @@
 //! integers become strings; `num_edit` digit strings become integers; `reply_to_story` also
 //! carries `link_sticker_url`, `referral` also `ads_context_data` and `product_id`.
 //!
+//! `raw` is each update's JSON text exactly as Meta sent it (escapes such as `\u00e9` and `\/`
+//! included), so it parses to the same JSON value as the item and serializes unchanged.
+//!
 //! Files: `signature.rs` (HMAC checks), `subscription.rs` (GET handshake), `parse.rs` (the
-//! envelope walk), `events/` (one update → one [`Event`]), `read.rs` (typed reads with JSON-path
-//! errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields catalogue).
+//! envelope walk over a JSON tree, the reference), `fast.rs` (the same walk over borrowed text
+//! and typed structures, used first), `events/` (one update → one [`Event`]), `read.rs` (typed
+//! reads with JSON-path errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields
+//! catalogue).
 
 mod dedupe;
 mod events;
+mod fast;
 mod fields;
 mod parse;
 mod read;
@@ -31,6 +37,7 @@ pub use subscription::verify_subscription;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The largest body [`parse`] accepts (Meta batches at most 1,000 updates per POST).
@@ -97,7 +104,7 @@ impl EventType {
 }
 
 /// One normalized webhook event. Serializes flat: the common fields, then `fields`, then `raw`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Event {
     /// What happened.
     pub event_type: EventType,
@@ -113,8 +120,22 @@ pub struct Event {
     /// the type is present, JSON null when Meta did not send it.
     #[serde(flatten)]
     pub fields: Map<String, Value>,
-    /// The original item (`messaging[]`/`standby[]` element or `changes[]` value) as sent.
-    pub raw: Value,
+    /// The original item (`messaging[]`/`standby[]` element or `changes[]` value): its JSON
+    /// text as sent, serialized unchanged (`serde_json::from_str(raw.get())` gives a `Value`).
+    pub raw: Box<RawValue>,
+}
+
+/// Equal when every field is, `raw` compared as text (`RawValue` has no equality of its own).
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.event_type == other.event_type
+            && self.field == other.field
+            && self.account_id == other.account_id
+            && self.time == other.time
+            && self.dedupe_key == other.dedupe_key
+            && self.fields == other.fields
+            && self.raw.get() == other.raw.get()
+    }
 }
 
 /// [`parse`] serialized as one JSON array (what the bindings hand to Node and Python).
