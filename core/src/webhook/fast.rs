@@ -525,7 +525,7 @@ fn typed_item(raw: &RawValue, ctx: &Entry<'_>, standby: bool) -> Option<Event> {
             return None;
         }
         let t = message(msg, &mut f)?;
-        let mid = match f.iter().find(|(k, _)| k == "mid") {
+        let mid = match f.iter().find(|(k, _)| *k == "mid") {
             Some((_, Value::String(mid))) => mid.clone(),
             _ => return None,
         };

@@ -34,7 +34,7 @@ impl Entry<'_> {
 
 /// An event's own fields while they are gathered: a list, turned into a map once at the end
 /// (one bulk build instead of a search and insert per key; 1,000 events add up).
-pub(super) type Fields = Vec<(String, Value)>;
+pub(super) type Fields = Vec<(&'static str, Value)>;
 
 /// Room for the largest type (message: 15 keys).
 pub(super) const FIELDS_CAPACITY: usize = 16;
@@ -45,13 +45,13 @@ pub(super) fn put(object: &mut Map<String, Value>, key: &str, value: Value) {
 }
 
 /// Add `key: value` to an event's fields (each key once).
-pub(super) fn add(fields: &mut Fields, key: &str, value: Value) {
-    fields.push((key.to_owned(), value));
+pub(super) fn add(fields: &mut Fields, key: &'static str, value: Value) {
+    fields.push((key, value));
 }
 
 /// A field of the event being built.
 fn get<'f>(fields: &'f Fields, key: &str) -> Option<&'f Value> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// A string field of the event being built, for dedupe parts.
@@ -90,7 +90,7 @@ pub(super) fn finish(
         account_id: entry.account_id.to_owned(),
         time,
         dedupe_key,
-        fields: fields.into_iter().collect(),
+        fields: super::Fields::from_pairs(fields),
         raw,
     }
 }
