@@ -266,9 +266,7 @@ fn entry(e: EntryT<'_>, at: &Path<'_>, out: &mut Vec<Event>) -> Option<()> {
         time: millis(e.time)?,
         path: at,
     };
-    let mut known = false;
     if let Some(changes) = e.changes {
-        known = true;
         let list_at = at.key("changes");
         for (j, c) in changes.into_iter().enumerate() {
             let c_at = list_at.index(j);
@@ -277,19 +275,16 @@ fn entry(e: EntryT<'_>, at: &Path<'_>, out: &mut Vec<Event>) -> Option<()> {
         }
     }
     if let Some(field) = e.field {
-        known = true;
         out.push(update(&field, e.value, &ctx, &at.key("value"))?);
     }
     for (list, standby) in [(e.messaging, false), (e.standby, true)] {
         if let Some(items) = list {
-            known = true;
-            let list_at = at.key(if standby { "standby" } else { "messaging" });
+                let list_at = at.key(if standby { "standby" } else { "messaging" });
             for (j, item) in items.into_iter().enumerate() {
                 out.push(item_event(item, &ctx, &list_at.index(j), standby)?);
             }
         }
     }
-    debug_assert!(known);
     Some(())
 }
 

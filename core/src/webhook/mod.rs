@@ -205,6 +205,9 @@ pub struct Event {
     pub fields: Fields,
     /// The original item (`messaging[]`/`standby[]` element or `changes[]` value): its JSON
     /// text as sent, serialized unchanged (`serde_json::from_str(raw.get())` gives a `Value`).
+    /// Deliveries only the tree walk reads (an entry of no known envelope, duplicate keys, a
+    /// lone surrogate, nesting deeper than 100; see `parse.rs`) carry the same JSON value
+    /// written back compactly instead.
     pub raw: Box<RawValue>,
 }
 
