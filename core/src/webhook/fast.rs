@@ -279,7 +279,7 @@ fn entry(e: EntryT<'_>, at: &Path<'_>, out: &mut Vec<Event>) -> Option<()> {
     }
     for (list, standby) in [(e.messaging, false), (e.standby, true)] {
         if let Some(items) = list {
-                let list_at = at.key(if standby { "standby" } else { "messaging" });
+            let list_at = at.key(if standby { "standby" } else { "messaging" });
             for (j, item) in items.into_iter().enumerate() {
                 out.push(item_event(item, &ctx, &list_at.index(j), standby)?);
             }
