@@ -182,7 +182,15 @@ pub(crate) fn webhook_parse_objects<'py>(
         for (k, v) in &e.fields {
             d.set_item(key(py, k, &mut keys), to_py(py, v, &mut keys)?)?;
         }
-        d.set_item(key(py, "raw", &mut keys), to_py(py, &e.raw, &mut keys)?)?;
+        // `raw` is the item's JSON text as Meta sent it; the core checked it is JSON a
+        // `serde_json::Value` holds, so this cannot fail short of a core bug.
+        let raw: serde_json::Value = serde_json::from_str(e.raw.get()).map_err(|err| {
+            errors::to_pyerr(
+                py,
+                &ig::Error::internal(format!("webhooks.parse: an event's raw item: {err}")),
+            )
+        })?;
+        d.set_item(key(py, "raw", &mut keys), to_py(py, &raw, &mut keys)?)?;
         list.append(d)?;
     }
     Ok(list)

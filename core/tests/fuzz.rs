@@ -620,8 +620,8 @@ fn webhook_bodies() -> Vec<Vec<u8>> {
     out
 }
 
-/// Parse must never panic; errors are `invalid_payload` with a message; events are complete
-/// and their dedupe keys stable and non-empty.
+/// Parse must never panic; errors are `invalid_payload` with a message; events are complete,
+/// their dedupe keys stable and non-empty, their `raw` JSON.
 fn check_parse(body: &[u8]) -> Result<u64, TestCaseError> {
     match webhook::parse(body) {
         Ok(events) => {
@@ -631,6 +631,10 @@ fn check_parse(body: &[u8]) -> Result<u64, TestCaseError> {
                 prop_assert_eq!(&a.dedupe_key, &b.dedupe_key);
                 prop_assert!(a.dedupe_key.contains(':') && a.dedupe_key.len() <= 400);
                 prop_assert!(!a.field.is_empty() || a.event_type.as_str() == "unknown");
+                // `raw` is the item's text as sent: always JSON a `Value` holds (the Python
+                // binding converts it through one).
+                let raw = serde_json::from_str::<Value>(a.raw.get());
+                prop_assert!(raw.is_ok(), "raw {}: {:?}", a.raw.get(), raw.err());
             }
             let json = webhook::parse_to_json(body).map_err(|e| TestCaseError::fail(e.message))?;
             prop_assert!(json.starts_with('['));

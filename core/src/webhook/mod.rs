@@ -12,12 +12,18 @@
 //! integers become strings; `num_edit` digit strings become integers; `reply_to_story` also
 //! carries `link_sticker_url`, `referral` also `ads_context_data` and `product_id`.
 //!
+//! `raw` is each update's JSON text exactly as Meta sent it (escapes such as `\u00e9` and `\/`
+//! included), so it parses to the same JSON value as the item and serializes unchanged.
+//!
 //! Files: `signature.rs` (HMAC checks), `subscription.rs` (GET handshake), `parse.rs` (the
-//! envelope walk), `events/` (one update → one [`Event`]), `read.rs` (typed reads with JSON-path
-//! errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields catalogue).
+//! envelope walk over a JSON tree, the reference), `fast.rs` (the same walk over borrowed text
+//! and typed structures, used first), `events/` (one update → one [`Event`]), `read.rs` (typed
+//! reads with JSON-path errors), `dedupe.rs` (dedupe keys), `fields.rs` (the subscribable fields
+//! catalogue).
 
 mod dedupe;
 mod events;
+mod fast;
 mod fields;
 mod parse;
 mod read;
@@ -31,6 +37,7 @@ pub use subscription::verify_subscription;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The largest body [`parse`] accepts (Meta batches at most 1,000 updates per POST).
@@ -96,8 +103,91 @@ impl EventType {
     }
 }
 
+/// An event's own fields: `(name, value)` pairs in name order, each name once. A map whose
+/// names are the contract's fixed snake_case names, so building one allocates no key (on a
+/// 1,000-update delivery the keys of a `serde_json::Map` cost more than the parse itself).
+/// Serializes as a JSON object in name order, as a `serde_json::Map` does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fields(Vec<(&'static str, Value)>);
+
+impl Fields {
+    /// Sorted by name; of a repeated name the last value is kept (as a map insert does).
+    pub(crate) fn from_pairs(mut pairs: Vec<(&'static str, Value)>) -> Self {
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        pairs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+        Fields(pairs)
+    }
+    /// The value of field `key`, if the event's type has it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+    /// The fields in name order.
+    pub fn iter(&self) -> FieldsIter<'_> {
+        self.into_iter()
+    }
+    /// How many fields the event has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether the event has no fields of its own (`unknown` events).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// `fields[key]`: the value, or JSON null for a name the event does not have (like
+/// `serde_json::Value`'s indexing, never a panic).
+impl std::ops::Index<&str> for Fields {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+/// The iterator of [`Fields::iter`]: `(name, value)` in name order.
+pub type FieldsIter<'a> = std::iter::Map<
+    std::slice::Iter<'a, (&'static str, Value)>,
+    fn(&'a (&'static str, Value)) -> (&'static str, &'a Value),
+>;
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'static str, &'a Value);
+    type IntoIter = FieldsIter<'a>;
+    fn into_iter(self) -> FieldsIter<'a> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Fields as a `serde_json::Map` (for code that wants one).
+impl From<&Fields> for Map<String, Value> {
+    fn from(f: &Fields) -> Self {
+        f.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect()
+    }
+}
+
 /// One normalized webhook event. Serializes flat: the common fields, then `fields`, then `raw`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Event {
     /// What happened.
     pub event_type: EventType,
@@ -112,9 +202,26 @@ pub struct Event {
     /// The type's own fields (`sender_id`, `mid`, `comment_id`, ...), snake_case; every key of
     /// the type is present, JSON null when Meta did not send it.
     #[serde(flatten)]
-    pub fields: Map<String, Value>,
-    /// The original item (`messaging[]`/`standby[]` element or `changes[]` value) as sent.
-    pub raw: Value,
+    pub fields: Fields,
+    /// The original item (`messaging[]`/`standby[]` element or `changes[]` value): its JSON
+    /// text as sent, serialized unchanged (`serde_json::from_str(raw.get())` gives a `Value`).
+    /// Deliveries only the tree walk reads (an entry of no known envelope, duplicate keys, a
+    /// lone surrogate, nesting deeper than 100; see `parse.rs`) carry the same JSON value
+    /// written back compactly instead.
+    pub raw: Box<RawValue>,
+}
+
+/// Equal when every field is, `raw` compared as text (`RawValue` has no equality of its own).
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.event_type == other.event_type
+            && self.field == other.field
+            && self.account_id == other.account_id
+            && self.time == other.time
+            && self.dedupe_key == other.dedupe_key
+            && self.fields == other.fields
+            && self.raw.get() == other.raw.get()
+    }
 }
 
 /// [`parse`] serialized as one JSON array (what the bindings hand to Node and Python).

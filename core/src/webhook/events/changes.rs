@@ -5,12 +5,14 @@ use super::{add, dedupe_key, finish, got, Entry, Fields, FIELDS_CAPACITY};
 use crate::error::Result;
 use crate::webhook::read::{id, obj, s, so, text, wrong, Path};
 use crate::webhook::{Event, EventType};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// Normalize the update `value` of webhook field `field`; `at` is the path of `value`.
 pub(in crate::webhook) fn change(
     field: &str,
-    value: Value,
+    value: &Value,
+    raw: Box<RawValue>,
     entry: &Entry<'_>,
     at: &Path<'_>,
 ) -> Result<Event> {
@@ -21,7 +23,7 @@ pub(in crate::webhook) fn change(
         "mentions" => EventType::Mention,
         "story_insights" => EventType::StoryInsights,
         _ => {
-            let key = dedupe_key("unknown", None, field, entry, time, &value);
+            let key = dedupe_key("unknown", None, field, entry, time, value);
             return Ok(finish(
                 EventType::Unknown,
                 field,
@@ -29,12 +31,12 @@ pub(in crate::webhook) fn change(
                 time,
                 key,
                 Fields::new(),
-                value,
+                raw,
             ));
         }
     };
-    let Value::Object(v) = &value else {
-        return Err(wrong(at, "an object", &value));
+    let Value::Object(v) = value else {
+        return Err(wrong(at, "an object", value));
     };
     let mut f: Fields = Vec::with_capacity(FIELDS_CAPACITY);
     match event_type {
@@ -70,9 +72,9 @@ pub(in crate::webhook) fn change(
         field,
         entry,
         time,
-        &value,
+        value,
     );
-    Ok(finish(event_type, field, entry, time, key, f, value))
+    Ok(finish(event_type, field, entry, time, key, f, raw))
 }
 
 /// `comments` / `live_comments`: the FB-login example names the id `comment_id`, the IG-login

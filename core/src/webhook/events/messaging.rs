@@ -6,6 +6,7 @@ use super::{add, dedupe_key, finish, get, got, put, Entry, Fields, FIELDS_CAPACI
 use crate::error::Result;
 use crate::webhook::read::{flag, id, int, invalid, list, obj, s, so, text, time_ms, wrong, Path};
 use crate::webhook::{Event, EventType};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// Thread-control items (Messenger handover protocol, kept for Instagram's Conversation
@@ -34,13 +35,14 @@ const OPTIN: [&str; 11] = [
 
 /// Normalize one `messaging[]` (or, with `standby`, `standby[]`) item; `at` is its path.
 pub(in crate::webhook) fn messaging(
-    item: Value,
+    item: &Value,
+    raw: Box<RawValue>,
     entry: &Entry<'_>,
     at: &Path<'_>,
     standby: bool,
 ) -> Result<Event> {
-    let Value::Object(m) = &item else {
-        return Err(wrong(at, "an object", &item));
+    let Value::Object(m) = item else {
+        return Err(wrong(at, "an object", item));
     };
     let mut f: Fields = Vec::with_capacity(FIELDS_CAPACITY);
     let party = |key: &'static str| -> Result<Option<String>> {
@@ -75,7 +77,7 @@ pub(in crate::webhook) fn messaging(
             let p = key_of("message");
             let msg = object(m, "message", at)?;
             let t = message(msg, &p, &mut f)?;
-            return done(t, field, standby, entry, time, f, item);
+            return done(t, field, standby, entry, time, f, item, raw);
         }
         EventType::MessageEdit => {
             let p = key_of("message_edit");
@@ -142,7 +144,7 @@ pub(in crate::webhook) fn messaging(
         }
         _ => {}
     }
-    done(event_type, field, standby, entry, time, f, item)
+    done(event_type, field, standby, entry, time, f, item, raw)
 }
 
 /// Which item this is: the event type, its webhook field, and for handover the variant key.
@@ -180,6 +182,7 @@ fn object<'v>(
 
 /// The dedupe key and the event. Items with a message id are keyed by it; the others by who,
 /// to whom and when (stable across redeliveries: Meta resends the same item).
+#[allow(clippy::too_many_arguments)] // the item as read (`item`) and as sent (`raw`) both travel
 fn done(
     event_type: EventType,
     field: &str,
@@ -187,7 +190,8 @@ fn done(
     entry: &Entry<'_>,
     time: i64,
     f: Fields,
-    item: Value,
+    item: &Value,
+    raw: Box<RawValue>,
 ) -> Result<Event> {
     let field = if standby { "standby" } else { field };
     let prefix = if standby {
@@ -204,9 +208,9 @@ fn done(
     });
     let key = {
         let parts = key_parts(event_type, &f, ts.as_deref(), num.as_deref());
-        dedupe_key(&prefix, parts.as_deref(), field, entry, time, &item)
+        dedupe_key(&prefix, parts.as_deref(), field, entry, time, item)
     };
-    Ok(finish(event_type, field, entry, time, key, f, item))
+    Ok(finish(event_type, field, entry, time, key, f, raw))
 }
 
 fn key_parts<'f>(

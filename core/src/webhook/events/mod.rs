@@ -11,6 +11,7 @@ use super::dedupe;
 use super::read::{invalid, Path};
 use super::{Event, EventType};
 use crate::error::Result;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// What every update of one `entry[]` shares.
@@ -33,24 +34,24 @@ impl Entry<'_> {
 
 /// An event's own fields while they are gathered: a list, turned into a map once at the end
 /// (one bulk build instead of a search and insert per key; 1,000 events add up).
-type Fields = Vec<(String, Value)>;
+pub(super) type Fields = Vec<(&'static str, Value)>;
 
 /// Room for the largest type (message: 15 keys).
-const FIELDS_CAPACITY: usize = 16;
+pub(super) const FIELDS_CAPACITY: usize = 16;
 
 /// Insert `key: value` into a nested object (keys are the contract's snake_case names).
-fn put(object: &mut Map<String, Value>, key: &str, value: Value) {
+pub(super) fn put(object: &mut Map<String, Value>, key: &str, value: Value) {
     object.insert(key.to_owned(), value);
 }
 
 /// Add `key: value` to an event's fields (each key once).
-fn add(fields: &mut Fields, key: &str, value: Value) {
-    fields.push((key.to_owned(), value));
+pub(super) fn add(fields: &mut Fields, key: &'static str, value: Value) {
+    fields.push((key, value));
 }
 
 /// A field of the event being built.
 fn get<'f>(fields: &'f Fields, key: &str) -> Option<&'f Value> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// A string field of the event being built, for dedupe parts.
@@ -74,14 +75,14 @@ fn dedupe_key(
     }
 }
 
-fn finish(
+pub(super) fn finish(
     event_type: EventType,
     field: &str,
     entry: &Entry<'_>,
     time: i64,
     dedupe_key: String,
     fields: Fields,
-    raw: Value,
+    raw: Box<RawValue>,
 ) -> Event {
     Event {
         event_type,
@@ -89,16 +90,16 @@ fn finish(
         account_id: entry.account_id.to_owned(),
         time,
         dedupe_key,
-        fields: fields.into_iter().collect(),
+        fields: super::Fields::from_pairs(fields),
         raw,
     }
 }
 
 /// An entry with none of the envelopes this library knows (`changes`, `messaging`,
 /// `standby`, `field`/`value`): kept whole as one `unknown` event under field `entry`.
-pub(super) fn unknown_entry(entry: &Entry<'_>, raw: Value) -> Result<Event> {
+pub(super) fn unknown_entry(entry: &Entry<'_>, value: &Value, raw: Box<RawValue>) -> Result<Event> {
     let time = entry.time()?;
-    let key = dedupe_key("unknown", None, "entry", entry, time, &raw);
+    let key = dedupe_key("unknown", None, "entry", entry, time, value);
     Ok(finish(
         EventType::Unknown,
         "entry",
