@@ -143,6 +143,7 @@ fn flag(name: &str, doc: &str) -> Value {
     key(name, json!({"type": "boolean"}), false, doc)
 }
 
+/// `message`/`message_echo`/`message_deleted` keys (events/messaging.rs `message`).
 fn message_keys() -> Vec<Value> {
     let attachment = json!({
         "type": "object",
@@ -231,6 +232,7 @@ fn optin_keys() -> Vec<Value> {
     keys
 }
 
+/// Thread-control keys (events/messaging.rs, `EventType::Handover`).
 fn handover_keys() -> Vec<Value> {
     vec![
         key(
@@ -262,6 +264,7 @@ fn handover_keys() -> Vec<Value> {
     ]
 }
 
+/// `comment`/`live_comment` keys (events/changes.rs `comment`).
 fn comment_keys() -> Vec<Value> {
     vec![
         text("comment_id", "The comment's id."),
