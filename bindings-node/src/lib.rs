@@ -357,6 +357,16 @@ pub fn operations() -> napi::Result<String> {
     guard_sync("operations", &[], || Ok(ig::operations().to_string())).map_err(throw)
 }
 
+/// The normalized webhook events' schema (`webhook::event_schema()`) as a JSON string: what
+/// scripts/generate.mjs writes the event types from.
+#[napi]
+pub fn webhook_event_schema() -> napi::Result<String> {
+    guard_sync("webhookEventSchema", &[], || {
+        Ok(ig::webhook::event_schema().to_string())
+    })
+    .map_err(throw)
+}
+
 /// The default Graph API version of this build (`v27.0`).
 #[napi]
 pub fn default_api_version() -> String {

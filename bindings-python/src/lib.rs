@@ -23,6 +23,22 @@ fn operations() -> String {
     instagram_graph::operations().to_string()
 }
 
+/// The normalized webhook events' schema as a JSON string: what tools/generate.py writes the
+/// event TypedDicts from.
+/// A panic (none is expected: the schema is a constant) becomes `InternalError`, not a pyo3
+/// `PanicException`.
+#[pyfunction]
+fn webhook_event_schema(py: Python<'_>) -> PyResult<String> {
+    std::panic::catch_unwind(|| instagram_graph::webhook::event_schema().to_string()).map_err(
+        |_| {
+            let err = instagram_graph::Error::internal(
+                "webhooks.event_schema: internal error (Rust panic)",
+            );
+            errors::to_pyerr(py, &err)
+        },
+    )
+}
+
 /// Build the error a Graph answer (`http_status` + JSON body) classifies as, without any
 /// request: lets the Python tests check the mapping against Meta's documented envelopes.
 #[pyfunction]
@@ -88,6 +104,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook::webhook_verify_subscription, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_parse_objects, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_fields, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_event_schema, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;
     m.add_class::<sandbox::Sandbox>()?;

@@ -32,6 +32,9 @@ def webhook_parse_objects(raw_body: bytes) -> list[dict[str, Any]]:
 def webhook_fields() -> str:
     """The subscribable webhook fields as a JSON array."""
 
+def webhook_event_schema() -> str:
+    """The normalized webhook events' schema as a JSON object (what tools/generate.py reads)."""
+
 @final
 class Client:
     """A Graph API client for one access token (thread-safe)."""

@@ -27,11 +27,13 @@ mod fast;
 mod fields;
 mod parse;
 mod read;
+mod schema;
 mod signature;
 mod subscription;
 
 pub use fields::fields;
 pub use parse::parse;
+pub use schema::event_schema;
 pub use signature::{verify_signature, verify_signature_headers};
 pub use subscription::verify_subscription;
 

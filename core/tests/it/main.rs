@@ -12,3 +12,4 @@ mod stories;
 mod subscriptions;
 mod transport;
 mod webhook;
+mod webhook_schema;
