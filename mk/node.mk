@@ -5,7 +5,8 @@
 #   node-deps       npm install --no-save from package-lock.json (skipped while the lock is unchanged)
 #   node-addon      cargo build -p instagram-graph-node (with NODE_FEATURES, default test-hooks),
 #                   copy the cdylib to node-package/native/
-#   node-gen        regenerate src/generated/operations.ts + nodes/Instagram/generated/properties.ts
+#   node-gen        regenerate src/generated/{operations,webhook-events}.ts, nodes/Instagram/generated/properties.ts
+#                   and nodes/InstagramTrigger/generated/events.ts (catalogue, webhook fields and event schema)
 #   node-gen-check  fail when a checked-in generated file is stale
 #   node-build      addon + tsc into node-package/dist (require('./node-package') works after it)
 #   node-test       node --test against the embedded sandbox

@@ -5,8 +5,8 @@
 #   py-build      build the native module and install the package into .venv (maturin develop,
 #                 with the test hooks: PY_FEATURES=test-hooks; a wheel for users is built
 #                 without them)
-#   py-gen        regenerate python-package/instagram_graph/_generated.py from the catalogue
-#   py-gen-check  fail if the generated file is stale
+#   py-gen        regenerate instagram_graph/_generated.py (catalogue) and _webhook_events.py (webhook event schema)
+#   py-gen-check  fail if a generated file is stale
 #   py-test       pytest (sync + async, against the embedded sandbox)
 #   py-lint       ruff check, ruff format --check, mypy --strict (package, tools, tests, examples),
 #                 py-gen-check

@@ -12,6 +12,7 @@ export type {
 	MessagingEventBase,
 	WebhookAttachment,
 	WebhookReferral,
+	WebhookStoryReply,
 	WebhookField,
 	MessageEvent,
 	MessageEditEvent,

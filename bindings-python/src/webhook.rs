@@ -182,16 +182,125 @@ pub(crate) fn webhook_parse_objects<'py>(
         for (k, v) in &e.fields {
             d.set_item(key(py, k, &mut keys), to_py(py, v, &mut keys)?)?;
         }
-        // `raw` is the item's JSON text as Meta sent it; the core checked it is JSON a
-        // `serde_json::Value` holds, so this cannot fail short of a core bug.
-        let raw: serde_json::Value = serde_json::from_str(e.raw.get()).map_err(|err| {
+        // `raw` is the item's JSON text as Meta sent it, read straight into Python objects;
+        // the core checked it is JSON, so this cannot fail short of a core bug.
+        let raw = raw_to_py(py, e.raw.get(), &mut keys).map_err(|err| {
             errors::to_pyerr(
                 py,
                 &ig::Error::internal(format!("webhooks.parse: an event's raw item: {err}")),
             )
         })?;
-        d.set_item(key(py, "raw", &mut keys), to_py(py, &raw, &mut keys)?)?;
+        d.set_item(key(py, "raw", &mut keys), raw)?;
         list.append(d)?;
     }
     Ok(list)
+}
+
+type Keys<'py> = std::collections::HashMap<String, Bound<'py, pyo3::types::PyString>>;
+
+/// JSON text as Python objects without a `serde_json::Value` in between: the same mapping as
+/// [`to_py`] (null → None, integers as int, other numbers as float, object keys shared through
+/// `keys`), keys in the order Meta sent them.
+fn raw_to_py<'py>(
+    py: Python<'py>,
+    text: &str,
+    keys: &mut Keys<'py>,
+) -> serde_json::Result<Bound<'py, PyAny>> {
+    use serde::de::DeserializeSeed as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = ToPy { py, keys }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// A serde seed that builds the Python object of one JSON value.
+struct ToPy<'a, 'py> {
+    py: Python<'py>,
+    keys: &'a mut Keys<'py>,
+}
+
+/// A serde seed for object keys, interned through `keys`.
+struct KeyToPy<'a, 'py> {
+    py: Python<'py>,
+    keys: &'a mut Keys<'py>,
+}
+
+fn py_err<E: serde::de::Error>(e: PyErr) -> E {
+    E::custom(format!("cannot build the Python object: {e}"))
+}
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for ToPy<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for KeyToPy<'_, 'py> {
+    type Value = Bound<'py, pyo3::types::PyString>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for KeyToPy<'_, 'py> {
+    type Value = Bound<'py, pyo3::types::PyString>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Self::Value, E> {
+        Ok(key(self.py, k, self.keys))
+    }
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for ToPy<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyBool::new(self.py, b).to_owned().into_any())
+    }
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyInt::new(self.py, i).into_any())
+    }
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyInt::new(self.py, u).into_any())
+    }
+    fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyFloat::new(self.py, x).into_any())
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(pyo3::types::PyString::new(self.py, s).into_any())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = pyo3::types::PyList::empty(self.py);
+        while let Some(v) = seq.next_element_seed(ToPy {
+            py: self.py,
+            keys: &mut *self.keys,
+        })? {
+            list.append(v).map_err(py_err)?;
+        }
+        Ok(list.into_any())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = pyo3::types::PyDict::new(self.py);
+        while let Some(k) = map.next_key_seed(KeyToPy {
+            py: self.py,
+            keys: &mut *self.keys,
+        })? {
+            let v = map.next_value_seed(ToPy {
+                py: self.py,
+                keys: &mut *self.keys,
+            })?;
+            dict.set_item(k, v).map_err(py_err)?;
+        }
+        Ok(dict.into_any())
+    }
 }
