@@ -19,12 +19,12 @@ Timestamp = int | str | datetime.datetime | datetime.date
 
 OperationId = Literal[
     "user.get",
-    "pages.list",
+    "user.tags",
     "media.list",
     "media.get",
-    "comments.list",
     "stories.list",
-    "user.tags",
+    "comments.list",
+    "pages.list",
     "auth.debug_token",
     "auth.exchange_long_lived",
     "auth.refresh",
@@ -42,12 +42,12 @@ OperationId = Literal[
 
 OPERATION_IDS: tuple[OperationId, ...] = (
     "user.get",
-    "pages.list",
+    "user.tags",
     "media.list",
     "media.get",
-    "comments.list",
     "stories.list",
-    "user.tags",
+    "comments.list",
+    "pages.list",
     "auth.debug_token",
     "auth.exchange_long_lived",
     "auth.refresh",
@@ -109,7 +109,6 @@ class UserOperations:
         *,
         ig_user_id: str,
         after: str | None = None,
-        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -123,7 +122,6 @@ class UserOperations:
         Args:
             ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
-            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
                 ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username``.
@@ -143,59 +141,6 @@ class UserOperations:
             {
                 "ig_user_id": ig_user_id,
                 "after": after,
-                "before": before,
-                "limit": limit,
-                "fields": fields,
-            },
-        )
-
-
-class PagesOperations:
-    """``pages`` operations (blocking): ``client.pages.<operation>(...)``."""
-
-    __slots__ = ("_call",)
-
-    def __init__(self, call: SyncCall) -> None:
-        self._call = call
-
-    def list(
-        self,
-        *,
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-        fields: str | None = None,
-    ) -> JsonDict:
-        """List pages with their linked IG accounts.
-
-        List the Facebook Pages the user behind the token manages, each with its linked Instagram
-        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
-        Login operations need. Pages without a linked account have no
-        ``instagram_business_account``.
-
-        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
-
-        Args:
-            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
-            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
-            limit: Page size (1–100; Graph's default is 25).
-            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
-                if you need Page tokens (they are secrets). Default:
-                ``id,name,instagram_business_account{id,username}``.
-
-        Returns:
-            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
-            ``client.paginate("pages.list", {...})``.
-
-        Limits:
-            - Facebook Login only (a Facebook User token)
-            - needs pages_show_list; Business Manager assets may also need business_management
-        """
-        return self._call(
-            "pages.list",
-            {
-                "after": after,
-                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
@@ -294,6 +239,60 @@ class MediaOperations:
         )
 
 
+class StoriesOperations:
+    """``stories`` operations (blocking): ``client.stories.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        ig_user_id: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live stories.
+
+        List the account's live stories (published within the last 24 hours), in cursor pages.
+        Expired stories are not returned: read their insights before they expire or subscribe to the
+        ``story_insights`` webhook.
+
+        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login.
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each story, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("stories.list", {...})``.
+
+        Limits:
+            - only stories of the last 24 hours; expired stories are gone
+            - no time filter
+        """
+        return self._call(
+            "stories.list",
+            {
+                "after": after,
+                "before": before,
+                "ig_user_id": ig_user_id,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
 class CommentsOperations:
     """``comments`` operations (blocking): ``client.comments.<operation>(...)``."""
 
@@ -348,8 +347,8 @@ class CommentsOperations:
         )
 
 
-class StoriesOperations:
-    """``stories`` operations (blocking): ``client.stories.<operation>(...)``."""
+class PagesOperations:
+    """``pages`` operations (blocking): ``client.pages.<operation>(...)``."""
 
     __slots__ = ("_call",)
 
@@ -361,41 +360,39 @@ class StoriesOperations:
         *,
         after: str | None = None,
         before: str | None = None,
-        ig_user_id: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
-        """List the account's live stories.
+        """List pages with their linked IG accounts.
 
-        List the account's live stories (published within the last 24 hours), in cursor pages.
-        Expired stories are not returned: read their insights before they expire or subscribe to the
-        ``story_insights`` webhook.
+        List the Facebook Pages the user behind the token manages, each with its linked Instagram
+        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
+        Login operations need. Pages without a linked account have no
+        ``instagram_business_account``.
 
-        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
 
         Args:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
-            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
-            fields: Fields of each story, comma-separated in Graph syntax. Default:
-                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
+                if you need Page tokens (they are secrets). Default:
+                ``id,name,instagram_business_account{id,username}``.
 
         Returns:
             One page, ``{"data": [...], "paging": {...}}``. To walk every page use
-            ``client.paginate("stories.list", {...})``.
+            ``client.paginate("pages.list", {...})``.
 
         Limits:
-            - only stories of the last 24 hours; expired stories are gone
-            - no time filter
+            - Facebook Login only (a Facebook User token)
+            - needs pages_show_list; Business Manager assets may also need business_management
         """
         return self._call(
-            "stories.list",
+            "pages.list",
             {
                 "after": after,
                 "before": before,
-                "ig_user_id": ig_user_id,
                 "limit": limit,
                 "fields": fields,
             },
@@ -907,17 +904,17 @@ class SyncOperations:
     user: UserOperations
     """``user`` operations."""
 
-    pages: PagesOperations
-    """``pages`` operations."""
-
     media: MediaOperations
     """``media`` operations."""
+
+    stories: StoriesOperations
+    """``stories`` operations."""
 
     comments: CommentsOperations
     """``comments`` operations."""
 
-    stories: StoriesOperations
-    """``stories`` operations."""
+    pages: PagesOperations
+    """``pages`` operations."""
 
     auth: AuthOperations
     """``auth`` operations."""
@@ -930,10 +927,10 @@ class SyncOperations:
 
     def _bind_operations(self, call: SyncCall) -> None:
         self.user = UserOperations(call)
-        self.pages = PagesOperations(call)
         self.media = MediaOperations(call)
-        self.comments = CommentsOperations(call)
         self.stories = StoriesOperations(call)
+        self.comments = CommentsOperations(call)
+        self.pages = PagesOperations(call)
         self.auth = AuthOperations(call)
         self.subscriptions = SubscriptionsOperations(call)
         self.subscribed_apps = SubscribedAppsOperations(call)
@@ -985,7 +982,6 @@ class AsyncUserOperations:
         *,
         ig_user_id: str,
         after: str | None = None,
-        before: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
@@ -999,7 +995,6 @@ class AsyncUserOperations:
         Args:
             ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
-            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
                 ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username``.
@@ -1019,59 +1014,6 @@ class AsyncUserOperations:
             {
                 "ig_user_id": ig_user_id,
                 "after": after,
-                "before": before,
-                "limit": limit,
-                "fields": fields,
-            },
-        )
-
-
-class AsyncPagesOperations:
-    """``pages`` operations (awaitable): ``client.pages.<operation>(...)``."""
-
-    __slots__ = ("_call",)
-
-    def __init__(self, call: AsyncCall) -> None:
-        self._call = call
-
-    async def list(
-        self,
-        *,
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-        fields: str | None = None,
-    ) -> JsonDict:
-        """List pages with their linked IG accounts.
-
-        List the Facebook Pages the user behind the token manages, each with its linked Instagram
-        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
-        Login operations need. Pages without a linked account have no
-        ``instagram_business_account``.
-
-        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
-
-        Args:
-            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
-            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
-            limit: Page size (1–100; Graph's default is 25).
-            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
-                if you need Page tokens (they are secrets). Default:
-                ``id,name,instagram_business_account{id,username}``.
-
-        Returns:
-            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
-            ``client.paginate("pages.list", {...})``.
-
-        Limits:
-            - Facebook Login only (a Facebook User token)
-            - needs pages_show_list; Business Manager assets may also need business_management
-        """
-        return await self._call(
-            "pages.list",
-            {
-                "after": after,
-                "before": before,
                 "limit": limit,
                 "fields": fields,
             },
@@ -1170,6 +1112,60 @@ class AsyncMediaOperations:
         )
 
 
+class AsyncStoriesOperations:
+    """``stories`` operations (awaitable): ``client.stories.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        ig_user_id: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live stories.
+
+        List the account's live stories (published within the last 24 hours), in cursor pages.
+        Expired stories are not returned: read their insights before they expire or subscribe to the
+        ``story_insights`` webhook.
+
+        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login.
+            limit: Page size (1–100; Graph's default is 25).
+            fields: Fields of each story, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("stories.list", {...})``.
+
+        Limits:
+            - only stories of the last 24 hours; expired stories are gone
+            - no time filter
+        """
+        return await self._call(
+            "stories.list",
+            {
+                "after": after,
+                "before": before,
+                "ig_user_id": ig_user_id,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
 class AsyncCommentsOperations:
     """``comments`` operations (awaitable): ``client.comments.<operation>(...)``."""
 
@@ -1224,8 +1220,8 @@ class AsyncCommentsOperations:
         )
 
 
-class AsyncStoriesOperations:
-    """``stories`` operations (awaitable): ``client.stories.<operation>(...)``."""
+class AsyncPagesOperations:
+    """``pages`` operations (awaitable): ``client.pages.<operation>(...)``."""
 
     __slots__ = ("_call",)
 
@@ -1237,41 +1233,39 @@ class AsyncStoriesOperations:
         *,
         after: str | None = None,
         before: str | None = None,
-        ig_user_id: str | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
-        """List the account's live stories.
+        """List pages with their linked IG accounts.
 
-        List the account's live stories (published within the last 24 hours), in cursor pages.
-        Expired stories are not returned: read their insights before they expire or subscribe to the
-        ``story_insights`` webhook.
+        List the Facebook Pages the user behind the token manages, each with its linked Instagram
+        professional account (``instagram_business_account``): the ``ig_user_id`` that Facebook
+        Login operations need. Pages without a linked account have no
+        ``instagram_business_account``.
 
-        ``GET /{ig_user_id}/stories`` · operation ``stories.list`` · logins: facebook, instagram.
+        ``GET /me/accounts`` · operation ``pages.list`` · logins: facebook.
 
         Args:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
-            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
-            fields: Fields of each story, comma-separated in Graph syntax. Default:
-                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+            fields: Fields of each Page, comma-separated in Graph syntax. Add ``access_token`` only
+                if you need Page tokens (they are secrets). Default:
+                ``id,name,instagram_business_account{id,username}``.
 
         Returns:
             One page, ``{"data": [...], "paging": {...}}``. To walk every page use
-            ``client.paginate("stories.list", {...})``.
+            ``client.paginate("pages.list", {...})``.
 
         Limits:
-            - only stories of the last 24 hours; expired stories are gone
-            - no time filter
+            - Facebook Login only (a Facebook User token)
+            - needs pages_show_list; Business Manager assets may also need business_management
         """
         return await self._call(
-            "stories.list",
+            "pages.list",
             {
                 "after": after,
                 "before": before,
-                "ig_user_id": ig_user_id,
                 "limit": limit,
                 "fields": fields,
             },
@@ -1783,17 +1777,17 @@ class AsyncOperations:
     user: AsyncUserOperations
     """``user`` operations."""
 
-    pages: AsyncPagesOperations
-    """``pages`` operations."""
-
     media: AsyncMediaOperations
     """``media`` operations."""
+
+    stories: AsyncStoriesOperations
+    """``stories`` operations."""
 
     comments: AsyncCommentsOperations
     """``comments`` operations."""
 
-    stories: AsyncStoriesOperations
-    """``stories`` operations."""
+    pages: AsyncPagesOperations
+    """``pages`` operations."""
 
     auth: AsyncAuthOperations
     """``auth`` operations."""
@@ -1806,10 +1800,10 @@ class AsyncOperations:
 
     def _bind_operations(self, call: AsyncCall) -> None:
         self.user = AsyncUserOperations(call)
-        self.pages = AsyncPagesOperations(call)
         self.media = AsyncMediaOperations(call)
-        self.comments = AsyncCommentsOperations(call)
         self.stories = AsyncStoriesOperations(call)
+        self.comments = AsyncCommentsOperations(call)
+        self.pages = AsyncPagesOperations(call)
         self.auth = AsyncAuthOperations(call)
         self.subscriptions = AsyncSubscriptionsOperations(call)
         self.subscribed_apps = AsyncSubscribedAppsOperations(call)

@@ -101,6 +101,7 @@
 mod admin;
 mod auth;
 mod clock;
+mod content;
 mod error;
 mod errors;
 mod faults;
@@ -109,6 +110,7 @@ mod graph;
 mod insights;
 mod ledger;
 mod links;
+mod messaging;
 mod oauth;
 mod options;
 mod paging;

@@ -107,7 +107,7 @@ pub(crate) fn build(seed: u64, media_count: usize, bulk_comments: usize, now: i6
         };
         tokens.insert(p.access_token.clone(), info);
     }
-    World::new(WorldParts {
+    let mut world = World::new(WorldParts {
         seed,
         app,
         ig_token: ig_token_for(seed),
@@ -116,7 +116,10 @@ pub(crate) fn build(seed: u64, media_count: usize, bulk_comments: usize, now: i6
         pages,
         accounts: vec![account],
         tokens,
-    })
+    });
+    crate::messaging::seed(&mut world);
+    crate::content::seed(&mut world);
+    world
 }
 
 fn build_account(

@@ -302,6 +302,7 @@ pub(crate) struct App {
 
 /// All state of one sandbox.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // messaging/content are read as their routers are filled in
 pub(crate) struct World {
     pub seed: u64,
     pub app: App,
@@ -317,6 +318,10 @@ pub(crate) struct World {
     /// Codes and objects created so far (their ids derive from these counters).
     pub codes_minted: u64,
     pub objects_created: u64,
+    /// Conversations, sent messages, attachments, messenger profiles (messaging/).
+    pub messaging: crate::messaging::State,
+    /// Discoverable accounts, hashtags and searches, invites (content/).
+    pub content: crate::content::State,
     index: BTreeMap<String, NodeRef>,
 }
 
@@ -346,6 +351,8 @@ impl World {
             codes: BTreeMap::new(),
             codes_minted: 0,
             objects_created: 0,
+            messaging: Default::default(),
+            content: Default::default(),
             index: BTreeMap::new(),
         };
         w.reindex();

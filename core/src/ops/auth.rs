@@ -816,6 +816,19 @@ impl Flow for PageToken {
     }
 }
 
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::flow_op;
+    vec![
+        flow_op::<DebugToken>(),
+        flow_op::<ExchangeLongLived>(),
+        flow_op::<Refresh>(),
+        flow_op::<AuthorizeUrl>(),
+        flow_op::<ExchangeCode>(),
+        flow_op::<PageToken>(),
+    ]
+}
+
 #[cfg(test)]
 #[path = "auth_tests.rs"]
 mod tests;

@@ -1,6 +1,6 @@
 //! IG Comments on media.
 
-use super::params::{fields, object_id, page_limit, with_cursors, ParamError};
+use super::params::{fields, object_id, Paging, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -17,23 +17,16 @@ fn default_comment_fields() -> String {
 /// List the top-level comments on a media, newest first, in cursor pages. Replies come
 /// nested under `replies` when selected in `fields`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct List {
     /// IG media id whose comments to list.
     pub media_id: String,
     /// Fields of each comment, comma-separated in Graph syntax (`username` and `from` need comment-management permission).
     #[serde(default = "default_comment_fields")]
     pub fields: String,
-    /// Page size (1–50; Graph's default is 25).
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 50))]
-    pub limit: Option<u32>,
-    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
-    #[serde(default)]
-    pub before: Option<String>,
+    /// Page size and cursors.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
 impl Operation for List {
@@ -54,8 +47,13 @@ impl Operation for List {
     fn build(&self, _ctx: &OpContext) -> Result<GraphRequest, ParamError> {
         let id = object_id("media_id", &self.media_id)?;
         let req = GraphRequest::get([id, "comments".to_owned()])
-            .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 50)?);
-        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+            .query("fields", fields("fields", &self.fields)?);
+        self.paging.apply::<Self>(req)
     }
+}
+
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::request_op;
+    vec![request_op::<List>()]
 }

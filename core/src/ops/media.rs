@@ -1,6 +1,6 @@
 //! IG Media: the account's posts, reels and carousels.
 
-use super::params::{fields, ig_user, object_id, page_limit, with_cursors, ParamError, Timestamp};
+use super::params::{fields, ig_user, object_id, Paging, ParamError, Timestamp};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -24,7 +24,7 @@ fn default_get_fields() -> String {
 /// List the account's media (feed posts, reels and carousels; not stories), newest first,
 /// in cursor pages. `since`/`until` restrict by publication time.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct List {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
     #[serde(default)]
@@ -32,22 +32,15 @@ pub struct List {
     /// Fields of each media, comma-separated in Graph syntax; nest edges like `children{id,media_url}`.
     #[serde(default = "default_list_fields")]
     pub fields: String,
-    /// Page size (1–100; Graph's default is 25).
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 100))]
-    pub limit: Option<u32>,
     /// Only media published at or after this time (Unix seconds or a date such as `2026-01-31`).
     #[serde(default)]
     pub since: Option<Timestamp>,
     /// Only media published at or before this time (Unix seconds or a date such as `2026-01-31`).
     #[serde(default)]
     pub until: Option<Timestamp>,
-    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
-    #[serde(default)]
-    pub before: Option<String>,
+    /// Page size and cursors.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
 impl Operation for List {
@@ -74,10 +67,9 @@ impl Operation for List {
         }
         let req = GraphRequest::get([id, "media".to_owned()])
             .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 100)?)
             .query_opt("since", self.since.map(|t| t.0))
             .query_opt("until", self.until.map(|t| t.0));
-        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+        self.paging.apply::<Self>(req)
     }
 }
 
@@ -101,4 +93,10 @@ impl Operation for Get {
         let id = object_id("media_id", &self.media_id)?;
         Ok(GraphRequest::get([id]).query("fields", fields("fields", &self.fields)?))
     }
+}
+
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::request_op;
+    vec![request_op::<List>(), request_op::<Get>()]
 }

@@ -3,17 +3,28 @@
 //! ([`operations`]), validated dynamic calls ([`prepare`]) and the generated surfaces.
 //!
 //! Param schemas stay inside a small JSON Schema subset the generators understand:
-//! `type` (string, integer, number, boolean, array of strings, or `["integer","string"]`
-//! for timestamps), `enum` of strings, `default`, `minimum`, `maximum`, `description`,
-//! `required`. A unit test enforces the subset.
+//! `type` (string, integer, number, boolean, `["integer","string"]` for timestamps, `object`
+//! for free-form JSON objects such as `graph.request`'s `query` and `body`, an array of
+//! strings, or an array of objects whose `properties` are again in the subset, nested at most
+//! twice: a template's elements and their buttons), `enum` of strings, `default`, `minimum`,
+//! `maximum`, `minItems`/`maxItems`, `minLength`/`maxLength` (documentation; the operation's
+//! own validation gives the error), `description`, `required`. A unit test enforces it.
 
+pub mod accounts;
 pub mod auth;
 pub mod comments;
+pub mod conversations;
+pub mod graph;
+pub mod hashtags;
 pub mod media;
+pub mod mentions;
+pub mod messages;
+pub mod messenger_profile;
 pub mod pages;
 pub mod params;
 pub mod stories;
 pub mod subscriptions;
+pub mod target;
 pub mod user;
 
 use crate::config::Login;
@@ -99,6 +110,9 @@ pub trait Operation:
     const LIMITS: &'static [&'static str] = &[];
     /// Page size of a paginated edge.
     const PAGE_SIZE: Option<PageSize> = None;
+    /// Fields Graph documents for what the operation returns (the choices of a `fields`
+    /// param; nested Graph syntax stays possible). Empty when the operation has no `fields`.
+    const KNOWN_FIELDS: &'static [&'static str] = &[];
 
     /// Validate and describe the request. Errors name the param.
     fn build(&self, ctx: &OpContext) -> std::result::Result<GraphRequest, ParamError>;
@@ -118,6 +132,14 @@ pub trait Flow: DeserializeOwned + serde::Serialize + JsonSchema + Send + Sync +
     const LOGINS: &'static [Login] = &[Login::Facebook, Login::Instagram];
     /// Documented limits worth knowing before calling.
     const LIMITS: &'static [&'static str] = &[];
+    /// Fields Graph documents for what the flow returns (see [`Operation::KNOWN_FIELDS`]).
+    const KNOWN_FIELDS: &'static [&'static str] = &[];
+    /// Whether results come in pages (`data` + `paging`) that the flow pages itself.
+    const PAGINATED: bool = false;
+    /// How pages follow each other (paginated flows).
+    const PAGING_STYLE: PagingStyle = PagingStyle::Cursor;
+    /// Page size of a paginated flow.
+    const PAGE_SIZE: Option<PageSize> = None;
 
     /// Check the params before anything is sent. Errors name the param.
     fn validate(&self, _ctx: &OpContext) -> std::result::Result<(), ParamError> {
@@ -195,6 +217,8 @@ pub struct OpSpec {
     pub limits: &'static [&'static str],
     /// Page size of a paginated edge.
     pub page_size: Option<PageSize>,
+    /// Documented fields of the result (choices of the `fields` param).
+    pub known_fields: &'static [&'static str],
     schema: Value,
     prepare: PrepareFn,
 }
@@ -238,11 +262,15 @@ impl OpSpec {
             "http": self.http,
             "params": schema,
             "paginated": self.paginated,
-            "paging": self.paginated.then(|| json!({"style": self.paging_style.as_str(), "cursor_params": ["after", "before"]})),
+            "paging": self.paginated.then(|| json!({
+                "style": self.paging_style.as_str(),
+                "cursor_params": if self.paging_style == PagingStyle::AfterOnly { json!(["after"]) } else { json!(["after", "before"]) },
+            })),
             "page_size": self.page_size.map(|p| json!({"param": self.page_size_param, "default": p.default, "max": p.max})),
             "idempotent": self.idempotent,
             "logins": self.logins.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             "limits": self.limits,
+            "known_fields": self.known_fields,
         })
     }
 }
@@ -262,7 +290,13 @@ fn spec<O: Operation>() -> OpSpec {
         logins: O::LOGINS,
         limits: O::LIMITS,
         page_size: O::PAGE_SIZE,
-        schema: params::schema_for::<O>(),
+        known_fields: O::KNOWN_FIELDS,
+        schema: paged_schema(
+            params::schema_for::<O>(),
+            O::PAGINATED,
+            O::PAGE_SIZE,
+            O::PAGING_STYLE,
+        ),
         prepare: |v, ctx| {
             let op: O = params::deserialize(v)?;
             let req = op.build(ctx)?;
@@ -288,15 +322,21 @@ fn flow_spec<F: Flow>() -> OpSpec {
         http: F::HTTP,
         kind: OpKind::Flow,
         method: None,
-        paginated: false,
-        paging_style: PagingStyle::Cursor,
+        paginated: F::PAGINATED,
+        paging_style: F::PAGING_STYLE,
         page_size_param: "limit",
         idempotent: F::IDEMPOTENT,
         idempotent_declared: true,
         logins: F::LOGINS,
         limits: F::LIMITS,
-        page_size: None,
-        schema: params::schema_for::<F>(),
+        page_size: F::PAGE_SIZE,
+        known_fields: F::KNOWN_FIELDS,
+        schema: paged_schema(
+            params::schema_for::<F>(),
+            F::PAGINATED,
+            F::PAGE_SIZE,
+            F::PAGING_STYLE,
+        ),
         prepare: |v, ctx| {
             let flow: F = params::deserialize(v)?;
             flow.validate(ctx)?;
@@ -305,31 +345,51 @@ fn flow_spec<F: Flow>() -> OpSpec {
     }
 }
 
-/// Every operation, in catalogue order. Adding an operation = one struct + one line here.
+/// A paginated operation's schema with the shared [`params::Paging`] params fitted to it.
+fn paged_schema(
+    mut schema: Value,
+    paginated: bool,
+    size: Option<PageSize>,
+    style: PagingStyle,
+) -> Value {
+    if paginated {
+        params::fit_paging_schema(&mut schema, size, style);
+    }
+    schema
+}
+
+/// A request operation's catalogue entry (for the per-module `specs()` lists).
+pub(crate) fn request_op<O: Operation>() -> OpSpec {
+    spec::<O>()
+}
+
+/// A flow's catalogue entry (for the per-module `specs()` lists).
+pub(crate) fn flow_op<F: Flow>() -> OpSpec {
+    flow_spec::<F>()
+}
+
+/// Every operation, in catalogue order (resources in the order n8n lists them). Each module
+/// lists its own operations in `specs()`: adding an operation = one struct + one line there.
 pub fn registry() -> &'static [OpSpec] {
     static REGISTRY: OnceLock<Vec<OpSpec>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        vec![
-            spec::<user::Get>(),
-            spec::<pages::List>(),
-            spec::<media::List>(),
-            spec::<media::Get>(),
-            spec::<comments::List>(),
-            spec::<stories::List>(),
-            spec::<user::Tags>(),
-            flow_spec::<auth::DebugToken>(),
-            flow_spec::<auth::ExchangeLongLived>(),
-            flow_spec::<auth::Refresh>(),
-            flow_spec::<auth::AuthorizeUrl>(),
-            flow_spec::<auth::ExchangeCode>(),
-            flow_spec::<auth::PageToken>(),
-            flow_spec::<subscriptions::List>(),
-            flow_spec::<subscriptions::Create>(),
-            flow_spec::<subscriptions::Delete>(),
-            flow_spec::<subscriptions::AppsList>(),
-            flow_spec::<subscriptions::AppsCreate>(),
-            flow_spec::<subscriptions::AppsDelete>(),
-        ]
+        let modules: [fn() -> Vec<OpSpec>; 14] = [
+            accounts::specs,
+            user::specs,
+            mentions::specs,
+            media::specs,
+            stories::specs,
+            comments::specs,
+            hashtags::specs,
+            messages::specs,
+            conversations::specs,
+            messenger_profile::specs,
+            graph::specs,
+            pages::specs,
+            auth::specs,
+            subscriptions::specs,
+        ];
+        modules.iter().flat_map(|m| m()).collect()
     })
 }
 
@@ -386,6 +446,7 @@ pub fn prepare(op_id: &str, params: Value, ctx: &OpContext) -> Result<(&'static 
         }
     };
     params::check_unknown_keys(&spec.schema, &params).map_err(|e| e.into_error(op_id))?;
+    params::check_types(&spec.schema, &params).map_err(|e| e.into_error(op_id))?;
     let prepared = (spec.prepare)(params, ctx).map_err(|e| e.into_error(op_id))?;
     Ok((spec, prepared))
 }
@@ -452,7 +513,17 @@ mod tests {
     fn paginated_ops_resume_from_cursors() {
         for s in registry().iter().filter(|s| s.paginated) {
             let props = &s.params_schema()["properties"];
-            for p in ["after", "before", s.page_size_param] {
+            let cursors: &[&str] = if s.paging_style == PagingStyle::AfterOnly {
+                assert!(
+                    props.get("before").is_none(),
+                    "{}: after-only edges take no before",
+                    s.id
+                );
+                &["after"]
+            } else {
+                &["after", "before"]
+            };
+            for p in cursors.iter().copied().chain([s.page_size_param]) {
                 assert!(
                     props.get(p).is_some(),
                     "{}: paginated operations take {p}",
@@ -556,37 +627,72 @@ mod tests {
                 s.id
             );
             for (name, p) in schema["properties"].as_object().expect("properties") {
-                let ok_keys = [
-                    "type",
-                    "enum",
-                    "default",
-                    "minimum",
-                    "maximum",
-                    "description",
-                    "items",
-                    "format",
-                    "x-timestamp",
-                ];
-                for k in p.as_object().expect("object").keys() {
-                    assert!(
-                        ok_keys.contains(&k.as_str()),
-                        "{}.{name}: unsupported schema key {k}",
-                        s.id
-                    );
+                check_subset(&format!("{}.{name}", s.id), p, 0);
+            }
+        }
+    }
+
+    /// One param (or item property) of the generator subset; objects nest at most twice
+    /// (a template's elements and their buttons).
+    fn check_subset(at: &str, p: &Value, depth: usize) {
+        let ok_keys = [
+            "type",
+            "enum",
+            "default",
+            "minimum",
+            "maximum",
+            "description",
+            "items",
+            "format",
+            "x-timestamp",
+            "maxItems",
+            "minItems",
+            "maxLength",
+            "minLength",
+        ];
+        let item_object_keys = [
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "description",
+        ];
+        for k in p.as_object().expect("object").keys() {
+            assert!(
+                ok_keys.contains(&k.as_str()),
+                "{at}: unsupported schema key {k}"
+            );
+        }
+        assert!(p.get("description").is_some(), "{at}: needs a doc comment");
+        let t = &p["type"];
+        let simple = ["string", "integer", "number", "boolean", "array", "object"];
+        assert!(
+            t.as_str().is_some_and(|t| simple.contains(&t)) || *t == json!(["integer", "string"]),
+            "{at}: unsupported type {t}"
+        );
+        if t == "object" {
+            assert!(
+                p.get("properties").is_none(),
+                "{at}: object params are free-form JSON"
+            );
+        }
+        if t == "array" {
+            let items = &p["items"];
+            match items["type"].as_str() {
+                Some("string") => {}
+                Some("object") => {
+                    assert!(depth < 2, "{at}: objects nest at most twice");
+                    for k in items.as_object().expect("items").keys() {
+                        assert!(
+                            item_object_keys.contains(&k.as_str()),
+                            "{at}[]: unsupported key {k}"
+                        );
+                    }
+                    for (n, ip) in items["properties"].as_object().expect("item properties") {
+                        check_subset(&format!("{at}[].{n}"), ip, depth + 1);
+                    }
                 }
-                assert!(
-                    p.get("description").is_some(),
-                    "{}.{name}: needs a doc comment",
-                    s.id
-                );
-                let t = &p["type"];
-                let simple = ["string", "integer", "number", "boolean", "array"];
-                assert!(
-                    t.as_str().is_some_and(|t| simple.contains(&t))
-                        || *t == json!(["integer", "string"]),
-                    "{}.{name}: unsupported type {t}",
-                    s.id
-                );
+                other => panic!("{at}: arrays hold strings or objects, not {other:?}"),
             }
         }
     }

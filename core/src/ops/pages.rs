@@ -1,6 +1,6 @@
 //! Facebook Pages of the token's user: how Facebook Login finds its Instagram account id.
 
-use super::params::{fields, page_limit, with_cursors, ParamError};
+use super::params::{fields, Paging, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::config::Login;
 use crate::request::GraphRequest;
@@ -18,21 +18,14 @@ fn default_page_fields() -> String {
 /// professional account (`instagram_business_account`): the `ig_user_id` that Facebook Login
 /// operations need. Pages without a linked account have no `instagram_business_account`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct List {
     /// Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).
     #[serde(default = "default_page_fields")]
     pub fields: String,
-    /// Page size (1–100; Graph's default is 25).
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 100))]
-    pub limit: Option<u32>,
-    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
-    #[serde(default)]
-    pub before: Option<String>,
+    /// Page size and cursors.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
 impl Operation for List {
@@ -51,9 +44,14 @@ impl Operation for List {
     ];
 
     fn build(&self, _ctx: &OpContext) -> Result<GraphRequest, ParamError> {
-        let req = GraphRequest::get(["me", "accounts"])
-            .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 100)?);
-        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+        let req =
+            GraphRequest::get(["me", "accounts"]).query("fields", fields("fields", &self.fields)?);
+        self.paging.apply::<Self>(req)
     }
+}
+
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::request_op;
+    vec![request_op::<List>()]
 }

@@ -167,6 +167,84 @@ pub fn check_unknown_keys(schema: &Value, params: &Value) -> Result<(), ParamErr
     Ok(())
 }
 
+/// Check each given param's JSON type (and integer range) against the schema, so errors name
+/// the param even where serde cannot (fields flattened from [`Paging`]).
+pub fn check_types(schema: &Value, params: &Value) -> Result<(), ParamError> {
+    let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        params.as_object(),
+    ) else {
+        return Ok(());
+    };
+    for (k, v) in obj {
+        let Some(p) = props.get(k) else { continue };
+        let ok = |t: &str| match t {
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            "boolean" => v.is_boolean(),
+            "array" => v.is_array(),
+            "object" => v.is_object(),
+            _ => true,
+        };
+        let fits = match &p["type"] {
+            Value::String(t) => ok(t),
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).any(ok),
+            _ => true,
+        };
+        if !fits {
+            let want = match &p["type"] {
+                Value::Array(ts) => ts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                t => t.as_str().unwrap_or("value").to_owned(),
+            };
+            return Err(ParamError::new(
+                k.clone(),
+                format!("expected {} {want}, got {}", article(&want), json_kind(v)),
+            ));
+        }
+        if let Some(n) = v.as_i64() {
+            let min = p.get("minimum").and_then(Value::as_i64);
+            let max = p.get("maximum").and_then(Value::as_i64);
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                return Err(ParamError::new(
+                    k.clone(),
+                    format!(
+                        "must be between {} and {}, got {n}",
+                        min.map_or("…".into(), |m| m.to_string()),
+                        max.map_or("…".into(), |m| m.to_string())
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `a string "x"`-style description of a JSON value for errors (values are the caller's own).
+fn json_kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
 /// A Graph node id (numeric ids, `me`, or opaque ids made of safe characters).
 pub fn node_id(path: &str, v: &str) -> Result<String, ParamError> {
     let v = v.trim();
@@ -232,6 +310,67 @@ pub fn with_cursors(
         ));
     }
     Ok(req.query_opt("after", after).query_opt("before", before))
+}
+
+/// The paging params of every paginated operation, declared once and flattened into each
+/// operation's struct (`#[serde(flatten)] pub paging: Paging`). The registry fits the schema
+/// to the operation: `limit`'s range and description come from its [`super::PageSize`], and
+/// `before` is dropped from after-only edges (unknown keys are refused against the schema
+/// before deserialization, so flattened structs need no `deny_unknown_fields`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize, JsonSchema)]
+pub struct Paging {
+    /// Page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+impl Paging {
+    /// Add `limit` (checked against the operation's page size) and the cursors to `req`.
+    pub fn apply<O: super::Operation>(
+        &self,
+        req: crate::request::GraphRequest,
+    ) -> Result<crate::request::GraphRequest, ParamError> {
+        let max = O::PAGE_SIZE.map_or(100, |p| p.max);
+        if self.before.is_some() && O::PAGING_STYLE == super::PagingStyle::AfterOnly {
+            return Err(ParamError::new(
+                "before",
+                "this edge only pages forward (use after)",
+            ));
+        }
+        let req = req.query_opt(O::PAGE_SIZE_PARAM, page_limit("limit", self.limit, max)?);
+        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+    }
+}
+
+/// Fit the flattened [`Paging`] schema to one operation (see [`Paging`]).
+pub(crate) fn fit_paging_schema(
+    schema: &mut Value,
+    size: Option<super::PageSize>,
+    style: super::PagingStyle,
+) {
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if let (Some(size), Some(Value::Object(limit))) = (size, props.get_mut("limit")) {
+        limit.insert("minimum".into(), json!(1));
+        limit.insert("maximum".into(), json!(size.max));
+        limit.insert(
+            "description".into(),
+            json!(format!(
+                "Page size (1–{}; Graph's default is {}).",
+                size.max, size.default
+            )),
+        );
+    }
+    if style == super::PagingStyle::AfterOnly {
+        props.remove("before");
+    }
 }
 
 /// The IG account to act on: the given id, or `me` with Instagram Login.

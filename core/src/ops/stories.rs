@@ -1,6 +1,6 @@
 //! IG Stories: the account's live stories (the last 24 hours).
 
-use super::params::{fields, ig_user, page_limit, with_cursors, ParamError};
+use super::params::{fields, ig_user, Paging, ParamError};
 use super::{OpContext, Operation, PageSize};
 use crate::request::GraphRequest;
 use schemars::JsonSchema;
@@ -18,7 +18,7 @@ fn default_story_fields() -> String {
 /// Expired stories are not returned: read their insights before they expire or subscribe to
 /// the `story_insights` webhook.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct List {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
     #[serde(default)]
@@ -26,16 +26,9 @@ pub struct List {
     /// Fields of each story, comma-separated in Graph syntax.
     #[serde(default = "default_story_fields")]
     pub fields: String,
-    /// Page size (1–100; Graph's default is 25).
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 100))]
-    pub limit: Option<u32>,
-    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
-    #[serde(default)]
-    pub before: Option<String>,
+    /// Page size and cursors.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
 impl Operation for List {
@@ -55,8 +48,13 @@ impl Operation for List {
     fn build(&self, ctx: &OpContext) -> Result<GraphRequest, ParamError> {
         let id = ig_user(ctx, "ig_user_id", self.ig_user_id.as_deref())?;
         let req = GraphRequest::get([id, "stories".to_owned()])
-            .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 100)?);
-        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+            .query("fields", fields("fields", &self.fields)?);
+        self.paging.apply::<Self>(req)
     }
+}
+
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::request_op;
+    vec![request_op::<List>()]
 }

@@ -614,6 +614,19 @@ impl Flow for AppsDelete {
     }
 }
 
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::flow_op;
+    vec![
+        flow_op::<List>(),
+        flow_op::<Create>(),
+        flow_op::<Delete>(),
+        flow_op::<AppsList>(),
+        flow_op::<AppsCreate>(),
+        flow_op::<AppsDelete>(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! IG User: the professional account itself.
 
-use super::params::{fields, ig_user, page_limit, with_cursors, ParamError};
+use super::params::{fields, ig_user, Paging, ParamError};
 use super::{OpContext, Operation, PageSize, PagingStyle};
 use crate::config::Login;
 use crate::request::GraphRequest;
@@ -57,23 +57,16 @@ fn default_tag_fields() -> String {
 /// List the media in which the account is tagged (photo tags by other accounts), newest first,
 /// in cursor pages.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct Tags {
     /// IG professional account id (`1784…`), from pages.list.
     pub ig_user_id: String,
     /// Fields of each media, comma-separated in Graph syntax.
     #[serde(default = "default_tag_fields")]
     pub fields: String,
-    /// Page size (1–100; Graph's default is 25).
-    #[serde(default)]
-    #[schemars(range(min = 1, max = 100))]
-    pub limit: Option<u32>,
-    /// Resume after this cursor (`paging.cursors.after` of an earlier page).
-    #[serde(default)]
-    pub after: Option<String>,
-    /// Go back before this cursor (`paging.cursors.before` of an earlier page).
-    #[serde(default)]
-    pub before: Option<String>,
+    /// Page size and cursors.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
 impl Operation for Tags {
@@ -97,8 +90,13 @@ impl Operation for Tags {
     fn build(&self, ctx: &OpContext) -> Result<GraphRequest, ParamError> {
         let id = ig_user(ctx, "ig_user_id", Some(&self.ig_user_id))?;
         let req = GraphRequest::get([id, "tags".to_owned()])
-            .query("fields", fields("fields", &self.fields)?)
-            .query_opt("limit", page_limit("limit", self.limit, 100)?);
-        with_cursors(req, self.after.as_deref(), self.before.as_deref())
+            .query("fields", fields("fields", &self.fields)?);
+        self.paging.apply::<Self>(req)
     }
+}
+
+/// This module's operations, in catalogue order.
+pub(super) fn specs() -> Vec<super::OpSpec> {
+    use super::request_op;
+    vec![request_op::<Get>(), request_op::<Tags>()]
 }

@@ -19,20 +19,20 @@ export interface UserGetParams {
 }
 
 /**
- * Params of `pages.list`: List pages with their linked IG accounts.
+ * Params of `user.tags`: List media the account is tagged in.
  */
-export interface PagesListParams {
+export interface UserTagsParams {
+	/**
+	 * IG professional account id (`1784…`), from pages.list.
+	 */
+	ig_user_id: string;
 	/**
 	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
 	 */
 	after?: string;
 	/**
-	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
-	 */
-	before?: string;
-	/**
-	 * Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).
-	 * @defaultValue `"id,name,instagram_business_account{id,username}"`
+	 * Fields of each media, comma-separated in Graph syntax.
+	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,permalink,timestamp,username"`
 	 */
 	fields?: string;
 	/**
@@ -94,34 +94,6 @@ export interface MediaGetParams {
 }
 
 /**
- * Params of `comments.list`: List comments on a media.
- */
-export interface CommentsListParams {
-	/**
-	 * IG media id whose comments to list.
-	 */
-	media_id: string;
-	/**
-	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
-	 */
-	after?: string;
-	/**
-	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
-	 */
-	before?: string;
-	/**
-	 * Fields of each comment, comma-separated in Graph syntax (`username` and `from` need comment-management permission).
-	 * @defaultValue `"id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}"`
-	 */
-	fields?: string;
-	/**
-	 * Page size (1–50; Graph's default is 25).
-	 * Range: 1–50.
-	 */
-	limit?: number;
-}
-
-/**
  * Params of `stories.list`: List the account's live stories.
  */
 export interface StoriesListParams {
@@ -150,13 +122,13 @@ export interface StoriesListParams {
 }
 
 /**
- * Params of `user.tags`: List media the account is tagged in.
+ * Params of `comments.list`: List comments on a media.
  */
-export interface UserTagsParams {
+export interface CommentsListParams {
 	/**
-	 * IG professional account id (`1784…`), from pages.list.
+	 * IG media id whose comments to list.
 	 */
-	ig_user_id: string;
+	media_id: string;
 	/**
 	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
 	 */
@@ -166,8 +138,32 @@ export interface UserTagsParams {
 	 */
 	before?: string;
 	/**
-	 * Fields of each media, comma-separated in Graph syntax.
-	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,permalink,timestamp,username"`
+	 * Fields of each comment, comma-separated in Graph syntax (`username` and `from` need comment-management permission).
+	 * @defaultValue `"id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–50; Graph's default is 25).
+	 * Range: 1–50.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `pages.list`: List pages with their linked IG accounts.
+ */
+export interface PagesListParams {
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each Page, comma-separated in Graph syntax. Add `access_token` only if you need Page tokens (they are secrets).
+	 * @defaultValue `"id,name,instagram_business_account{id,username}"`
 	 */
 	fields?: string;
 	/**
@@ -366,12 +362,12 @@ export interface SubscribedAppsDeleteParams {
 /** Params type of every operation, by id. */
 export interface OperationParams {
 	'user.get': UserGetParams;
-	'pages.list': PagesListParams;
+	'user.tags': UserTagsParams;
 	'media.list': MediaListParams;
 	'media.get': MediaGetParams;
-	'comments.list': CommentsListParams;
 	'stories.list': StoriesListParams;
-	'user.tags': UserTagsParams;
+	'comments.list': CommentsListParams;
+	'pages.list': PagesListParams;
 	'auth.debug_token': AuthDebugTokenParams;
 	'auth.exchange_long_lived': AuthExchangeLongLivedParams;
 	'auth.refresh': AuthRefreshParams;
@@ -390,13 +386,13 @@ export interface OperationParams {
 export type OperationId = keyof OperationParams;
 
 /** Operations whose results come in cursor pages. */
-export type PaginatedOperationId = 'pages.list' | 'media.list' | 'comments.list' | 'stories.list' | 'user.tags';
+export type PaginatedOperationId = 'user.tags' | 'media.list' | 'stories.list' | 'comments.list' | 'pages.list';
 
 /** Every operation id, in catalogue order. */
-export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'pages.list', 'media.list', 'media.get', 'comments.list', 'stories.list', 'user.tags', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token', 'subscriptions.list', 'subscriptions.create', 'subscriptions.delete', 'subscribed_apps.list', 'subscribed_apps.create', 'subscribed_apps.delete'];
+export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'user.tags', 'media.list', 'media.get', 'stories.list', 'comments.list', 'pages.list', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token', 'subscriptions.list', 'subscriptions.create', 'subscriptions.delete', 'subscribed_apps.list', 'subscribed_apps.create', 'subscribed_apps.delete'];
 
 /** The paginated operation ids. */
-export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['pages.list', 'media.list', 'comments.list', 'stories.list', 'user.tags'];
+export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['user.tags', 'media.list', 'stories.list', 'comments.list', 'pages.list'];
 
 /**
  * Methods of the `user` resource (`client.user`).
@@ -426,28 +422,6 @@ export interface UserMethods {
 	 * Params are validated when called (throws `InvalidParamsError`).
 	 */
 	tagsAll(params: UserTagsParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
-}
-
-/**
- * Methods of the `pages` resource (`client.pages`).
- */
-export interface PagesMethods {
-	/**
-	 * List pages with their linked IG accounts. `GET /me/accounts`
-	 *
-	 * List the Facebook Pages the user behind the token manages, each with its linked Instagram professional account (`instagram_business_account`): the `ig_user_id` that Facebook Login operations need. Pages without a linked account have no `instagram_business_account`.
-	 *
-	 * Limits: Facebook Login only (a Facebook User token); needs pages_show_list; Business Manager assets may also need business_management.
-	 * Logins: facebook. Operation id `pages.list`.
-	 *
-	 * Resolves to one page; see the `…All` method to walk every page.
-	 */
-	list(params?: PagesListParams): Promise<Page>;
-	/**
-	 * Every item of `pages.list`, following `paging.next` one page at a time.
-	 * Params are validated when called (throws `InvalidParamsError`).
-	 */
-	listAll(params?: PagesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
 /**
@@ -481,6 +455,28 @@ export interface MediaMethods {
 }
 
 /**
+ * Methods of the `stories` resource (`client.stories`).
+ */
+export interface StoriesMethods {
+	/**
+	 * List the account's live stories. `GET /{ig_user_id}/stories`
+	 *
+	 * List the account's live stories (published within the last 24 hours), in cursor pages. Expired stories are not returned: read their insights before they expire or subscribe to the `story_insights` webhook.
+	 *
+	 * Limits: only stories of the last 24 hours; expired stories are gone; no time filter.
+	 * Logins: facebook, instagram. Operation id `stories.list`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	list(params?: StoriesListParams): Promise<Page>;
+	/**
+	 * Every item of `stories.list`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	listAll(params?: StoriesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+}
+
+/**
  * Methods of the `comments` resource (`client.comments`).
  */
 export interface CommentsMethods {
@@ -503,25 +499,25 @@ export interface CommentsMethods {
 }
 
 /**
- * Methods of the `stories` resource (`client.stories`).
+ * Methods of the `pages` resource (`client.pages`).
  */
-export interface StoriesMethods {
+export interface PagesMethods {
 	/**
-	 * List the account's live stories. `GET /{ig_user_id}/stories`
+	 * List pages with their linked IG accounts. `GET /me/accounts`
 	 *
-	 * List the account's live stories (published within the last 24 hours), in cursor pages. Expired stories are not returned: read their insights before they expire or subscribe to the `story_insights` webhook.
+	 * List the Facebook Pages the user behind the token manages, each with its linked Instagram professional account (`instagram_business_account`): the `ig_user_id` that Facebook Login operations need. Pages without a linked account have no `instagram_business_account`.
 	 *
-	 * Limits: only stories of the last 24 hours; expired stories are gone; no time filter.
-	 * Logins: facebook, instagram. Operation id `stories.list`.
+	 * Limits: Facebook Login only (a Facebook User token); needs pages_show_list; Business Manager assets may also need business_management.
+	 * Logins: facebook. Operation id `pages.list`.
 	 *
 	 * Resolves to one page; see the `…All` method to walk every page.
 	 */
-	list(params?: StoriesListParams): Promise<Page>;
+	list(params?: PagesListParams): Promise<Page>;
 	/**
-	 * Every item of `stories.list`, following `paging.next` one page at a time.
+	 * Every item of `pages.list`, following `paging.next` one page at a time.
 	 * Params are validated when called (throws `InvalidParamsError`).
 	 */
-	listAll(params?: StoriesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	listAll(params?: PagesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
 /**
@@ -663,14 +659,14 @@ export interface OperationCaller {
 export abstract class OperationMethods implements OperationCaller {
 	/** The `user` operations. */
 	readonly user: UserMethods;
-	/** The `pages` operations. */
-	readonly pages: PagesMethods;
 	/** The `media` operations. */
 	readonly media: MediaMethods;
-	/** The `comments` operations. */
-	readonly comments: CommentsMethods;
 	/** The `stories` operations. */
 	readonly stories: StoriesMethods;
+	/** The `comments` operations. */
+	readonly comments: CommentsMethods;
+	/** The `pages` operations. */
+	readonly pages: PagesMethods;
 	/** The `auth` operations. */
 	readonly auth: AuthMethods;
 	/** The `subscriptions` operations. */
@@ -684,22 +680,22 @@ export abstract class OperationMethods implements OperationCaller {
 			tags: async (params?: UserTagsParams) => (await this.call('user.tags', params)) as Page,
 			tagsAll: (params?: UserTagsParams, options?: PaginateOptions) => this.paginate('user.tags', params, options),
 		};
-		this.pages = {
-			list: async (params?: PagesListParams) => (await this.call('pages.list', params)) as Page,
-			listAll: (params?: PagesListParams, options?: PaginateOptions) => this.paginate('pages.list', params, options),
-		};
 		this.media = {
 			list: async (params?: MediaListParams) => (await this.call('media.list', params)) as Page,
 			listAll: (params?: MediaListParams, options?: PaginateOptions) => this.paginate('media.list', params, options),
 			get: async (params?: MediaGetParams) => (await this.call('media.get', params)) as GraphObject,
 		};
+		this.stories = {
+			list: async (params?: StoriesListParams) => (await this.call('stories.list', params)) as Page,
+			listAll: (params?: StoriesListParams, options?: PaginateOptions) => this.paginate('stories.list', params, options),
+		};
 		this.comments = {
 			list: async (params?: CommentsListParams) => (await this.call('comments.list', params)) as Page,
 			listAll: (params?: CommentsListParams, options?: PaginateOptions) => this.paginate('comments.list', params, options),
 		};
-		this.stories = {
-			list: async (params?: StoriesListParams) => (await this.call('stories.list', params)) as Page,
-			listAll: (params?: StoriesListParams, options?: PaginateOptions) => this.paginate('stories.list', params, options),
+		this.pages = {
+			list: async (params?: PagesListParams) => (await this.call('pages.list', params)) as Page,
+			listAll: (params?: PagesListParams, options?: PaginateOptions) => this.paginate('pages.list', params, options),
 		};
 		this.auth = {
 			debugToken: async (params?: AuthDebugTokenParams) => (await this.call('auth.debug_token', params)) as GraphObject,

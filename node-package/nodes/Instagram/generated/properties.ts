@@ -32,21 +32,21 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
-	'pages.list': {
+	'user.tags': {
 		paginated: true,
 		params: {
-			after: {
+			ig_user_id: {
 				kind: 'string',
 				place: 'top',
 			},
-			before: {
+			after: {
 				kind: 'string',
 				place: 'top',
 			},
 			fields: {
 				kind: 'string',
 				place: 'top',
-				default: 'id,name,instagram_business_account{id,username}',
+				default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
 			},
 		},
 	},
@@ -94,28 +94,6 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
-	'comments.list': {
-		paginated: true,
-		params: {
-			media_id: {
-				kind: 'string',
-				place: 'top',
-			},
-			after: {
-				kind: 'string',
-				place: 'top',
-			},
-			before: {
-				kind: 'string',
-				place: 'top',
-			},
-			fields: {
-				kind: 'string',
-				place: 'top',
-				default: 'id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}',
-			},
-		},
-	},
 	'stories.list': {
 		paginated: true,
 		params: {
@@ -138,10 +116,10 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
-	'user.tags': {
+	'comments.list': {
 		paginated: true,
 		params: {
-			ig_user_id: {
+			media_id: {
 				kind: 'string',
 				place: 'top',
 			},
@@ -156,7 +134,25 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			fields: {
 				kind: 'string',
 				place: 'top',
-				default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
+				default: 'id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}',
+			},
+		},
+	},
+	'pages.list': {
+		paginated: true,
+		params: {
+			after: {
+				kind: 'string',
+				place: 'top',
+			},
+			before: {
+				kind: 'string',
+				place: 'top',
+			},
+			fields: {
+				kind: 'string',
+				place: 'top',
+				default: 'id,name,instagram_business_account{id,username}',
 			},
 		},
 	},
@@ -412,26 +408,6 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: {
 			show: {
-				resource: ['pages'],
-			},
-		},
-		options: [
-			{
-				name: 'List',
-				value: 'list',
-				description: 'List pages with their linked IG accounts',
-				action: 'List pages with their linked IG accounts',
-			},
-		],
-		default: 'list',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: {
 				resource: ['media'],
 			},
 		},
@@ -447,6 +423,26 @@ export const properties: INodeProperties[] = [
 				value: 'list',
 				description: 'List the account\'s media',
 				action: 'List the media of the account',
+			},
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+			},
+		},
+		options: [
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List the account\'s live stories',
+				action: 'List the live of the account stories',
 			},
 		],
 		default: 'list',
@@ -478,15 +474,15 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 			},
 		},
 		options: [
 			{
 				name: 'List',
 				value: 'list',
-				description: 'List the account\'s live stories',
-				action: 'List the live of the account stories',
+				description: 'List pages with their linked IG accounts',
+				action: 'List pages with their linked IG accounts',
 			},
 		],
 		default: 'list',
@@ -632,43 +628,44 @@ export const properties: INodeProperties[] = [
 		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
 	},
 	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['tags'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>), from pages.list',
+	},
+	{
 		displayName: 'After',
 		name: 'after',
 		type: 'string',
 		default: '',
 		displayOptions: {
 			show: {
-				resource: ['pages'],
-				operation: ['list'],
+				resource: ['user'],
+				operation: ['tags'],
 			},
 		},
 		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
 	},
 	{
-		displayName: 'Before',
-		name: 'before',
-		type: 'string',
-		default: '',
-		displayOptions: {
-			show: {
-				resource: ['pages'],
-				operation: ['list'],
-			},
-		},
-		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
-	},
-	{
 		displayName: 'Fields',
 		name: 'fields',
 		type: 'string',
-		default: 'id,name,instagram_business_account{id,username}',
+		default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
 		displayOptions: {
 			show: {
-				resource: ['pages'],
-				operation: ['list'],
+				resource: ['user'],
+				operation: ['tags'],
 			},
 		},
-		description: 'Fields of each Page, comma-separated in Graph syntax. Add <code>access_token</code> only if you need Page tokens (they are secrets).',
+		description: 'Fields of each media, comma-separated in Graph syntax',
 	},
 	{
 		displayName: 'Return All',
@@ -676,8 +673,8 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: {
 			show: {
-				resource: ['pages'],
-				operation: ['list'],
+				resource: ['user'],
+				operation: ['tags'],
 			},
 		},
 		default: false,
@@ -689,8 +686,8 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		displayOptions: {
 			show: {
-				resource: ['pages'],
-				operation: ['list'],
+				resource: ['user'],
+				operation: ['tags'],
 				returnAll: [false],
 			},
 		},
@@ -839,6 +836,88 @@ export const properties: INodeProperties[] = [
 		description: 'Fields to return, comma-separated in Graph syntax; nest edges like <code>children{id,media_type,media_url}</code>',
 	},
 	{
+		displayName: 'After',
+		name: 'after',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
+	},
+	{
+		displayName: 'Before',
+		name: 'before',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'Fields of each story, comma-separated in Graph syntax',
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'string',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['list'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
 		displayName: 'Media ID',
 		name: 'media_id',
 		type: 'string',
@@ -928,7 +1007,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 				operation: ['list'],
 			},
 		},
@@ -941,7 +1020,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 				operation: ['list'],
 			},
 		},
@@ -951,27 +1030,14 @@ export const properties: INodeProperties[] = [
 		displayName: 'Fields',
 		name: 'fields',
 		type: 'string',
-		default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
+		default: 'id,name,instagram_business_account{id,username}',
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 				operation: ['list'],
 			},
 		},
-		description: 'Fields of each story, comma-separated in Graph syntax',
-	},
-	{
-		displayName: 'IG User ID',
-		name: 'ig_user_id',
-		type: 'string',
-		default: '',
-		displayOptions: {
-			show: {
-				resource: ['stories'],
-				operation: ['list'],
-			},
-		},
-		description: 'IG professional account ID (<code>1784…</code>). Optional with Instagram Login (defaults to <code>me</code>); required with Facebook Login.',
+		description: 'Fields of each Page, comma-separated in Graph syntax. Add <code>access_token</code> only if you need Page tokens (they are secrets).',
 	},
 	{
 		displayName: 'Return All',
@@ -979,7 +1045,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 				operation: ['list'],
 			},
 		},
@@ -992,91 +1058,8 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		displayOptions: {
 			show: {
-				resource: ['stories'],
+				resource: ['pages'],
 				operation: ['list'],
-				returnAll: [false],
-			},
-		},
-		typeOptions: {
-			minValue: 1,
-		},
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'IG User ID',
-		name: 'ig_user_id',
-		type: 'string',
-		default: '',
-		required: true,
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
-			},
-		},
-		description: 'IG professional account ID (<code>1784…</code>), from pages.list',
-	},
-	{
-		displayName: 'After',
-		name: 'after',
-		type: 'string',
-		default: '',
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
-			},
-		},
-		description: 'Resume after this cursor (<code>paging.cursors.after</code> of an earlier page)',
-	},
-	{
-		displayName: 'Before',
-		name: 'before',
-		type: 'string',
-		default: '',
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
-			},
-		},
-		description: 'Go back before this cursor (<code>paging.cursors.before</code> of an earlier page)',
-	},
-	{
-		displayName: 'Fields',
-		name: 'fields',
-		type: 'string',
-		default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
-			},
-		},
-		description: 'Fields of each media, comma-separated in Graph syntax',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
-			},
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: {
-				resource: ['user'],
-				operation: ['tags'],
 				returnAll: [false],
 			},
 		},

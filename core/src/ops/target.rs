@@ -1,0 +1,1 @@
+//! Which account or Page an operation acts for, and with which token (shared by messaging, subscriptions and conversations).
