@@ -649,6 +649,8 @@ mod tests {
             "minItems",
             "maxLength",
             "minLength",
+            "x-login",
+            "x-required-with",
         ];
         let item_object_keys = [
             "type",
