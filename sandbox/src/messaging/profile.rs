@@ -150,11 +150,7 @@ pub(crate) fn handle(
 /// Entries of a per-locale list with their locale.
 type Locales<'a> = Vec<(String, &'a Map<String, Value>)>;
 
-fn locales<'a>(
-    v: &'a Value,
-    name: &str,
-    allowed: &[&str],
-) -> Result<Locales<'a>, GraphError> {
+fn locales<'a>(v: &'a Value, name: &str, allowed: &[&str]) -> Result<Locales<'a>, GraphError> {
     let list = v
         .as_array()
         .filter(|a| !a.is_empty())
