@@ -1324,6 +1324,14 @@ async fn messenger_profile_ice_breakers_and_menu() {
     )
     .await;
     assert_eq!(ig_side["data"][0]["ice_breakers"], ib("default", 2));
+    // Instagram's profile is the account's: Instagram Login sees what the Page set.
+    let from_ig = get_ok(
+        &sb,
+        &ig,
+        "/me/messenger_profile?fields=ice_breakers&platform=instagram",
+    )
+    .await;
+    assert_eq!(from_ig["data"][0]["ice_breakers"], ib("default", 2));
     let (s, e) = post(
         &sb,
         sb.facebook_access_token(),
@@ -1370,4 +1378,88 @@ async fn stats_count_messaging_endpoints() {
     // Only the successful sends are writes.
     assert_eq!(st["writes"]["executed"], 2, "{st}");
     assert_eq!(V, "v25.0");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_activity_shows_in_conversations() {
+    let sb = start();
+    let ig = sb.access_token().to_owned();
+    let to = m(&sb, "recipient_id");
+    // The business's message, then the person reacts to it (the simulator's default target is
+    // the business's last message) and the thread view agrees.
+    let sent = send_ok(&sb, text_to(&to, "Your print ships today")).await;
+    let mid = sent["message_id"].as_str().unwrap().to_owned();
+    let (_, st) = support::get(&format!("{}/_sandbox/webhooks/state", sb.url())).await;
+    let w = st["messaging_windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["igsid"] == to)
+        .cloned()
+        .unwrap_or_else(|| panic!("{st}"));
+    assert_eq!(
+        (w["window_open"].clone(), w["last_echo_mid"].clone()),
+        (json!(true), json!(mid))
+    );
+    simulate(
+        &sb,
+        json!({"event": "reaction", "sender_id": to, "reaction": "wow"}),
+    )
+    .await;
+    let got = get_ok(&sb, &ig, &format!("/{mid}?fields=reactions")).await;
+    assert_eq!(got["reactions"]["data"][0]["reaction"], "wow");
+    assert_eq!(got["reactions"]["data"][0]["users"][0]["id"], to);
+    simulate(
+        &sb,
+        json!({"event": "unreact", "sender_id": to, "mid": mid}),
+    )
+    .await;
+    let got = get_ok(&sb, &ig, &format!("/{mid}?fields=id,reactions")).await;
+    assert!(got.get("reactions").is_none(), "{got}");
+    // The person edits, then unsends a message.
+    let v = simulate(
+        &sb,
+        json!({"event": "message", "sender_id": to, "text": "see you at 4"}),
+    )
+    .await;
+    let theirs = v["created"][0]["mid"].as_str().unwrap().to_owned();
+    simulate(
+        &sb,
+        json!({"event": "message_edit", "sender_id": to, "text": "see you at 5"}),
+    )
+    .await;
+    let got = get_ok(&sb, &ig, &format!("/{theirs}?fields=message")).await;
+    assert_eq!(got["message"], "see you at 5");
+    simulate(&sb, json!({"event": "message_deleted", "sender_id": to})).await;
+    get_err(&sb, &ig, &format!("/{theirs}")).await;
+    assert!(!message_ids(&sb, &m(&sb, "conversation_id"))
+        .await
+        .contains(&theirs));
+    // A duplicate delivery of one mid is one message.
+    let before = message_ids(&sb, &m(&sb, "conversation_id")).await.len();
+    simulate(
+        &sb,
+        json!({"event": "message", "sender_id": to, "duplicates": 2}),
+    )
+    .await;
+    assert_eq!(
+        message_ids(&sb, &m(&sb, "conversation_id")).await.len(),
+        before + 1
+    );
+    // An unanswered request is listed, and gone after 30 days without activity.
+    simulate(&sb, json!({"event": "message", "sender_id": "5558888"})).await;
+    let q = "/me/conversations?platform=instagram&user_id=5558888";
+    assert_eq!(
+        get_ok(&sb, &ig, q).await["data"].as_array().unwrap().len(),
+        1
+    );
+    advance(&sb, 31 * 24 * 3600).await;
+    assert_eq!(get_ok(&sb, &ig, q).await["data"], json!([]));
+    // Answered conversations stay.
+    let all = get_ok(&sb, &ig, "/me/conversations?platform=instagram").await;
+    assert!(all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == m(&sb, "conversation_id")));
 }

@@ -54,17 +54,6 @@ pub(crate) struct Biz {
     pub family: Family,
 }
 
-impl Biz {
-    /// Storage key of per-business settings (messenger profile).
-    fn key(&self) -> String {
-        match (self.page, self.account) {
-            (Some(p), _) => format!("page:{p}"),
-            (None, Some(a)) => format!("account:{a}"),
-            (None, None) => "none".to_owned(),
-        }
-    }
-}
-
 /// `(#210)`: Meta's answer when a user token is used where a Page token is needed.
 pub(crate) fn page_token_required() -> GraphError {
     GraphError::new(
@@ -220,6 +209,52 @@ pub(crate) fn record_webhook_message(
             c.last_incoming_at = Some(now);
             c.consent = true;
         }
+    }
+}
+
+/// What a simulated webhook did to a known message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Change<'a> {
+    /// `message_edit`: the person changed the text.
+    Edit(&'a str),
+    /// `message_deleted`: the person unsent it (gone from the conversation, as at Meta).
+    Deleted,
+    /// `message_reactions` react: the person's reaction (replaces an earlier one).
+    React(&'a str),
+    /// `message_reactions` unreact.
+    Unreact,
+}
+
+/// Apply a simulated edit, deletion or reaction by `igsid` to the message `mid`, when the
+/// sandbox knows that message (mids from before the sandbox started are ignored).
+pub(crate) fn record_webhook_change(world: &mut World, igsid: &str, mid: &str, change: Change) {
+    let st = &mut world.messaging;
+    let Some(m) = st.messages.get_mut(mid) else {
+        return;
+    };
+    let ours = st
+        .conversations
+        .get(&m.conversation)
+        .is_some_and(|c| c.igsid == igsid);
+    if !ours {
+        return;
+    }
+    match change {
+        Change::Edit(t) if !m.from_business => m.text = t.to_owned(),
+        Change::Edit(_) => {}
+        Change::React(r) => {
+            m.reactions.retain(|(by_business, _)| *by_business);
+            m.reactions.push((false, r.to_owned()));
+        }
+        Change::Unreact => m.reactions.retain(|(by_business, _)| *by_business),
+        Change::Deleted if !m.from_business => {
+            let conv = m.conversation.clone();
+            st.messages.remove(mid);
+            if let Some(c) = st.conversations.get_mut(&conv) {
+                c.messages.retain(|x| x != mid);
+            }
+        }
+        Change::Deleted => {}
     }
 }
 

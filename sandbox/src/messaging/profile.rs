@@ -88,7 +88,14 @@ pub(crate) fn handle(
             "This Page has no linked Instagram professional account",
         ));
     }
-    let key = (biz.key(), platform.to_owned());
+    // Instagram's profile belongs to the professional account (both flavours see the same
+    // one); Messenger's to the Page.
+    let owner = match (platform, biz.account, biz.page) {
+        ("instagram", Some(a), _) => format!("account:{a}"),
+        (_, _, Some(p)) => format!("page:{p}"),
+        _ => "none".to_owned(),
+    };
+    let key = (owner, platform.to_owned());
     match method.as_str() {
         "GET" => {
             let fields = field_list(params)?;

@@ -110,6 +110,7 @@ pub(crate) fn conversations(
             .conversations
             .values()
             .filter(|c| c.account == a && !c.messages.is_empty())
+            .filter(|c| !stale_request(world, c, req.now))
             .filter(|c| user.is_none_or(|u| c.igsid == u))
             .map(|c| (-c.updated, c.id.clone()))
             .collect(),
@@ -125,6 +126,21 @@ pub(crate) fn conversations(
     }
     let link = |dir: &str, cursor: &str, limit: usize| req.links.cursor_link(dir, cursor, limit);
     Ok(with_paging(data, &w, &link))
+}
+
+/// Conversations in the Requests folder (the business never answered) inactive for 30 days
+/// are not returned (Meta's conversations page, Limitations).
+const REQUEST_INACTIVE_SECS: i64 = 30 * 24 * 3600;
+
+fn stale_request(world: &World, c: &Conversation, now: i64) -> bool {
+    let answered = c.messages.iter().any(|id| {
+        world
+            .messaging
+            .messages
+            .get(id)
+            .is_some_and(|m| m.from_business)
+    });
+    !answered && now - c.updated > REQUEST_INACTIVE_SECS
 }
 
 fn conversation(

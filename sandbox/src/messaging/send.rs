@@ -732,9 +732,35 @@ fn store(
     m.is_unsupported = unsupported;
     m.reply_to = reply_to;
     world.messaging.messages.insert(mid.clone(), m);
+    let mut incoming = (None, None);
     if let Some(c) = world.messaging.conversations.get_mut(conv) {
         c.messages.push(mid.clone());
         c.updated = now;
+        let last_mid = c
+            .messages
+            .iter()
+            .rev()
+            .find(|x| {
+                world
+                    .messaging
+                    .messages
+                    .get(*x)
+                    .is_some_and(|m| !m.from_business)
+            })
+            .cloned();
+        incoming = (c.last_incoming_at, last_mid);
+    }
+    // The webhook simulator's thread: simulated reactions and seen receipts then refer to this
+    // message, and its window view agrees with the conversation's.
+    if let Some(acc) = world.accounts.get_mut(account) {
+        let t = acc.threads.entry(igsid.to_owned()).or_default();
+        t.last_echo_mid = Some(mid.clone());
+        if t.last_incoming_at.is_none() {
+            t.last_incoming_at = incoming.0;
+        }
+        if t.last_mid.is_none() {
+            t.last_mid = incoming.1;
+        }
     }
     mid
 }

@@ -8,6 +8,7 @@
 //! goes from the person's IGSID to the account, an echo the other way round.
 
 use crate::insights;
+use crate::messaging::Change;
 use crate::prng::{hash_str, mix};
 use crate::seed;
 use crate::world::{Comment, Mention, ProductType, World, STORY_LIFETIME_SECS};
@@ -380,6 +381,7 @@ fn messaging_item(
             let mid = target_mid(world, c, o, false)?;
             let text = opt_str(o, "text")?.unwrap_or("Edited: see you at 5 \u{2014} not 4!");
             let num = opt_uint(o, "num_edit", 1, 5)?.unwrap_or(1);
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Edit(text));
             (
                 "message_edit",
                 json!({"mid": mid, "text": text, "num_edit": num}),
@@ -388,6 +390,7 @@ fn messaging_item(
         }
         "message_deleted" => {
             let mid = target_mid(world, c, o, false)?;
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Deleted);
             (
                 "message",
                 json!({"mid": mid, "is_deleted": true}),
@@ -404,6 +407,7 @@ fn messaging_item(
                 .map(|(_, e)| *e)
                 .unwrap_or("\u{2764}\u{fe0f}");
             let emoji = opt_str(o, "emoji")?.unwrap_or(default_emoji);
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::React(name));
             (
                 "reaction",
                 json!({"mid": mid, "action": "react", "reaction": name, "emoji": emoji}),
@@ -412,6 +416,7 @@ fn messaging_item(
         }
         "unreact" => {
             let mid = target_mid(world, c, o, true)?;
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Unreact);
             (
                 "reaction",
                 json!({"mid": mid, "action": "unreact"}),
