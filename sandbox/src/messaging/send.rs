@@ -8,6 +8,7 @@ use super::model::{self, Message, Upload};
 use super::{Biz, HUMAN_AGENT_WINDOW_SECS, PRIVATE_REPLY_SECS, STANDARD_WINDOW_SECS};
 use crate::errors::GraphError;
 use crate::links::{self, Pairs};
+use crate::tokens::Family;
 use crate::world::{MediaType, ProductType, World};
 use serde_json::{json, Map, Value};
 
@@ -31,10 +32,29 @@ const MAX_ELEMENT_TEXT: usize = 80;
 // UNCONFIRMED: Meta's example shows only "love"; the other names are those of the webhook.
 const REACTIONS: &[&str] = &["love", "like", "laugh", "wow", "sad", "angry", "other"];
 
-/// `(#10) This message is sent outside of allowed window.` (10/2018278, §4.4).
-pub(crate) fn outside_window() -> GraphError {
-    GraphError::new(10, "(#10) This message is sent outside of allowed window.")
-        .with_subcode(2_018_278)
+/// Outside the window, as each host answers it (§4.4; changes-2026h2.md §3.3): the Messenger
+/// Platform (Facebook Login) sends 10/2018278 `(#10) This message is sent outside of allowed
+/// window.`; graph.instagram.com sends HTTP 403, `IGApiException`, 10/2534022 with the same
+/// sentence (seen in a 2026 log of `graph.instagram.com/v21.0/me/messages`).
+pub(crate) fn outside_window(family: Family) -> GraphError {
+    match family {
+        Family::Facebook => {
+            GraphError::new(10, "(#10) This message is sent outside of allowed window.")
+                .with_subcode(2_018_278)
+        }
+        Family::Instagram => {
+            let mut e = GraphError::new(10, "This message is sent outside of allowed window.")
+                .with_subcode(2_534_022)
+                .with_type("IGApiException");
+            e.status = 403;
+            e
+        }
+    }
+}
+
+/// 551/1545041 `This person isn't available right now.` (§4.2, secondary sources).
+fn unavailable() -> GraphError {
+    GraphError::new(551, "(#551) This person isn't available right now.").with_subcode(1_545_041)
 }
 
 /// 100/2018001 for an IGSID nobody knows. UNCONFIRMED: the subcode is from secondary sources
@@ -524,6 +544,7 @@ fn window_of(params: &Pairs) -> Result<i64, GraphError> {
 /// The conversation with `igsid` if a send may go there now (the window rules), else Meta's error.
 fn open_conversation(
     world: &World,
+    family: Family,
     account: usize,
     igsid: &str,
     window: i64,
@@ -537,14 +558,22 @@ fn open_conversation(
     let Some(conv) = conv else {
         // Someone known (a commenter) who never wrote: the window never opened.
         return if world.messaging.people.contains_key(igsid) || commenter(world, account, igsid) {
-            Err(outside_window())
+            Err(outside_window(family))
         } else {
             Err(no_matching_user())
         };
     };
+    if world
+        .messaging
+        .people
+        .get(igsid)
+        .is_some_and(|p| p.unavailable)
+    {
+        return Err(unavailable());
+    }
     match conv.last_incoming_at {
         Some(t) if t <= now && now - t < window => Ok(conv.id.clone()),
-        _ => Err(outside_window()),
+        _ => Err(outside_window(family)),
     }
 }
 
@@ -633,7 +662,9 @@ pub(crate) fn send(
         return Err(no_matching_user());
     };
     if let Some(action) = action {
-        return sender_action(world, account, &igsid, action, params, window, now);
+        return sender_action(
+            world, biz.family, account, &igsid, action, params, window, now,
+        );
     }
     let Some(message) = message else {
         return Err(GraphError::param(
@@ -642,7 +673,7 @@ pub(crate) fn send(
     };
     let c = content(world, &biz, &message)?;
     let reply_to = reply_to(world, params)?;
-    let conv = open_conversation(world, account, &igsid, window, now)?;
+    let conv = open_conversation(world, biz.family, account, &igsid, window, now)?;
     if let Some(target) = &reply_to {
         if world
             .messaging
@@ -765,8 +796,10 @@ fn store(
     mid
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sender_action(
     world: &mut World,
+    family: Family,
     account: usize,
     igsid: &str,
     action: &str,
@@ -829,7 +862,7 @@ fn sender_action(
             None
         }
     };
-    let conv = open_conversation(world, account, igsid, window, now)?;
+    let conv = open_conversation(world, family, account, igsid, window, now)?;
     let mut out = json!({ "recipient_id": igsid });
     if let Some((mid, reaction)) = target {
         let m = world
@@ -898,7 +931,7 @@ fn private_reply(
     }
     if now - comment.timestamp >= PRIVATE_REPLY_SECS {
         // UNCONFIRMED: the expiry is documented (7 days); the error is the window's.
-        return Err(outside_window());
+        return Err(outside_window(biz.family));
     }
     let igsid = comment.from_id.clone();
     if !world.messaging.people.contains_key(&igsid) {
