@@ -726,6 +726,11 @@ async fn templates_and_quick_replies() {
         );
     }
     send_err(&sb, qr(json!([{"content_type": "location"}]))).await;
+    // Before October 5, 2026 (on the virtual clock) Instagram still took them.
+    let (s, _) = admin(&sb, "clock", json!({"now": 1_788_000_000})).await;
+    assert_eq!(s, 200);
+    simulate(&sb, json!({"event": "message", "sender_id": to})).await;
+    send_ok(&sb, qr(json!([{"content_type": "user_email"}]))).await;
     let e = send_err(
         &sb,
         json!({"recipient": {"id": to}, "message": {"attachment": {"type": "like_heart"}, "quick_replies": [q(0)]}}),

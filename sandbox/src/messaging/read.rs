@@ -344,6 +344,15 @@ pub(crate) fn node(
             }
         });
     }
+    // Media, comments, users and Pages belong to the other routers (checked first: the
+    // commenter scan below is linear in the comments).
+    if id == "me"
+        || world.lookup(id).is_some()
+        || world.page_index(id).is_some()
+        || id == world.fb_user.id
+    {
+        return None;
+    }
     let account = match caller.subject {
         crate::tokens::Subject::IgUser(a) => Some(a),
         crate::tokens::Subject::Page(p) => world.pages.get(p).and_then(|pg| pg.account),
@@ -351,7 +360,7 @@ pub(crate) fn node(
     };
     let known = world.messaging.people.contains_key(id)
         || account.is_some_and(|a| super::send::commenter(world, a, id));
-    if !known || world.lookup(id).is_some() {
+    if !known {
         return None;
     }
     Some(profile(world, caller, req, id))

@@ -414,7 +414,11 @@ fn attachment(
     Ok(())
 }
 
-fn quick_replies(v: &Value) -> Result<(), GraphError> {
+/// Meta disabled phone and email quick replies on Instagram on this day (2026-10-05T00:00Z,
+/// changelog of the Instagram Platform); before it, on the virtual clock, they were accepted.
+const PHONE_EMAIL_QR_DISABLED_AT: i64 = 1_791_158_400;
+
+fn quick_replies(v: &Value, now: i64) -> Result<(), GraphError> {
     let path = "message[quick_replies]";
     for (i, q) in array(v, path, MAX_QUICK_REPLIES)?.iter().enumerate() {
         let path = format!("{path}[{i}]");
@@ -430,7 +434,9 @@ fn quick_replies(v: &Value) -> Result<(), GraphError> {
                     web_url(u, &format!("{path}[image_url]"))?;
                 }
             }
-            // Meta disabled phone and email quick replies on Instagram (changelog 2026-10-05).
+            "user_phone_number" | "user_email" if now < PHONE_EMAIL_QR_DISABLED_AT => {
+                known_keys(q, &path, &["content_type"])?;
+            }
             kind @ ("user_phone_number" | "user_email") => {
                 return Err(GraphError::param(format!(
                     "Param {path}[content_type]: {kind} quick replies are no longer supported on Instagram (disabled since October 5, 2026); use content_type text"
@@ -448,7 +454,7 @@ fn quick_replies(v: &Value) -> Result<(), GraphError> {
 }
 
 /// Validate `message` and say what it holds.
-fn content(world: &World, biz: &Biz, v: &Value) -> Result<Content, GraphError> {
+fn content(world: &World, biz: &Biz, v: &Value, now: i64) -> Result<Content, GraphError> {
     let m = obj(v, "message")?;
     known_keys(
         m,
@@ -505,7 +511,7 @@ fn content(world: &World, biz: &Biz, v: &Value) -> Result<Content, GraphError> {
                 "Param message[quick_replies] requires message[text]",
             ));
         }
-        quick_replies(q)?;
+        quick_replies(q, now)?;
     }
     if let Some(md) = str_field(m, "message", "metadata", false)? {
         max_chars(md, "message[metadata]", MAX_PAYLOAD)?;
@@ -671,7 +677,7 @@ pub(crate) fn send(
             "Must send either message or sender action",
         ));
     };
-    let c = content(world, &biz, &message)?;
+    let c = content(world, &biz, &message, now)?;
     let reply_to = reply_to(world, params)?;
     let conv = open_conversation(world, biz.family, account, &igsid, window, now)?;
     if let Some(target) = &reply_to {
@@ -896,7 +902,7 @@ fn private_reply(
     params: &Pairs,
     now: i64,
 ) -> Result<Value, GraphError> {
-    let c = content(world, &biz, message)?;
+    let c = content(world, &biz, message, now)?;
     if links::get(params, "reply_to").is_some() {
         return Err(GraphError::param(
             "Param reply_to cannot be used with recipient[comment_id]",
