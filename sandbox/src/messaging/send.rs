@@ -36,6 +36,7 @@ const REACTIONS: &[&str] = &["love", "like", "laugh", "wow", "sad", "angry", "ot
 /// Platform (Facebook Login) sends 10/2018278 `(#10) This message is sent outside of allowed
 /// window.`; graph.instagram.com sends HTTP 403, `IGApiException`, 10/2534022 with the same
 /// sentence (seen in a 2026 log of `graph.instagram.com/v21.0/me/messages`).
+/// UNCONFIRMED: both codes come from secondary sources, not Meta's pages (graph-api.md §4.4).
 pub(crate) fn outside_window(family: Family) -> GraphError {
     match family {
         Family::Facebook => {
@@ -52,7 +53,8 @@ pub(crate) fn outside_window(family: Family) -> GraphError {
     }
 }
 
-/// 551/1545041 `This person isn't available right now.` (§4.2, secondary sources).
+/// 551/1545041 `This person isn't available right now.` (§4.2). UNCONFIRMED: from secondary
+/// sources only.
 fn unavailable() -> GraphError {
     GraphError::new(551, "(#551) This person isn't available right now.").with_subcode(1_545_041)
 }
