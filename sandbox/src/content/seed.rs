@@ -451,7 +451,8 @@ fn own_account(world: &mut World, st: &mut State, r: &mut SplitMix64, now: i64) 
         })
         .cloned()
         .collect();
-    if let Some(p) = free.first() {
+    let poll_media = free.first().cloned();
+    if let Some(p) = &poll_media {
         let a = r.range(20, 60) as f64 / 100.0;
         st.polls.insert(
             p.clone(),
@@ -466,17 +467,18 @@ fn own_account(world: &mut World, st: &mut State, r: &mut SplitMix64, now: i64) 
             },
         );
     }
-    if let Some(p) = free
+    let prompt_media = free
         .iter()
         .skip(1)
         .find(|id| acc.media.get(*id).is_some_and(|m| m.comments.len() >= 2))
-    {
+        .cloned();
+    if let Some(p) = &prompt_media {
         st.prompts.push(p.clone());
     }
 
     // A live video that started ten minutes ago and runs for another two hours.
     let pk = 3_990_000_000_000_000_000 + r.below(1_000_000_000_000_000);
-    let live_id = (17_965_000_000_000_000 + r.below(1_000_000_000_000)).to_string();
+    let live_id = (18_950_000_000_000_000 + r.below(1_000_000_000_000)).to_string();
     let live = Media {
         id: live_id.clone(),
         ig_id: pk,
@@ -511,5 +513,7 @@ fn own_account(world: &mut World, st: &mut State, r: &mut SplitMix64, now: i64) 
         "comment_id": comment_id,
         "story_id": story,
         "live_media_id": live_id,
+        "poll_media_id": poll_media,
+        "prompt_media_id": prompt_media,
     })
 }
