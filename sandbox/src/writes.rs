@@ -72,6 +72,14 @@ fn reply(
 ) -> Result<Value, GraphError> {
     let (account, parent_id) = comment_ref(world, caller, id, now)?;
     let message = message_param(params)?;
+    let acc = &world.accounts[account];
+    let on = acc.comments.get(&parent_id).map(|c| c.media_id.clone());
+    if let Some(m) = on.and_then(|m| acc.media.get(&m)) {
+        // Turning comments off closes the threads too (UNCONFIRMED for replies).
+        if !m.comment_enabled {
+            return Err(comments_disabled(&m.id));
+        }
+    }
     let new_id = fresh_id(world);
     let acc = &mut world.accounts[account];
     let Some(parent) = acc.comments.get(&parent_id) else {

@@ -1032,3 +1032,97 @@ async fn stats_count_the_content_endpoints() {
     let writes = s["writes"].to_string();
     assert!(writes.contains("comments"), "{writes}");
 }
+
+#[tokio::test]
+async fn mentions_announced_by_webhook_simulation_are_readable() {
+    let sb = start();
+    let (t, u) = (fb(&sb), sb.ig_user_id().to_owned());
+    let (s, v) = admin(
+        &sb,
+        "webhooks/simulate",
+        serde_json::json!({"event": "mention", "in": "comment"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let made = &v["created"][0];
+    let (mid, cid) = (
+        made["media_id"].as_str().unwrap().to_owned(),
+        made["comment_id"].as_str().unwrap().to_owned(),
+    );
+    let f = format!("mentioned_comment.comment_id({cid}){{id,text,media{{id}}}}");
+    let (s, v) = graph(&sb, &t, &format!("/{u}?fields={}", urlencode(&f))).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["mentioned_comment"]["media"]["id"], mid.as_str());
+    let (s, v) = call(
+        &sb,
+        "POST",
+        &t,
+        &format!("/{u}/mentions"),
+        &[
+            ("media_id", &mid),
+            ("comment_id", &cid),
+            ("message", "On it"),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, v) = admin(
+        &sb,
+        "webhooks/simulate",
+        serde_json::json!({"event": "mention"}),
+    )
+    .await;
+    let mid = v["created"][0]["media_id"].as_str().unwrap().to_owned();
+    let f = format!("mentioned_media.media_id({mid}){{caption}}");
+    let (s, v) = graph(&sb, &t, &format!("/{u}?fields={}", urlencode(&f))).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["mentioned_media"]["caption"]
+        .as_str()
+        .unwrap()
+        .contains("@sandbox.studio"));
+}
+
+#[tokio::test]
+async fn replies_refused_while_comments_are_off_and_searches_page_with_links() {
+    let sb = start();
+    let (t, u) = (fb(&sb), sb.ig_user_id().to_owned());
+    let mid = content(&sb, "media_id");
+    let top = content(&sb, "comment_id");
+    let (s, _) = call(
+        &sb,
+        "POST",
+        &t,
+        &format!("/{mid}"),
+        &[("comment_enabled", "false")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, v) = call(
+        &sb,
+        "POST",
+        &t,
+        &format!("/{top}/replies"),
+        &[("message", "hi")],
+    )
+    .await;
+    assert_eq!(code(&v).0, 10, "{v}");
+    let (_, v) = call(
+        &sb,
+        "POST",
+        &t,
+        &format!("/{mid}/comments"),
+        &[("message", "hi")],
+    )
+    .await;
+    assert_eq!(code(&v).0, 10, "{v}");
+    // recently_searched_hashtags is an ordinary edge: `next` while more remain.
+    for i in 0..4 {
+        graph(&sb, &t, &format!("/ig_hashtag_search?user_id={u}&q=p{i}")).await;
+    }
+    let (_, v) = graph(&sb, &t, &format!("/{u}/recently_searched_hashtags?limit=3")).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 3);
+    let next = v["paging"]["next"].as_str().unwrap().to_owned();
+    let (_, v2) = support::get(&next).await;
+    assert_eq!(v2["data"].as_array().unwrap().len(), 1);
+    assert!(v2["paging"].get("next").is_none());
+}

@@ -118,6 +118,7 @@ pub(crate) fn recently_searched(
     now: i64,
     req: &PageReq,
     sel: &[FieldSel],
+    link: &dyn Fn(&str, &str, usize) -> String,
 ) -> Result<Value, GraphError> {
     let mut items: Vec<EdgeItem> = active(st, user, now)
         .map(|s| (-s.at, s.hashtag_id.clone()))
@@ -128,7 +129,7 @@ pub(crate) fn recently_searched(
     for id in &w.ids {
         data.push(hashtag_fields(st, id, sel)?);
     }
-    Ok(public::cursors_page(data, &w, true))
+    Ok(public::linked_page(data, &w, link))
 }
 
 /// `top_media` (most liked first) or `recent_media` (last 24 hours, newest first) of a hashtag:

@@ -224,6 +224,29 @@ pub(crate) fn cursors_page(data: Vec<Value>, w: &Window, with_before: bool) -> V
     Value::Object(out)
 }
 
+/// `{"data":[...],"paging":{"cursors","previous"?,"next"?}}`: an ordinary edge page whose
+/// links `link(dir, cursor, limit)` builds.
+pub(crate) fn linked_page(
+    data: Vec<Value>,
+    w: &Window,
+    link: &dyn Fn(&str, &str, usize) -> String,
+) -> Value {
+    let mut out = Map::new();
+    out.insert("data".into(), Value::Array(data));
+    if let (Some(before), Some(after)) = (&w.before, &w.after) {
+        let mut p = Map::new();
+        p.insert("cursors".into(), json!({"before": before, "after": after}));
+        if w.has_prev {
+            p.insert("previous".into(), json!(link("before", before, w.limit)));
+        }
+        if w.has_next {
+            p.insert("next".into(), json!(link("after", after, w.limit)));
+        }
+        out.insert("paging".into(), Value::Object(p));
+    }
+    Value::Object(out)
+}
+
 /// `/tags`: other accounts' public media the demo account is tagged in, newest first.
 pub(crate) fn tags(st: &State, req: &PageReq, sel: &[FieldSel]) -> Result<Value, GraphError> {
     let mut items: Vec<EdgeItem> = st

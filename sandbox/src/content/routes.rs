@@ -119,6 +119,7 @@ pub(super) fn route(
                 return None;
             }
             let a = user_ref(world, caller, id)?;
+            super::seed::materialize_mentions(world, a);
             Some(user_with_extras(world, caller, req, a, &sel))
         }
         [id, edge] if user_ref(world, caller, id).is_some() => {
@@ -227,7 +228,16 @@ fn user_edge(
     let r = match (edge, get, post) {
         ("recently_searched_hashtags", true, _) => fb_only(caller).and_then(|_| {
             let user = world.accounts[a].user.id.clone();
-            hashtags::recently_searched(&world.content, &user, now, &page_req(p), &sel_of(p)?)
+            let link =
+                |dir: &str, cursor: &str, limit: usize| req.links.cursor_link(dir, cursor, limit);
+            hashtags::recently_searched(
+                &world.content,
+                &user,
+                now,
+                &page_req(p),
+                &sel_of(p)?,
+                &link,
+            )
         }),
         ("content_publishing_limit", true, _) => publishing_limit(world, a, p, now),
         ("tags", true, _) => {
@@ -235,12 +245,15 @@ fn user_edge(
         }
         ("live_media", true, _) => live_media(world, caller, req, a),
         ("collaboration_invites", true, _) => {
-            fb_only(caller).and_then(|_| list_invites(&world.content, p))
+            fb_only(caller).and_then(|_| list_invites(&world.content, req))
         }
         ("collaboration_invites", _, true) => {
             fb_only(caller).and_then(|_| answer_invite(&mut world.content, p))
         }
-        ("mentions", _, true) => fb_only(caller).and_then(|_| reply_to_mention(world, a, p, now)),
+        ("mentions", _, true) => fb_only(caller).and_then(|_| {
+            super::seed::materialize_mentions(world, a);
+            reply_to_mention(world, a, p, now)
+        }),
         _ => return None,
     };
     Some(r)
@@ -340,7 +353,8 @@ const INVITE_FIELDS: &[&str] = &["media_id", "media_owner_username", "caption", 
 
 /// `GET /{ig-user-id}/collaboration_invites`: pending invites (fields UNCONFIRMED beyond the
 /// changelog entry of Dec 3 2025).
-fn list_invites(st: &State, p: &Pairs) -> Result<Value, GraphError> {
+fn list_invites(st: &State, req: &RouteReq) -> Result<Value, GraphError> {
+    let p = req.params;
     let sel = sel_of(p)?;
     let names: Vec<&str> = if sel.is_empty() {
         INVITE_FIELDS.to_vec()
@@ -382,7 +396,8 @@ fn list_invites(st: &State, p: &Pairs) -> Result<Value, GraphError> {
         }
         data.push(Value::Object(row));
     }
-    Ok(public::cursors_page(data, &w, true))
+    let link = |dir: &str, cursor: &str, limit: usize| req.links.cursor_link(dir, cursor, limit);
+    Ok(public::linked_page(data, &w, &link))
 }
 
 /// `POST /{ig-user-id}/collaboration_invites?media_id=&accept=true|false` → `{"success":true}`.

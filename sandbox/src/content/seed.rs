@@ -517,3 +517,65 @@ fn own_account(world: &mut World, st: &mut State, r: &mut SplitMix64, now: i64) 
         "prompt_media_id": prompt_media,
     })
 }
+
+/// Give every mention the account has received (the `mentions` webhook simulation records
+/// ids only) a media and comment on the tagging account, so `mentioned_media`,
+/// `mentioned_comment` and `POST /mentions` find what the webhook announced.
+pub(crate) fn materialize_mentions(world: &mut World, a: usize) {
+    let Some(acc) = world.accounts.get(a) else {
+        return;
+    };
+    let demo = acc.user.username.clone();
+    let pending: Vec<Mention> = acc
+        .mentions
+        .iter()
+        .filter(|m| world.lookup(&m.media_id).is_none())
+        .filter(|m| {
+            let has_media = world.content.owner_of(&m.media_id).is_some();
+            let has_comment = m
+                .comment_id
+                .as_ref()
+                .is_none_or(|c| world.content.owner_of(c).is_some());
+            !(has_media && has_comment)
+        })
+        .cloned()
+        .collect();
+    let Some(tagger) = world.content.other_by_username(TAGGER) else {
+        return;
+    };
+    let seed = world.seed;
+    for m in pending {
+        let owner = world.content.owner_of(&m.media_id).unwrap_or(tagger);
+        let Some(o) = world.content.others.get_mut(owner) else {
+            continue;
+        };
+        let acc = &mut o.acc;
+        if !acc.media.contains_key(&m.media_id) {
+            let mut r = SplitMix64::new(mix(seed, hash_str(&m.media_id)));
+            let pk = 3_700_000_000_000_000_000 + r.below(10_000_000_000_000_000);
+            let caption = if m.comment_id.is_some() {
+                "New specimens on the press #typedesign".to_owned()
+            } else {
+                format!("Thanks @{demo} for the collaboration!")
+            };
+            let md = media(m.media_id.clone(), pk, 0, m.at, caption, &mut r);
+            acc.feed.push(m.media_id.clone());
+            acc.media.insert(m.media_id.clone(), md);
+        }
+        if let Some(cid) = &m.comment_id {
+            if !acc.comments.contains_key(cid) {
+                let c = comment(
+                    cid.clone(),
+                    &m.media_id,
+                    format!("@{demo} have a look at this"),
+                    m.at,
+                    ("17841400000000077", "ana.prints"),
+                );
+                if let Some(md) = acc.media.get_mut(&m.media_id) {
+                    md.comments.push(cid.clone());
+                }
+                acc.comments.insert(cid.clone(), c);
+            }
+        }
+    }
+}
