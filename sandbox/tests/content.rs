@@ -232,6 +232,11 @@ async fn business_discovery_errors() {
     }
     let (_, v) = graph(&sb, &t, &format!("/{u}?fields=business_discovery{{id}}")).await;
     assert_eq!(code(&v).0, 100);
+    // A business account can discover itself.
+    let f = "business_discovery.username(sandbox.studio){id,username,media_count}";
+    let (s, v) = graph(&sb, &t, &format!("/{u}?fields={}", urlencode(f))).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["business_discovery"]["id"], u.as_str());
     // Instagram Login cannot reach graph.facebook.com lookups.
     let f = format!(
         "business_discovery.username({}){{id}}",

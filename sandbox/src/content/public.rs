@@ -2,7 +2,7 @@
 //! media), `/tags`, `mentioned_media`, `mentioned_comment` and hashtag media. Each surface has
 //! its own field list (graph-api.md §1.6–§1.8); `owner` is only ever shown to the owner.
 
-use super::{Other, State};
+use super::State;
 use crate::errors::GraphError;
 use crate::fields::FieldSel;
 use crate::paging::{self, EdgeItem, PageReq, Window};
@@ -141,8 +141,13 @@ pub(crate) fn user_not_found(username: &str) -> GraphError {
     e
 }
 
-/// `business_discovery.username(NAME){...}` for the caller's account.
-pub(crate) fn business_discovery(st: &State, f: &FieldSel) -> Result<Value, GraphError> {
+/// `business_discovery.username(NAME){...}` for the caller's account. `own` are the world's
+/// professional accounts: a business may discover itself (or another account of the app).
+pub(crate) fn business_discovery(
+    st: &State,
+    own: &[Account],
+    f: &FieldSel,
+) -> Result<Value, GraphError> {
     let Some(name) = f
         .modifier("username")
         .map(str::trim)
@@ -153,16 +158,22 @@ pub(crate) fn business_discovery(st: &State, f: &FieldSel) -> Result<Value, Grap
         ));
     };
     let name = name.trim_start_matches('@');
+    if let Some(acc) = own
+        .iter()
+        .find(|a| a.user.username.eq_ignore_ascii_case(name))
+    {
+        return discovered_user(acc, f.sub.as_deref().unwrap_or(&[]));
+    }
     let other = st
         .other_by_username(name)
         .and_then(|i| st.others.get(i))
         .filter(|o| o.business)
         .ok_or_else(|| user_not_found(name))?;
-    discovered_user(other, f.sub.as_deref().unwrap_or(&[]))
+    discovered_user(&other.acc, f.sub.as_deref().unwrap_or(&[]))
 }
 
-fn discovered_user(o: &Other, sel: &[FieldSel]) -> Result<Value, GraphError> {
-    let u = &o.acc.user;
+fn discovered_user(acc: &Account, sel: &[FieldSel]) -> Result<Value, GraphError> {
+    let u = &acc.user;
     let mut out = Map::new();
     for f in effective(sel) {
         let v = match f.name.as_str() {
@@ -175,8 +186,8 @@ fn discovered_user(o: &Other, sel: &[FieldSel]) -> Result<Value, GraphError> {
             "profile_picture_url" => json!(u.profile_picture_url),
             "followers_count" => json!(u.followers_count),
             "follows_count" => json!(u.follows_count),
-            "media_count" => json!(o.acc.feed.len()),
-            "media" => discovered_media(o, &f)?,
+            "media_count" => json!(acc.feed.len()),
+            "media" => discovered_media(acc, &f)?,
             other => return Err(GraphError::nonexisting_field(other, "IGUser")),
         };
         out.insert(f.name.clone(), v);
@@ -188,9 +199,9 @@ fn discovered_user(o: &Other, sel: &[FieldSel]) -> Result<Value, GraphError> {
 /// filtered with `.since()/.until()` field modifiers. Its `paging` carries `cursors` only:
 /// the next page is the same expansion with `.after(cursor)` (there is no URL to follow;
 /// UNCONFIRMED whether Meta adds one, peers.md §4 #14).
-fn discovered_media(o: &Other, f: &FieldSel) -> Result<Value, GraphError> {
+fn discovered_media(acc: &Account, f: &FieldSel) -> Result<Value, GraphError> {
     let time = |n: &str| f.modifier(n).map(|v| parse_time(n, v)).transpose();
-    let items = o.acc.feed_items(time("since")?, time("until")?);
+    let items = acc.feed_items(time("since")?, time("until")?);
     let req = PageReq {
         limit: f.modifier("limit").map(str::to_owned),
         after: f.modifier("after").map(str::to_owned),
@@ -200,8 +211,8 @@ fn discovered_media(o: &Other, f: &FieldSel) -> Result<Value, GraphError> {
     let sub = f.sub.as_deref().unwrap_or(&[]);
     let mut data = Vec::with_capacity(w.ids.len());
     for id in &w.ids {
-        if let Some(m) = o.acc.media.get(id) {
-            data.push(media(&o.acc, m, sub, Surface::Discovery)?);
+        if let Some(m) = acc.media.get(id) {
+            data.push(media(acc, m, sub, Surface::Discovery)?);
         }
     }
     Ok(cursors_page(data, &w, true))

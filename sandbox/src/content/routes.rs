@@ -197,7 +197,7 @@ fn user_with_extras(
     let mut out = Map::new();
     for f in sel {
         let v = match f.name.as_str() {
-            "business_discovery" => public::business_discovery(&world.content, f)?,
+            "business_discovery" => public::business_discovery(&world.content, &world.accounts, f)?,
             "mentioned_media" => public::mentioned_media(&world.content, acc, f)?,
             "mentioned_comment" => public::mentioned_comment(&world.content, acc, f)?,
             name => match base.remove(name) {

@@ -21,6 +21,13 @@ pub(crate) const PERSONAL: &str = "mara.personal";
 /// The hashtag with top and recent media.
 pub(crate) const HASHTAG: &str = "letterpress";
 const OTHER_HASHTAGS: &[&str] = &["risograph", "typedesign", "printmaking"];
+const OTHER_COMMENTS: &[&str] = &[
+    "Gorgeous impression!",
+    "What paper is this?",
+    "Need this on my wall",
+    "The colours \u{1f525}",
+    "Do you ship abroad?",
+];
 
 /// The global id of a hashtag name (Meta's ids are static and global; ours derive from the name).
 pub(crate) fn hashtag_id(name: &str) -> String {
@@ -109,6 +116,7 @@ fn media(id: String, pk: u64, kind: u64, t: i64, caption: String, r: &mut SplitM
 }
 
 /// Add `n` feed media to `o`, newest first from `t0`; `caption(i)` writes each caption.
+#[allow(clippy::too_many_arguments)]
 fn add_media(
     acc: &mut Account,
     ids: &mut Ids,
@@ -116,6 +124,7 @@ fn add_media(
     n: usize,
     t0: i64,
     gap: (u64, u64),
+    people: &[(String, String)],
     caption: &dyn Fn(usize, &mut SplitMix64) -> String,
 ) {
     let mut t = t0;
@@ -137,6 +146,19 @@ fn add_media(
                 m.children.push(cid.clone());
                 acc.media.insert(cid, child);
             }
+        }
+        // A few comments from other users (comments_count is not always 0).
+        for k in 0..r.below(4) {
+            let (fid, fname) = r.pick(people).clone();
+            let c = comment(
+                ids.comment(r),
+                &id,
+                r.pick(OTHER_COMMENTS).to_string(),
+                t + 600 * (k as i64 + 1),
+                (&fid, &fname),
+            );
+            m.comments.push(c.id.clone());
+            acc.comments.insert(c.id.clone(), c);
         }
         acc.feed.push(id.clone());
         acc.media.insert(id, m);
@@ -194,6 +216,7 @@ pub(crate) fn seed(world: &mut World, now: i64) {
         37,
         now - 3_600,
         (3 * 3_600, 2 * 86_400),
+        &people,
         &|i, r| {
             let tag = if i < 5 || i % 3 == 0 {
                 HASHTAG
@@ -230,6 +253,7 @@ pub(crate) fn seed(world: &mut World, now: i64) {
         12,
         now - 2 * 3_600,
         (6 * 3_600, 3 * 86_400),
+        &people,
         &|i, _| match i {
             0 => format!("Collab week with @{demo}: new wood type specimens #{HASHTAG}"),
             _ => format!("Specimen sheet no. {} #typedesign #{HASHTAG}", 40 - i),
@@ -269,6 +293,7 @@ pub(crate) fn seed(world: &mut World, now: i64) {
         3,
         now - 5 * 3_600,
         (86_400, 2 * 86_400),
+        &people,
         &|_, _| format!("Studio visit at @{demo} #{HASHTAG}"),
     );
     let c_first = c.feed.first().cloned();
