@@ -202,8 +202,9 @@ pub(crate) fn common(o: &Opts) -> Result<Common, String> {
     })
 }
 
-/// The default customer: a stable IGSID for the seed.
-fn default_igsid(seed: u64) -> String {
+/// The default customer: a stable IGSID for the seed (also the messaging seed's person who
+/// wrote minutes ago).
+pub(crate) fn default_igsid(seed: u64) -> String {
     (1_000_000_000_000_000 + mix(seed, hash_str("igsid")) % 9_000_000_000_000_000).to_string()
 }
 
@@ -371,6 +372,8 @@ fn messaging_item(
                 thread.last_incoming_at = Some(c.now);
                 thread.last_mid = Some(mid.clone());
             }
+            // The message joins the conversation (and, incoming, opens its window there).
+            crate::messaging::record_webhook_message(world, c.account, c.igsid, &m, c.now, echo);
             ("message", m, json!({"mid": mid}))
         }
         "message_edit" => {
@@ -429,6 +432,7 @@ fn messaging_item(
                 .entry(c.igsid.to_owned())
                 .or_default();
             thread.last_incoming_at = Some(c.now);
+            crate::messaging::record_postback(world, c.account, c.igsid, c.now);
             ("postback", p, json!({"mid": mid}))
         }
         "referral" => {
