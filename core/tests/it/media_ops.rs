@@ -246,11 +246,7 @@ async fn invalid_params_send_nothing() {
             json!({"media_id": "1"}),
             "params.comment_enabled",
         ),
-        (
-            "media.collaborators",
-            json!({"media_id": "a/b"}),
-            "params.media_id",
-        ),
+        ("media.get", json!({"media_id": "a/b"}), "params.media_id"),
         ("stories.get", json!({"media_id": "me"}), "params.media_id"),
         (
             "stories.get",
