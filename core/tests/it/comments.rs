@@ -224,15 +224,15 @@ async fn private_reply_with_instagram_login() {
 #[tokio::test]
 async fn private_reply_with_facebook_login_sends_as_the_page() {
     let fake = Fake::start().await;
-    // No page_id: the only Page with a linked account, its token, then the send.
+    // No page_id: the only Page with a linked account (one listing gives its token), then
+    // the send to /me/messages with that Page's token.
     fake.push(
         200,
         json!({"data": [
-            {"id": "900", "name": "No IG"},
-            {"id": "901", "name": "Shop", "instagram_business_account": {"id": "17841400000000001"}}
+            {"id": "900", "name": "No IG", "access_token": "PAGE-TOKEN-900"},
+            {"id": "901", "name": "Shop", "access_token": "PAGE-TOKEN-901", "instagram_business_account": {"id": "17841400000000001"}}
         ]}),
     )
-    .push(200, json!({"id": "901", "access_token": "PAGE-TOKEN-901"}))
     .push(200, json!({"recipient_id": "5551", "message_id": "m1"}));
     let c = client(&fake.url, json!({"login": "facebook"}));
     c.call(
@@ -242,14 +242,14 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     .await
     .unwrap();
     let seen = fake.seen();
+    assert_eq!(seen.len(), 2);
     assert_eq!(path(&seen[0]), "me/accounts");
-    assert_eq!(path(&seen[1]), "901");
     assert_eq!(
-        (seen[2].method.as_str(), path(&seen[2])),
-        ("POST", "901/messages")
+        (seen[1].method.as_str(), path(&seen[1])),
+        ("POST", "me/messages")
     );
     assert_eq!(
-        seen[2].q("access_token"),
+        seen[1].q("access_token"),
         Some("PAGE-TOKEN-901"),
         "the Page's token"
     );
@@ -259,19 +259,10 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     fake.push(
         200,
         json!({"data": [
-            {"id": "901", "instagram_business_account": {"id": "17841400000000001"}},
-            {"id": "902", "instagram_business_account": {"id": "17841400000000002"}}
+            {"id": "901", "access_token": "PAGE-TOKEN-901", "instagram_business_account": {"id": "17841400000000001"}},
+            {"id": "902", "access_token": "PAGE-TOKEN-902", "instagram_business_account": {"id": "17841400000000002"}}
         ]}),
-    )
-    .push(
-        200,
-        json!({"data": [
-            {"id": "901", "instagram_business_account": {"id": "17841400000000001"}},
-            {"id": "902", "instagram_business_account": {"id": "17841400000000002"}}
-        ]}),
-    )
-    .push(200, json!({"id": "902", "access_token": "PAGE-TOKEN-902"}))
-    .push(200, json!({"recipient_id": "5551", "message_id": "m2"}));
+    );
     let c = client(&fake.url, json!({"login": "facebook"}));
     let e = c
         .call(
@@ -286,19 +277,9 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
         "{}",
         e.message
     );
-    // ig_user_id picks the Page linked to it.
-    c.call(
-        "comments.private_reply",
-        json!({"comment_id": "178", "text": "hi", "ig_user_id": "17841400000000002"}),
-    )
-    .await
-    .unwrap();
-    let seen = fake.seen();
-    assert_eq!(seen.len(), 4);
-    assert_eq!(path(&seen[3]), "902/messages");
-    assert_eq!(seen[3].q("access_token"), Some("PAGE-TOKEN-902"));
+    assert_eq!(fake.seen().len(), 1, "only the listing");
 
-    // page_id given: no Page listing.
+    // page_id given: that Page's token, its own messages edge.
     let fake = Fake::start().await;
     fake.push(200, json!({"id": "903", "access_token": "PAGE-TOKEN-903"}))
         .push(200, json!({"recipient_id": "5551", "message_id": "m3"}));
@@ -312,6 +293,7 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     let seen = fake.seen();
     assert_eq!(path(&seen[0]), "903");
     assert_eq!(path(&seen[1]), "903/messages");
+    assert_eq!(seen[1].q("access_token"), Some("PAGE-TOKEN-903"));
 }
 
 #[tokio::test]
@@ -332,11 +314,11 @@ async fn a_second_private_reply_says_why_it_was_refused() {
         e.message
     );
     assert!(
-        e.message
-            .contains("one private reply per comment, within 7 days"),
+        e.message.contains("within 7 days of the comment"),
         "{}",
         e.message
     );
+    assert!(!e.message.contains("24 hours"), "{}", e.message);
     assert_eq!(e.code, Some(10));
     assert_eq!(fake.seen().len(), 1, "never retried");
 }
