@@ -4,6 +4,7 @@ mod auth;
 mod engine;
 mod fake;
 mod fixtures;
+mod messaging;
 mod paging;
 mod sandbox;
 mod secrets;
