@@ -408,6 +408,30 @@ mod tests {
     }
 
     #[test]
+    fn nested_pages_resume_from_their_cursor_never_from_next() {
+        let mut seen = Default::default();
+        let p = json!({"cursors": {"after": "A"}, "next": "https://x/v27.0/other/media?after=A"});
+        assert!(matches!(
+            step(PagingStyle::Nested("/x"), p.clone(), 2, &mut seen),
+            Some(Next::Cursor(c)) if c == "A"
+        ));
+        assert!(
+            step(PagingStyle::Nested("/x"), p, 2, &mut seen).is_none(),
+            "repeated cursor"
+        );
+        let last = json!({"cursors": {"after": "B"}});
+        assert!(
+            step(PagingStyle::Nested("/x"), last, 2, &mut seen).is_none(),
+            "no next: done"
+        );
+        let url_only = json!({"next": "https://x/v27.0/other/media?after=C"});
+        assert!(
+            step(PagingStyle::Nested("/x"), url_only, 2, &mut seen).is_none(),
+            "the inner edge's URL is not followed"
+        );
+    }
+
+    #[test]
     fn time_windows_follow_next_urls_once() {
         let mut seen = Default::default();
         let p = json!({"next": "https://x/v27.0/1/insights?since=1&until=2", "previous": "p"});
