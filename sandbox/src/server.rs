@@ -48,6 +48,8 @@ struct Info {
     seed: u64,
     /// Ids of the content fixtures (`content` in the info JSON, see `content::info`).
     content: Value,
+    /// Seeded messaging ids (`messaging` of the info JSON; keys fixed by the issue).
+    messaging: Value,
 }
 
 impl Info {
@@ -67,6 +69,7 @@ impl Info {
             "app_access_token": self.app_access_token,
             "seed": self.seed,
             "content": self.content,
+            "messaging": self.messaging,
         })
     }
 }
@@ -174,6 +177,7 @@ impl Sandbox {
             app_access_token: crate::webhooks::subscriptions::app_access_token(&world),
             seed: opts.seed,
             content: crate::content::info(&world),
+            messaging: crate::messaging::info(&world),
         };
         // Callbacks are usually local test servers: no proxy from the environment, no redirects.
         let http = reqwest::Client::builder()
