@@ -6,6 +6,7 @@ mod fake;
 mod fixtures;
 mod graph_request;
 mod hashtags;
+mod messaging;
 mod paging;
 mod sandbox;
 mod secrets;
