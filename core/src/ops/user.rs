@@ -181,9 +181,10 @@ pub fn username(path: &str, v: &str) -> Result<String, ParamError> {
 }
 
 /// Whether a Graph error says a business discovery target cannot be found (110/2207013 "Cannot
-/// find User": no such account, or a personal/private one).
+/// find User": no such account, or a personal/private one). Not any `not_found`: 100/33 is
+/// about the looking account's own id.
 fn undiscoverable(e: &Error) -> bool {
-    e.kind == ErrorKind::NotFound || e.code == Some(110) || e.error_subcode == Some(2207013)
+    e.code == Some(110) || e.error_subcode == Some(2207013)
 }
 
 /// The error for an account business discovery cannot see, keeping Graph's fields.
