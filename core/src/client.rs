@@ -27,6 +27,8 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     /// Page tokens looked up for Facebook Login messaging, per Page id.
     page_tokens: Mutex<HashMap<String, Secret>>,
+    /// Small per-client memo for flows (hashtag ids and when they were searched).
+    cache: Cache,
     /// The only Page with a linked Instagram account and its token ([`Credential::LinkedPage`]),
     /// once looked up.
     linked_page: Mutex<Option<(String, Secret)>>,
@@ -231,6 +233,7 @@ impl Client {
                 config,
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
+                cache: Cache::default(),
                 linked_page: Mutex::new(None),
                 closed: AtomicBool::new(false),
                 token_state,
@@ -274,6 +277,12 @@ impl Client {
     /// Usage readings from Meta's headers, per business object and type.
     pub fn usage(&self) -> Option<Usage> {
         self.inner.transport.usage()
+    }
+
+    /// The client's in-memory key-value cache, shared by its clones (flows keep lookups there
+    /// that never change, such as hashtag ids).
+    pub fn cache(&self) -> &Cache {
+        &self.inner.cache
     }
 
     /// Refuse every further request, from this client, its clones, paginators and flows.
@@ -382,8 +391,73 @@ impl Client {
     }
 }
 
+/// A small in-memory key-value store of JSON values, one per client (and its clones). Bounded:
+/// when full, the oldest entry goes, so a long-running process cannot grow it without limit.
+/// Never holds secrets.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: Mutex<CacheEntries>,
+}
+
+#[derive(Debug, Default)]
+struct CacheEntries {
+    map: HashMap<String, Value>,
+    /// Insertion order, oldest first (for eviction).
+    order: std::collections::VecDeque<String>,
+}
+
+impl Cache {
+    /// Most entries kept; enough for every hashtag budget many times over.
+    pub const CAPACITY: usize = 4096;
+
+    /// The value stored under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.entries.lock().ok()?.map.get(key).cloned()
+    }
+
+    /// Store `value` under `key` (replacing an older value).
+    pub fn insert(&self, key: impl Into<String>, value: Value) {
+        let key = key.into();
+        let Ok(mut e) = self.entries.lock() else {
+            return;
+        };
+        if e.map.insert(key.clone(), value).is_some() {
+            e.order.retain(|k| k != &key);
+        }
+        e.order.push_back(key);
+        while e.order.len() > Self::CAPACITY {
+            if let Some(old) = e.order.pop_front() {
+                e.map.remove(&old);
+            }
+        }
+    }
+}
+
 /// A typed request back to JSON params, so typed and dynamic calls share one path (login
 /// check, default page size, validation).
 fn to_params<T: serde::Serialize>(op: &T, id: &str) -> Result<Value> {
     serde_json::to_value(op).map_err(|e| Error::invalid_params(format!("{id}: params: {e}")))
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::Cache;
+    use serde_json::json;
+
+    #[test]
+    fn the_cache_is_bounded_and_replaces_values() {
+        let c = Cache::default();
+        c.insert("a", json!(1));
+        c.insert("a", json!(2));
+        assert_eq!(c.get("a"), Some(json!(2)));
+        for i in 0..Cache::CAPACITY {
+            c.insert(format!("k{i}"), json!(i));
+        }
+        assert_eq!(c.get("a"), None, "the oldest entry went");
+        assert_eq!(c.get("k0"), Some(json!(0)));
+        assert_eq!(
+            c.get(&format!("k{}", Cache::CAPACITY - 1)),
+            Some(json!(Cache::CAPACITY - 1))
+        );
+    }
 }
