@@ -340,6 +340,12 @@ impl Client {
                 if spec.paginated {
                     crate::paging::check_page_shape(&v, spec).map_err(|e| e.with_op(spec.id))?;
                 }
+                // A page nested in the answer (business discovery's media, a conversation's
+                // messages) comes back as the page itself: `{data, paging}` like every list.
+                if let crate::ops::PagingStyle::Nested(ptr) = spec.paging_style {
+                    let mut v = v;
+                    return Ok(v.pointer_mut(ptr).map(Value::take).unwrap_or_default());
+                }
                 Ok(v)
             }
             Prepared::Flow(run) => {

@@ -98,8 +98,9 @@ async fn validation_happens_before_any_request() {
         .await
         .unwrap_err();
     assert!(
-        e.message
-            .starts_with("comments.list: params.media_id: invalid type: expected a string, got the number 5"),
+        e.message.starts_with(
+            "comments.list: params.media_id: invalid type: expected a string, got the number 5"
+        ),
         "{}",
         e.message
     );

@@ -595,6 +595,17 @@ async fn content_ops_against_the_sandbox() {
         media.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), media.len(), "pages do not overlap");
     let pages = served(&sb).await - before;
+    // One call gives the nested page itself, `{data, paging}` like every other list.
+    let one = fb
+        .call(
+            "user.business_discovery_media",
+            json!({"ig_user_id": me, "username": user, "limit": 2, "fields": "id"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(one["data"].as_array().map(Vec::len), Some(2), "{one}");
+    assert!(one["paging"]["cursors"]["after"].is_string(), "{one}");
+    assert!(one.get("business_discovery").is_none(), "{one}");
     assert!(
         pages >= (media.len() as u64).div_ceil(2),
         "paged {pages} times"
