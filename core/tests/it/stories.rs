@@ -1,6 +1,6 @@
 //! `stories.list` and `user.tags`: the polling trigger's edges. Stories against the sandbox
 //! (live stories only, both login flavours); tags against the scripted fake (request shape
-//! and Graph's after-only paging), since the sandbox does not serve `/tags` yet.
+//! and Graph's after-only paging; users.rs reads them from the sandbox).
 
 use crate::fake::{client, Fake};
 use instagram_graph::{Client, ErrorKind};
