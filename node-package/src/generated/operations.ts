@@ -14,6 +14,7 @@ export interface UserGetParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 }
@@ -61,6 +62,7 @@ export interface MediaListParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 	/**
@@ -112,6 +114,7 @@ export interface StoriesListParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 	/**
