@@ -53,6 +53,10 @@ export function uiMessage(message: string, ctx: ErrorContext): string {
 			const pick = locator ? ` — pick the ${locator} from the list` : '';
 			return `${label} is required with ${req[1]} Login${pick}`;
 		}
+		if (rest === 'is required' || rest === 'must not be empty') {
+			const locator = ctx.meta?.params[m[1]]?.locator;
+			return `${label} is required${locator ? ` — pick the ${locator} from the list or enter its ID` : ''}`;
+		}
 		return `${label}: ${rest}`;
 	}
 	return text.replace(/\bparams\.([\w.[\]]+)/g, (_, p: string) => labelOf(ctx.meta, p));
