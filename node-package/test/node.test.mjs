@@ -517,3 +517,111 @@ describe('InstagramGraphApi credential', () => {
 		assert.ok(c.icon && c.documentationUrl);
 	});
 });
+
+describe('Instagram node: every operation through a mocked client', () => {
+	const { InstagramClient } = require('../dist/src/client.js');
+	const { OPERATION_META } = require('../dist/nodes/Instagram/generated/properties.js');
+	const byId = Object.fromEntries(ig.operations().map((o) => [o.id, o]));
+
+	/** A sample value of an n8n field, as the panel would hold it once filled. */
+	function sample(prop) {
+		switch (prop.type) {
+			case 'resourceLocator':
+				return { __rl: true, mode: 'id', value: '17841400000000001' };
+			case 'number':
+				return prop.typeOptions?.minValue ?? 1;
+			case 'boolean':
+				return true;
+			case 'options':
+				return prop.options[0].value;
+			case 'multiOptions':
+				return [prop.options[0].value];
+			case 'json':
+				return '{"a": 1}';
+			case 'dateTime':
+				return '2026-01-31T00:00:00';
+			case 'fixedCollection': {
+				const entry = prop.options[0];
+				return { [entry.name]: [Object.fromEntries(entry.values.map((v) => [v.name, sample(v)]))] };
+			}
+			default:
+				return /url/i.test(prop.name) ? 'https://example.com/a.jpg' : 'abc';
+		}
+	}
+
+	test('generated properties → params → the client call, for every operation and authentication', async () => {
+		const calls = [];
+		const saved = { call: InstagramClient.prototype.call, paginate: InstagramClient.prototype.paginate };
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params, login: this.login });
+			return { id: '1', data: undefined };
+		};
+		InstagramClient.prototype.paginate = async function* (opId, params) {
+			calls.push({ opId, params, login: this.login, paged: true });
+			yield { id: '1' };
+			yield { id: '2', extra: { data: [{ id: '3' }], paging: { cursors: { after: 'x' } } } };
+		};
+		try {
+			const props = new Instagram().description.properties;
+			for (const [opId, meta] of Object.entries(OPERATION_META)) {
+				const [resource, operation] = opId.split('.');
+				const login = meta.logins.includes('instagram') ? 'instagram' : 'facebook';
+				const values = { resource, operation, authentication: 'accessToken', returnAll: false };
+				const top = props.filter((p) => p.displayOptions?.show?.operation?.includes(operation) && visible(p, values));
+				for (const p of top) {
+					if (p.type === 'notice') continue;
+					if (p.type === 'collection') values[p.name] = Object.fromEntries(p.options.map((o) => [o.name, sample(o)]));
+					else if (p.name !== 'returnAll' && p.name !== 'limit') values[p.name] = sample(p);
+				}
+				if (login === 'instagram') delete values.page_id;
+				calls.length = 0;
+				const [out] = await context({ params: values, credentials: { ...creds, login } }).run();
+				assert.equal(calls.length, 1, opId);
+				assert.equal(calls[0].opId, opId);
+				assert.equal(Boolean(calls[0].paged), meta.paginated, opId);
+				const schema = byId[opId].params;
+				for (const [k, v] of Object.entries(calls[0].params)) {
+					assert.ok(k in schema.properties, `${opId}: ${k} is a param`);
+					const t = schema.properties[k].type;
+					const ok =
+						(t === 'array' && Array.isArray(v)) ||
+						(t === 'object' && typeof v === 'object' && !Array.isArray(v)) ||
+						(Array.isArray(t) && t.includes(typeof v === 'number' ? 'integer' : typeof v)) ||
+						(t === 'integer' && Number.isInteger(v)) ||
+						t === typeof v;
+					assert.ok(ok, `${opId}: ${k} = ${JSON.stringify(v)} fits ${JSON.stringify(t)}`);
+				}
+				for (const name of schema.required) assert.ok(name in calls[0].params, `${opId}: required ${name} sent`);
+				// Plain items: the same keys everywhere, id first, nested edges as arrays.
+				const keys = Object.keys(out[0].json);
+				assert.equal(keys[0], 'id', opId);
+				for (const o of out) assert.deepEqual(Object.keys(o.json), keys, opId);
+				if (meta.paginated) assert.deepEqual(out[1].json.extra, [{ id: '3' }]);
+			}
+		} finally {
+			Object.assign(InstagramClient.prototype, saved);
+		}
+	});
+
+	test('a media by URL is looked up with media.by_shortcode first', async () => {
+		if (!OPERATION_META['media.get']) return;
+		const calls = [];
+		const saved = InstagramClient.prototype.call;
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params });
+			return opId === 'media.by_shortcode' ? { id: '17900000000000123' } : { id: params.media_id };
+		};
+		try {
+			const url = 'https://www.instagram.com/p/C1a2B3c4D5e/';
+			const [out] = await context({
+				params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: url } },
+				credentials: creds,
+			}).run();
+			assert.deepEqual(calls[0], { opId: 'media.by_shortcode', params: { shortcode: url } });
+			assert.equal(calls[1].params.media_id, '17900000000000123');
+			assert.equal(out[0].json.id, '17900000000000123');
+		} finally {
+			InstagramClient.prototype.call = saved;
+		}
+	});
+});
