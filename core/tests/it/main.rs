@@ -1,9 +1,11 @@
 //! The core's one integration binary: fixtures, a scripted fake Graph server, and the sandbox.
 
 mod auth;
+mod comments;
 mod engine;
 mod fake;
 mod fixtures;
+mod media_ops;
 mod paging;
 mod sandbox;
 mod secrets;
