@@ -52,12 +52,25 @@ export interface OperationMeta {
 
 /** Operation metadata by id (`resource.operation`). */
 export const OPERATION_META: Record<string, OperationMeta> = {
+	'accounts.list': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		params: {
+			include_page_tokens: {
+				kind: 'boolean',
+				place: 'top',
+				label: 'Include Page Tokens',
+				login: 'facebook',
+			},
+		},
+	},
 	'user.get': {
 		paginated: false,
 		reads: true,
 		logins: ['facebook', 'instagram'],
 		fields: {
-			known: ['id', 'username', 'name', 'biography', 'website', 'profile_picture_url', 'followers_count', 'follows_count', 'media_count'],
+			known: ['id', 'user_id', 'username', 'name', 'account_type', 'biography', 'website', 'profile_picture_url', 'has_profile_pic', 'followers_count', 'follows_count', 'media_count', 'is_published', 'ig_id', 'legacy_instagram_user_id', 'owner_business', 'shopping_product_tag_eligibility', 'shopping_review_status'],
 			default: 'id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count',
 		},
 		params: {
@@ -75,12 +88,154 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'user.profile': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['name', 'username', 'profile_pic', 'follower_count', 'is_user_follow_business', 'is_business_follow_user', 'is_verified_user'],
+			default: 'name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user,is_verified_user',
+		},
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'user.business_discovery': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'ig_id', 'username', 'name', 'biography', 'website', 'profile_picture_url', 'followers_count', 'follows_count', 'media_count', 'media'],
+			default: 'id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count',
+		},
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			username: {
+				kind: 'string',
+				place: 'top',
+				label: 'Username',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'user.business_discovery_media': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'timestamp', 'username', 'like_count', 'comments_count', 'view_count', 'children'],
+			default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,like_count,comments_count',
+		},
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			username: {
+				kind: 'string',
+				place: 'top',
+				label: 'Username',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			since: {
+				kind: 'timestamp',
+				place: 'options',
+				label: 'Since',
+			},
+			until: {
+				kind: 'timestamp',
+				place: 'options',
+				label: 'Until',
+			},
+		},
+	},
+	'user.recently_searched_hashtags': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'name'],
+			default: null,
+		},
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'user.content_publishing_limit': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['quota_usage', 'config'],
+			default: 'quota_usage,config',
+		},
+		params: {
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+				requiredWith: 'facebook',
+			},
+			since: {
+				kind: 'timestamp',
+				place: 'options',
+				label: 'Since',
+			},
+		},
+	},
 	'user.tags': {
 		paginated: true,
 		reads: true,
 		logins: ['facebook'],
 		fields: {
-			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'permalink', 'timestamp', 'username'],
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'like_count', 'comments_count', 'children', 'alt_text', 'is_comment_enabled'],
 			default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username',
 		},
 		params: {
@@ -97,12 +252,168 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'user.mentioned_media': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'like_count', 'comments_count', 'children', 'alt_text', 'is_comment_enabled'],
+			default: 'id,caption,media_type,media_product_type,media_url,permalink,timestamp,username,like_count,comments_count',
+		},
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'user.mentioned_comment': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'text', 'timestamp', 'like_count', 'media'],
+			default: 'id,text,timestamp,like_count,media{id}',
+		},
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'user.live_media': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'media_type', 'media_product_type', 'owner', 'permalink', 'shortcode', 'timestamp', 'username', 'comments_count', 'like_count'],
+			default: 'id,media_type,media_product_type,permalink,timestamp,username',
+		},
+		params: {
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+				requiredWith: 'facebook',
+			},
+			since: {
+				kind: 'timestamp',
+				place: 'options',
+				label: 'Since',
+			},
+			until: {
+				kind: 'timestamp',
+				place: 'options',
+				label: 'Until',
+			},
+		},
+	},
+	'user.collaboration_invites': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook'],
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+		},
+	},
+	'user.respond_collaboration_invite': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook'],
+		params: {
+			accept: {
+				kind: 'boolean',
+				place: 'top',
+				label: 'Accept',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'mentions.reply': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook'],
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			message: {
+				kind: 'string',
+				place: 'top',
+				label: 'Message',
+			},
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+		},
+	},
 	'media.list': {
 		paginated: true,
 		reads: true,
 		logins: ['facebook', 'instagram'],
 		fields: {
-			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'timestamp', 'like_count', 'comments_count'],
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'owner', 'like_count', 'comments_count', 'is_comment_enabled', 'is_shared_to_feed', 'alt_text', 'children', 'media_audio_type', 'is_ai_generated', 'copyright_check_information', 'ig_id', 'legacy_instagram_media_id', 'boost_ads_list', 'boost_eligibility_info', 'reposts_count', 'saved_count', 'shares_count', 'total_like_count', 'total_comments_count', 'total_views_count'],
 			default: 'id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count',
 		},
 		params: {
@@ -135,7 +446,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 		reads: true,
 		logins: ['facebook', 'instagram'],
 		fields: {
-			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'like_count', 'comments_count', 'is_comment_enabled', 'children'],
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'owner', 'like_count', 'comments_count', 'is_comment_enabled', 'is_shared_to_feed', 'alt_text', 'children', 'media_audio_type', 'is_ai_generated', 'copyright_check_information', 'ig_id', 'legacy_instagram_media_id', 'boost_ads_list', 'boost_eligibility_info', 'reposts_count', 'saved_count', 'shares_count', 'total_like_count', 'total_comments_count', 'total_views_count'],
 			default: 'id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,shortcode,timestamp,username,like_count,comments_count,is_comment_enabled,children{id,media_type,media_url,thumbnail_url}',
 		},
 		params: {
@@ -152,12 +463,132 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'media.children': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'shortcode', 'timestamp', 'username', 'owner', 'alt_text', 'is_ai_generated', 'ig_id', 'legacy_instagram_media_id'],
+			default: 'id,media_type,media_url,thumbnail_url,timestamp',
+		},
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'media.collaborators': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'media.set_comments_enabled': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			comment_enabled: {
+				kind: 'boolean',
+				place: 'top',
+				label: 'Comment Enabled',
+			},
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'media.delete': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'media.poll_attachment': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'media.prompt_response': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+		},
+	},
+	'media.by_shortcode': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'caption', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'owner', 'like_count', 'comments_count', 'is_comment_enabled', 'is_shared_to_feed', 'alt_text', 'children', 'media_audio_type', 'is_ai_generated', 'copyright_check_information', 'ig_id', 'legacy_instagram_media_id', 'boost_ads_list', 'boost_eligibility_info', 'reposts_count', 'saved_count', 'shares_count', 'total_like_count', 'total_comments_count', 'total_views_count'],
+			default: 'id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count,shortcode',
+		},
+		params: {
+			shortcode: {
+				kind: 'string',
+				place: 'top',
+				label: 'Shortcode',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+				requiredWith: 'facebook',
+			},
+		},
+	},
 	'stories.list': {
 		paginated: true,
 		reads: true,
 		logins: ['facebook', 'instagram'],
 		fields: {
-			known: ['id', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'timestamp'],
+			known: ['id', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'owner', 'copyright_check_information', 'ig_id', 'legacy_instagram_media_id'],
 			default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
 		},
 		params: {
@@ -175,13 +606,13 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
-	'comments.list': {
-		paginated: true,
+	'stories.get': {
+		paginated: false,
 		reads: true,
 		logins: ['facebook', 'instagram'],
 		fields: {
-			known: ['id', 'text', 'timestamp', 'username', 'like_count', 'hidden', 'replies'],
-			default: 'id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}',
+			known: ['id', 'media_type', 'media_product_type', 'media_url', 'thumbnail_url', 'permalink', 'shortcode', 'timestamp', 'username', 'owner', 'copyright_check_information', 'ig_id', 'legacy_instagram_media_id'],
+			default: 'id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp',
 		},
 		params: {
 			media_id: {
@@ -197,12 +628,1000 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 			},
 		},
 	},
+	'comments.list': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'text', 'timestamp', 'username', 'from', 'like_count', 'hidden', 'media', 'parent_id', 'replies', 'user', 'legacy_instagram_comment_id'],
+			default: 'id,text,timestamp,username,like_count,hidden,replies{id,text,timestamp,username,like_count}',
+		},
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			include_replies: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Include Replies',
+				default: false,
+			},
+		},
+	},
+	'comments.get': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'text', 'timestamp', 'username', 'from', 'like_count', 'hidden', 'media', 'parent_id', 'replies', 'user', 'legacy_instagram_comment_id'],
+			default: 'id,text,timestamp,username,like_count,hidden,parent_id',
+		},
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'comments.replies': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'text', 'timestamp', 'username', 'from', 'like_count', 'hidden', 'media', 'parent_id', 'replies', 'user', 'legacy_instagram_comment_id'],
+			default: 'id,text,timestamp,username,like_count,hidden,parent_id',
+		},
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'comments.create': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			message: {
+				kind: 'string',
+				place: 'top',
+				label: 'Message',
+			},
+		},
+	},
+	'comments.reply': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			message: {
+				kind: 'string',
+				place: 'top',
+				label: 'Message',
+			},
+		},
+	},
+	'comments.hide': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			hide: {
+				kind: 'boolean',
+				place: 'top',
+				label: 'Hide',
+			},
+		},
+	},
+	'comments.delete': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+		},
+	},
+	'comments.private_reply': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			comment_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Comment ID',
+				locator: 'comment',
+			},
+			text: {
+				kind: 'string',
+				place: 'top',
+				label: 'Text',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+				requiredWith: 'facebook',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'hashtags.search': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		params: {
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			name: {
+				kind: 'string',
+				place: 'top',
+				label: 'Name',
+			},
+		},
+	},
+	'hashtags.get': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'name'],
+			default: 'id,name',
+		},
+		params: {
+			hashtag_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Hashtag ID',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'hashtags.top_media': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'caption', 'children', 'comments_count', 'like_count', 'media_type', 'media_url', 'permalink', 'timestamp'],
+			default: 'id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count',
+		},
+		params: {
+			hashtag_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Hashtag ID',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'hashtags.recent_media': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook'],
+		fields: {
+			known: ['id', 'caption', 'children', 'comments_count', 'like_count', 'media_type', 'media_url', 'permalink', 'timestamp'],
+			default: 'id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count',
+		},
+		params: {
+			hashtag_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Hashtag ID',
+			},
+			ig_user_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'IG User ID',
+				locator: 'account',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+		},
+	},
+	'messages.send_text': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			text: {
+				kind: 'string',
+				place: 'top',
+				label: 'Text',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+			reply_to: {
+				kind: 'string',
+				place: 'options',
+				label: 'Reply To',
+			},
+		},
+	},
+	'messages.send_media': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			type: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Type',
+			},
+			attachment_id: {
+				kind: 'string',
+				place: 'options',
+				label: 'Attachment ID',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+			url: {
+				kind: 'string',
+				place: 'options',
+				label: 'URL',
+			},
+		},
+	},
+	'messages.send_images': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			urls: {
+				kind: 'string_list',
+				place: 'top',
+				label: 'URLs',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.send_sticker': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+			sticker: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Sticker',
+				default: 'like_heart',
+			},
+		},
+	},
+	'messages.share_post': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			media_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Media ID',
+				locator: 'media',
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.send_button_template': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			buttons: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Buttons',
+				item: 'button',
+				items: {
+					title: {
+						kind: 'string',
+						place: 'item',
+						label: 'Title',
+					},
+					type: {
+						kind: 'enum',
+						place: 'item',
+						label: 'Type',
+					},
+					payload: {
+						kind: 'string',
+						place: 'item',
+						label: 'Payload',
+					},
+					url: {
+						kind: 'string',
+						place: 'item',
+						label: 'URL',
+					},
+				},
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			text: {
+				kind: 'string',
+				place: 'top',
+				label: 'Text',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.send_generic_template': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			elements: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Elements',
+				item: 'element',
+				items: {
+					title: {
+						kind: 'string',
+						place: 'item',
+						label: 'Title',
+					},
+					buttons: {
+						kind: 'object_list',
+						place: 'item',
+						label: 'Buttons',
+						item: 'button',
+						items: {
+							title: {
+								kind: 'string',
+								place: 'item',
+								label: 'Title',
+							},
+							type: {
+								kind: 'enum',
+								place: 'item',
+								label: 'Type',
+							},
+							payload: {
+								kind: 'string',
+								place: 'item',
+								label: 'Payload',
+							},
+							url: {
+								kind: 'string',
+								place: 'item',
+								label: 'URL',
+							},
+						},
+					},
+					default_action_url: {
+						kind: 'string',
+						place: 'item',
+						label: 'Default Action URL',
+					},
+					image_url: {
+						kind: 'string',
+						place: 'item',
+						label: 'Image URL',
+					},
+					subtitle: {
+						kind: 'string',
+						place: 'item',
+						label: 'Subtitle',
+					},
+				},
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.send_quick_replies': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			quick_replies: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Quick Replies',
+				item: 'quick_reply',
+				items: {
+					payload: {
+						kind: 'string',
+						place: 'item',
+						label: 'Payload',
+					},
+					title: {
+						kind: 'string',
+						place: 'item',
+						label: 'Title',
+					},
+					content_type: {
+						kind: 'enum',
+						place: 'item',
+						label: 'Content Type',
+						default: 'text',
+					},
+				},
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			text: {
+				kind: 'string',
+				place: 'top',
+				label: 'Text',
+			},
+			human_agent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Human Agent',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.react': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			mid: {
+				kind: 'string',
+				place: 'top',
+				label: 'Mid',
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+			reaction: {
+				kind: 'string',
+				place: 'options',
+				label: 'Reaction',
+				default: 'love',
+			},
+		},
+	},
+	'messages.unreact': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			mid: {
+				kind: 'string',
+				place: 'top',
+				label: 'Mid',
+			},
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.sender_action': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			recipient_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Recipient ID',
+			},
+			sender_action: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Sender Action',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.upload_attachment': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			type: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Type',
+			},
+			url: {
+				kind: 'string',
+				place: 'top',
+				label: 'URL',
+			},
+			is_reusable: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Is Reusable',
+				default: true,
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messages.get': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'created_time', 'from', 'to', 'message', 'attachments', 'reactions', 'shares', 'story', 'is_unsupported'],
+			default: 'id,created_time,from,to,message',
+		},
+		params: {
+			mid: {
+				kind: 'string',
+				place: 'top',
+				label: 'Mid',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'conversations.list': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'updated_time', 'participants', 'messages'],
+			default: 'id,updated_time',
+		},
+		params: {
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+			user_id: {
+				kind: 'string',
+				place: 'options',
+				label: 'User ID',
+			},
+		},
+	},
+	'conversations.messages': {
+		paginated: true,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		fields: {
+			known: ['id', 'created_time', 'from', 'to', 'message', 'attachments', 'reactions', 'shares', 'story', 'is_unsupported'],
+			default: 'id,created_time,from,to,message',
+		},
+		params: {
+			conversation_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Conversation ID',
+				locator: 'conversation',
+			},
+			fields: {
+				kind: 'string',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messenger_profile.get': {
+		paginated: false,
+		reads: true,
+		logins: ['facebook', 'instagram'],
+		params: {
+			fields: {
+				kind: 'string_list',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messenger_profile.set_ice_breakers': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			ice_breakers: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Ice Breakers',
+				item: 'ice_breaker',
+				items: {
+					call_to_actions: {
+						kind: 'object_list',
+						place: 'item',
+						label: 'Call To Actions',
+						item: 'call_to_action',
+						items: {
+							payload: {
+								kind: 'string',
+								place: 'item',
+								label: 'Payload',
+							},
+							question: {
+								kind: 'string',
+								place: 'item',
+								label: 'Question',
+							},
+						},
+					},
+					locale: {
+						kind: 'string',
+						place: 'item',
+						label: 'Locale',
+						default: 'default',
+					},
+				},
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messenger_profile.set_persistent_menu': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			persistent_menu: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Persistent Menu',
+				item: 'persistent_menu_item',
+				items: {
+					call_to_actions: {
+						kind: 'object_list',
+						place: 'item',
+						label: 'Call To Actions',
+						item: 'call_to_action',
+						items: {
+							title: {
+								kind: 'string',
+								place: 'item',
+								label: 'Title',
+							},
+							type: {
+								kind: 'enum',
+								place: 'item',
+								label: 'Type',
+							},
+							payload: {
+								kind: 'string',
+								place: 'item',
+								label: 'Payload',
+							},
+							url: {
+								kind: 'string',
+								place: 'item',
+								label: 'URL',
+							},
+						},
+					},
+					locale: {
+						kind: 'string',
+						place: 'item',
+						label: 'Locale',
+						default: 'default',
+					},
+				},
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'messenger_profile.delete': {
+		paginated: false,
+		reads: false,
+		logins: ['facebook', 'instagram'],
+		params: {
+			fields: {
+				kind: 'string_list',
+				place: 'options',
+				label: 'Fields',
+			},
+			page_id: {
+				kind: 'string',
+				place: 'top',
+				label: 'Page ID',
+				locator: 'page',
+				login: 'facebook',
+			},
+		},
+	},
+	'graph.request': {
+		paginated: true,
+		reads: null,
+		logins: ['facebook', 'instagram'],
+		params: {
+			path: {
+				kind: 'string',
+				place: 'top',
+				label: 'Path',
+			},
+			body: {
+				kind: 'object',
+				place: 'top',
+				label: 'Body',
+			},
+			body_format: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Body Format',
+				default: 'form',
+			},
+			idempotent: {
+				kind: 'boolean',
+				place: 'options',
+				label: 'Idempotent',
+			},
+			method: {
+				kind: 'enum',
+				place: 'top',
+				label: 'Method',
+				default: 'GET',
+			},
+			query: {
+				kind: 'object',
+				place: 'top',
+				label: 'Query',
+			},
+		},
+	},
 	'pages.list': {
 		paginated: true,
 		reads: true,
 		logins: ['facebook'],
 		fields: {
-			known: ['id', 'name', 'instagram_business_account'],
+			known: ['id', 'name', 'category', 'tasks', 'instagram_business_account', 'connected_instagram_account', 'access_token'],
 			default: 'id,name,instagram_business_account{id,username}',
 		},
 		params: {
@@ -224,12 +1643,40 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
+				name: 'Account',
+				value: 'accounts',
+			},
+			{
 				name: 'Comment',
 				value: 'comments',
 			},
 			{
+				name: 'Conversation',
+				value: 'conversations',
+			},
+			{
+				name: 'Graph API',
+				value: 'graph',
+			},
+			{
+				name: 'Hashtag',
+				value: 'hashtags',
+			},
+			{
 				name: 'Media',
 				value: 'media',
+			},
+			{
+				name: 'Mention',
+				value: 'mentions',
+			},
+			{
+				name: 'Message',
+				value: 'messages',
+			},
+			{
+				name: 'Messenger Profile',
+				value: 'messenger_profile',
 			},
 			{
 				name: 'Page',
@@ -244,7 +1691,27 @@ export const properties: INodeProperties[] = [
 				value: 'user',
 			},
 		],
-		default: 'user',
+		default: 'accounts',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['accounts'],
+			},
+		},
+		options: [
+			{
+				name: 'Get Many',
+				value: 'list',
+				description: 'List the accounts the token can act for. Reads only, changes nothing.',
+				action: 'Get many accounts',
+			},
+		],
+		default: 'list',
 	},
 	{
 		displayName: 'Operation',
@@ -264,13 +1731,93 @@ export const properties: INodeProperties[] = [
 				action: 'Get an account profile',
 			},
 			{
+				name: 'Get Business Account',
+				value: 'business_discovery',
+				description: 'Get another business account by username. Reads only, changes nothing.',
+				action: 'Get another business account',
+			},
+			{
+				name: 'Get Many Business Account Media',
+				value: 'business_discovery_media',
+				description: 'List another business account\'s media. Reads only, changes nothing.',
+				action: 'Get many media of another business account',
+			},
+			{
+				name: 'Get Many Collaboration Invites',
+				value: 'collaboration_invites',
+				description: 'List pending collaboration invites. Reads only, changes nothing.',
+				action: 'Get many collaboration invites',
+			},
+			{
+				name: 'Get Many Live Media',
+				value: 'live_media',
+				description: 'List the account\'s live videos in progress. Reads only, changes nothing.',
+				action: 'Get many live media',
+			},
+			{
 				name: 'Get Many Tagged Media',
 				value: 'tags',
 				description: 'List media the account is tagged in. Reads only, changes nothing.',
 				action: 'Get many media the account is tagged in',
 			},
+			{
+				name: 'Get Mentioned Comment',
+				value: 'mentioned_comment',
+				description: 'Get a comment that mentions the account. Reads only, changes nothing.',
+				action: 'Get a comment the account is mentioned in',
+			},
+			{
+				name: 'Get Mentioned Media',
+				value: 'mentioned_media',
+				description: 'Get a media that mentions the account. Reads only, changes nothing.',
+				action: 'Get a media the account is mentioned in',
+			},
+			{
+				name: 'Get Publishing Limit',
+				value: 'content_publishing_limit',
+				description: 'Get the account\'s publishing quota usage. Reads only, changes nothing.',
+				action: 'Get the content publishing limit',
+			},
+			{
+				name: 'Get Recently Searched Hashtags',
+				value: 'recently_searched_hashtags',
+				description: 'List hashtags searched in the last 7 days. Reads only, changes nothing.',
+				action: 'Get recently searched hashtags',
+			},
+			{
+				name: 'Get User Profile',
+				value: 'profile',
+				description: 'Get the profile of a person who messaged the account. Reads only, changes nothing.',
+				action: 'Get the profile of a messaging user',
+			},
+			{
+				name: 'Respond to Collaboration Invite',
+				value: 'respond_collaboration_invite',
+				description: 'Accept or decline a collaboration invite. Writes to Instagram.',
+				action: 'Accept or decline a collaboration invite',
+			},
 		],
 		default: 'get',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+			},
+		},
+		options: [
+			{
+				name: 'Reply',
+				value: 'reply',
+				description: 'Reply to a mention of the account. Writes to Instagram.',
+				action: 'Reply to a mention',
+			},
+		],
+		default: 'reply',
 	},
 	{
 		displayName: 'Operation',
@@ -284,16 +1831,58 @@ export const properties: INodeProperties[] = [
 		},
 		options: [
 			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a media. Writes to Instagram.',
+				action: 'Delete a media',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get one media. Reads only, changes nothing.',
 				action: 'Get a media',
 			},
 			{
+				name: 'Get by URL or Shortcode',
+				value: 'by_shortcode',
+				description: 'Find a media by shortcode or URL. Reads only, changes nothing.',
+				action: 'Get a media by URL or shortcode',
+			},
+			{
+				name: 'Get Children',
+				value: 'children',
+				description: 'Get the items of a carousel. Reads only, changes nothing.',
+				action: 'Get the children of a carousel',
+			},
+			{
+				name: 'Get Collaborators',
+				value: 'collaborators',
+				description: 'List a media\'s collaborators. Reads only, changes nothing.',
+				action: 'Get the collaborators of a media',
+			},
+			{
 				name: 'Get Many',
 				value: 'list',
 				description: 'List the account\'s media. Reads only, changes nothing.',
 				action: 'Get many media',
+			},
+			{
+				name: 'Get Poll Results',
+				value: 'poll_attachment',
+				description: 'Get a media\'s caption poll results. Reads only, changes nothing.',
+				action: 'Get the poll results of a media',
+			},
+			{
+				name: 'Get Prompt Responses',
+				value: 'prompt_response',
+				description: 'Get responses to a media\'s comment prompt. Reads only, changes nothing.',
+				action: 'Get the prompt responses of a media',
+			},
+			{
+				name: 'Set Comments Enabled',
+				value: 'set_comments_enabled',
+				description: 'Turn comments on or off. Writes to Instagram.',
+				action: 'Turn comments on or off on a media',
 			},
 		],
 		default: 'list',
@@ -309,6 +1898,12 @@ export const properties: INodeProperties[] = [
 			},
 		},
 		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one live story. Reads only, changes nothing.',
+				action: 'Get a story',
+			},
 			{
 				name: 'Get Many',
 				value: 'list',
@@ -330,13 +1925,269 @@ export const properties: INodeProperties[] = [
 		},
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Comment on a media. Writes to Instagram.',
+				action: 'Create a comment',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a comment. Writes to Instagram.',
+				action: 'Delete a comment',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one comment. Reads only, changes nothing.',
+				action: 'Get a comment',
+			},
+			{
 				name: 'Get Many',
 				value: 'list',
 				description: 'List comments on a media. Reads only, changes nothing.',
 				action: 'Get many comments',
 			},
+			{
+				name: 'Get Many Replies',
+				value: 'replies',
+				description: 'List replies to a comment. Reads only, changes nothing.',
+				action: 'Get many replies to a comment',
+			},
+			{
+				name: 'Hide or Unhide',
+				value: 'hide',
+				description: 'Hide or unhide a comment. Writes to Instagram.',
+				action: 'Hide or unhide a comment',
+			},
+			{
+				name: 'Reply',
+				value: 'reply',
+				description: 'Reply to a comment. Writes to Instagram.',
+				action: 'Reply to a comment',
+			},
+			{
+				name: 'Send Private Reply',
+				value: 'private_reply',
+				description: 'Reply privately to a comment. Writes to Instagram.',
+				action: 'Send a private reply to a commenter',
+			},
 		],
 		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+			},
+		},
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a hashtag. Reads only, changes nothing.',
+				action: 'Get a hashtag',
+			},
+			{
+				name: 'Get Many Recent Media',
+				value: 'recent_media',
+				description: 'List a hashtag\'s media of the last 24 hours. Reads only, changes nothing.',
+				action: 'Get many recent media of a hashtag',
+			},
+			{
+				name: 'Get Many Top Media',
+				value: 'top_media',
+				description: 'List a hashtag\'s top media. Reads only, changes nothing.',
+				action: 'Get many top media of a hashtag',
+			},
+			{
+				name: 'Search',
+				value: 'search',
+				description: 'Find a hashtag\'s ID by name. Reads only, changes nothing.',
+				action: 'Search a hashtag',
+			},
+		],
+		default: 'search',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+			},
+		},
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a message. Reads only, changes nothing.',
+				action: 'Get a message',
+			},
+			{
+				name: 'React',
+				value: 'react',
+				description: 'React to a message. Writes to Instagram.',
+				action: 'React to a message',
+			},
+			{
+				name: 'Remove Reaction',
+				value: 'unreact',
+				description: 'Remove a reaction from a message. Writes to Instagram.',
+				action: 'Remove a reaction from a message',
+			},
+			{
+				name: 'Send Button Template',
+				value: 'send_button_template',
+				description: 'Send a text with buttons. Writes to Instagram.',
+				action: 'Send a button template',
+			},
+			{
+				name: 'Send Generic Template',
+				value: 'send_generic_template',
+				description: 'Send a carousel of cards. Writes to Instagram.',
+				action: 'Send a generic template',
+			},
+			{
+				name: 'Send Images',
+				value: 'send_images',
+				description: 'Send up to 10 images in one message. Writes to Instagram.',
+				action: 'Send several images',
+			},
+			{
+				name: 'Send Media',
+				value: 'send_media',
+				description: 'Send an image, audio, video or file. Writes to Instagram.',
+				action: 'Send a media message',
+			},
+			{
+				name: 'Send Quick Replies',
+				value: 'send_quick_replies',
+				description: 'Send a text with quick replies. Writes to Instagram.',
+				action: 'Send a message with quick replies',
+			},
+			{
+				name: 'Send Sender Action',
+				value: 'sender_action',
+				description: 'Show typing or mark as seen. Writes to Instagram.',
+				action: 'Send a typing or seen indicator',
+			},
+			{
+				name: 'Send Sticker',
+				value: 'send_sticker',
+				description: 'Send a heart sticker. Writes to Instagram.',
+				action: 'Send a heart sticker',
+			},
+			{
+				name: 'Send Text',
+				value: 'send_text',
+				description: 'Send a text message. Writes to Instagram.',
+				action: 'Send a text message',
+			},
+			{
+				name: 'Share Post',
+				value: 'share_post',
+				description: 'Share one of the account\'s posts. Writes to Instagram.',
+				action: 'Share a post in a message',
+			},
+			{
+				name: 'Upload Attachment',
+				value: 'upload_attachment',
+				description: 'Upload a reusable attachment. Writes to Instagram.',
+				action: 'Upload a reusable attachment',
+			},
+		],
+		default: 'send_text',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+			},
+		},
+		options: [
+			{
+				name: 'Get Many',
+				value: 'list',
+				description: 'List conversations. Reads only, changes nothing.',
+				action: 'Get many conversations',
+			},
+			{
+				name: 'Get Many Messages',
+				value: 'messages',
+				description: 'List a conversation\'s messages. Reads only, changes nothing.',
+				action: 'Get many messages of a conversation',
+			},
+		],
+		default: 'list',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+			},
+		},
+		options: [
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Remove ice breakers or the persistent menu. Writes to Instagram.',
+				action: 'Delete messenger profile settings',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get ice breakers and persistent menu. Reads only, changes nothing.',
+				action: 'Get the messenger profile',
+			},
+			{
+				name: 'Set Ice Breakers',
+				value: 'set_ice_breakers',
+				description: 'Set the ice breakers. Writes to Instagram.',
+				action: 'Set the ice breakers',
+			},
+			{
+				name: 'Set Persistent Menu',
+				value: 'set_persistent_menu',
+				description: 'Set the persistent menu. Writes to Instagram.',
+				action: 'Set the persistent menu',
+			},
+		],
+		default: 'get',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+			},
+		},
+		options: [
+			{
+				name: 'Request',
+				value: 'request',
+				description: 'Send any Graph API request. Reads or writes, depending on the method.',
+				action: 'Send a Graph API request',
+			},
+		],
+		default: 'request',
 	},
 	{
 		displayName: 'Operation',
@@ -357,6 +2208,20 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'list',
+	},
+	{
+		displayName: 'Include Page Tokens',
+		name: 'include_page_tokens',
+		type: 'boolean',
+		default: false,
+		displayOptions: {
+			show: {
+				resource: ['accounts'],
+				operation: ['list'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Whether to also return each Page\'s access token as <code>page_access_token</code> (Facebook Login only). Page tokens are secrets: leave this off unless you need them.',
 	},
 	{
 		displayName: 'IG User ID',
@@ -488,6 +2353,279 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Account Type',
+						value: 'account_type',
+					},
+					{
+						name: 'Biography',
+						value: 'biography',
+					},
+					{
+						name: 'Followers Count',
+						value: 'followers_count',
+					},
+					{
+						name: 'Follows Count',
+						value: 'follows_count',
+					},
+					{
+						name: 'Has Profile Pic',
+						value: 'has_profile_pic',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Is Published',
+						value: 'is_published',
+					},
+					{
+						name: 'Legacy Instagram User ID',
+						value: 'legacy_instagram_user_id',
+					},
+					{
+						name: 'Media Count',
+						value: 'media_count',
+					},
+					{
+						name: 'Name',
+						value: 'name',
+					},
+					{
+						name: 'Owner Business',
+						value: 'owner_business',
+					},
+					{
+						name: 'Profile Picture URL',
+						value: 'profile_picture_url',
+					},
+					{
+						name: 'Shopping Product Tag Eligibility',
+						value: 'shopping_product_tag_eligibility',
+					},
+					{
+						name: 'Shopping Review Status',
+						value: 'shopping_review_status',
+					},
+					{
+						name: 'User ID',
+						value: 'user_id',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+					{
+						name: 'Website',
+						value: 'website',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, username, name, biography, website, profile_picture_url, followers_count, follows_count, media_count.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['profile'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose token reads the profile (the Page linked to the account). Optional when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['profile'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID) from a messaging webhook or conversation',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['profile'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Follower Count',
+						value: 'follower_count',
+					},
+					{
+						name: 'Is Business Follow User',
+						value: 'is_business_follow_user',
+					},
+					{
+						name: 'Is User Follow Business',
+						value: 'is_user_follow_business',
+					},
+					{
+						name: 'Is Verified User',
+						value: 'is_verified_user',
+					},
+					{
+						name: 'Name',
+						value: 'name',
+					},
+					{
+						name: 'Profile Pic',
+						value: 'profile_pic',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: name, username, profile_pic, follower_count, is_user_follow_business, is_business_follow_user, is_verified_user.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), from accounts.list: the account that looks',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Username',
+		name: 'username',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery'],
+			},
+		},
+		description: 'Username of the account to discover (with or without <code>@</code>)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
 						name: 'Biography',
 						value: 'biography',
 					},
@@ -502,6 +2640,14 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'ID',
 						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Media',
+						value: 'media',
 					},
 					{
 						name: 'Media Count',
@@ -526,6 +2672,462 @@ export const properties: INodeProperties[] = [
 				],
 				default: [],
 				description: 'Fields to return. None selected: id, username, name, biography, website, profile_picture_url, followers_count, follows_count, media_count.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), from accounts.list: the account that looks',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Username',
+		name: 'username',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+			},
+		},
+		description: 'Username of the account whose media to list (with or without <code>@</code>)',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['business_discovery_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Caption',
+						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+					{
+						name: 'View Count',
+						value: 'view_count',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, permalink, timestamp, like_count, comments_count.',
+			},
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description: 'Only media published at or after this date and time. Pick a date and time (without a time zone it is read as UTC).',
+			},
+			{
+				displayName: 'Until',
+				name: 'until',
+				type: 'dateTime',
+				default: '',
+				description: 'Only media published at or before this date and time. Pick a date and time (without a time zone it is read as UTC).',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['recently_searched_hashtags'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['recently_searched_hashtags'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>), from accounts.list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['recently_searched_hashtags'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['recently_searched_hashtags'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['recently_searched_hashtags'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Name',
+						value: 'name',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: the fields Graph returns by default.',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['content_publishing_limit'],
+				authentication: ['facebookOAuth2'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['content_publishing_limit'],
+				authentication: ['instagramOAuth2'],
+			},
+		},
+		description: 'Leave empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['content_publishing_limit'],
+				authentication: ['accessToken'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list; with Instagram Login leave it empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['content_publishing_limit'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Config',
+						value: 'config',
+					},
+					{
+						name: 'Quota Usage',
+						value: 'quota_usage',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: quota_usage, config.',
+			},
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description: 'Count usage from this time on (at most 24 hours ago; Unix seconds or a date). Pick a date and time (without a time zone it is read as UTC).',
 			},
 		],
 	},
@@ -633,12 +3235,32 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
 						name: 'Caption',
 						value: 'caption',
 					},
 					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
 						name: 'ID',
 						value: 'id',
+					},
+					{
+						name: 'Is Comment Enabled',
+						value: 'is_comment_enabled',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
 					},
 					{
 						name: 'Media Product Type',
@@ -657,6 +3279,14 @@ export const properties: INodeProperties[] = [
 						value: 'permalink',
 					},
 					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
 						name: 'Timestamp',
 						value: 'timestamp',
 					},
@@ -669,6 +3299,819 @@ export const properties: INodeProperties[] = [
 				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, permalink, timestamp, username.',
 			},
 		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_media'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_media'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), the one that was mentioned',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_media'],
+			},
+		},
+		description: 'Id of the media whose caption mentions you (from the <code>mentions</code> webhook)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
+						name: 'Caption',
+						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Is Comment Enabled',
+						value: 'is_comment_enabled',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, permalink, timestamp, username, like_count, comments_count.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_comment'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_comment'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), the one that was mentioned',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_comment'],
+			},
+		},
+		description: 'Id of the comment that mentions you (from the <code>mentions</code> webhook)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['mentioned_comment'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media',
+						value: 'media',
+					},
+					{
+						name: 'Text',
+						value: 'text',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, text, timestamp, like_count, media.',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['live_media'],
+				authentication: ['facebookOAuth2'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['live_media'],
+				authentication: ['instagramOAuth2'],
+			},
+		},
+		description: 'Leave empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['live_media'],
+				authentication: ['accessToken'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list; with Instagram Login leave it empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['live_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, media_type, media_product_type, permalink, timestamp, username.',
+			},
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description: 'Only live media started at or after this date and time. Pick a date and time (without a time zone it is read as UTC).',
+			},
+			{
+				displayName: 'Until',
+				name: 'until',
+				type: 'dateTime',
+				default: '',
+				description: 'Only live media started at or before this date and time. Pick a date and time (without a time zone it is read as UTC).',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['collaboration_invites'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['collaboration_invites'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>), from accounts.list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['collaboration_invites'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['collaboration_invites'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['respond_collaboration_invite'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['respond_collaboration_invite'],
+			},
+		},
+		description: 'IG professional account ID (<code>1784…</code>), the invited account',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['respond_collaboration_invite'],
+			},
+		},
+		description: 'Id of the media of the invite (<code>media_id</code> of user.collaboration_invites)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Accept',
+		name: 'accept',
+		type: 'boolean',
+		default: false,
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['user'],
+				operation: ['respond_collaboration_invite'],
+			},
+		},
+		description: 'Whether to <code>true</code> to accept the invite, <code>false</code> to decline it',
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+				operation: ['reply'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+				operation: ['reply'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), the one that was mentioned',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+				operation: ['reply'],
+			},
+		},
+		description: 'Id of the media with the mention (from the <code>mentions</code> webhook)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+				operation: ['reply'],
+			},
+		},
+		description: 'Id of the comment with the mention, when the mention is in a comment rather than the caption',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['mentions'],
+				operation: ['reply'],
+			},
+		},
+		description: 'Text of the reply (at most 2200 characters)',
 	},
 	{
 		displayName: 'IG User ID',
@@ -830,20 +4273,64 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
+						name: 'Boost Ads List',
+						value: 'boost_ads_list',
+					},
+					{
+						name: 'Boost Eligibility Info',
+						value: 'boost_eligibility_info',
+					},
+					{
 						name: 'Caption',
 						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
 					},
 					{
 						name: 'Comments Count',
 						value: 'comments_count',
 					},
 					{
+						name: 'Copyright Check Information',
+						value: 'copyright_check_information',
+					},
+					{
 						name: 'ID',
 						value: 'id',
 					},
 					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Is Ai Generated',
+						value: 'is_ai_generated',
+					},
+					{
+						name: 'Is Comment Enabled',
+						value: 'is_comment_enabled',
+					},
+					{
+						name: 'Is Shared To Feed',
+						value: 'is_shared_to_feed',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
+					},
+					{
 						name: 'Like Count',
 						value: 'like_count',
+					},
+					{
+						name: 'Media Audio Type',
+						value: 'media_audio_type',
 					},
 					{
 						name: 'Media Product Type',
@@ -858,8 +4345,28 @@ export const properties: INodeProperties[] = [
 						value: 'media_url',
 					},
 					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
 						name: 'Permalink',
 						value: 'permalink',
+					},
+					{
+						name: 'Reposts Count',
+						value: 'reposts_count',
+					},
+					{
+						name: 'Saved Count',
+						value: 'saved_count',
+					},
+					{
+						name: 'Shares Count',
+						value: 'shares_count',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
 					},
 					{
 						name: 'Thumbnail URL',
@@ -868,6 +4375,22 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Timestamp',
 						value: 'timestamp',
+					},
+					{
+						name: 'Total Comments Count',
+						value: 'total_comments_count',
+					},
+					{
+						name: 'Total Like Count',
+						value: 'total_like_count',
+					},
+					{
+						name: 'Total Views Count',
+						value: 'total_views_count',
+					},
+					{
+						name: 'Username',
+						value: 'username',
 					},
 				],
 				default: [],
@@ -956,6 +4479,18 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
+						name: 'Boost Ads List',
+						value: 'boost_ads_list',
+					},
+					{
+						name: 'Boost Eligibility Info',
+						value: 'boost_eligibility_info',
+					},
+					{
 						name: 'Caption',
 						value: 'caption',
 					},
@@ -968,16 +4503,40 @@ export const properties: INodeProperties[] = [
 						value: 'comments_count',
 					},
 					{
+						name: 'Copyright Check Information',
+						value: 'copyright_check_information',
+					},
+					{
 						name: 'ID',
 						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Is Ai Generated',
+						value: 'is_ai_generated',
 					},
 					{
 						name: 'Is Comment Enabled',
 						value: 'is_comment_enabled',
 					},
 					{
+						name: 'Is Shared To Feed',
+						value: 'is_shared_to_feed',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
+					},
+					{
 						name: 'Like Count',
 						value: 'like_count',
+					},
+					{
+						name: 'Media Audio Type',
+						value: 'media_audio_type',
 					},
 					{
 						name: 'Media Product Type',
@@ -992,8 +4551,160 @@ export const properties: INodeProperties[] = [
 						value: 'media_url',
 					},
 					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
 						name: 'Permalink',
 						value: 'permalink',
+					},
+					{
+						name: 'Reposts Count',
+						value: 'reposts_count',
+					},
+					{
+						name: 'Saved Count',
+						value: 'saved_count',
+					},
+					{
+						name: 'Shares Count',
+						value: 'shares_count',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Total Comments Count',
+						value: 'total_comments_count',
+					},
+					{
+						name: 'Total Like Count',
+						value: 'total_like_count',
+					},
+					{
+						name: 'Total Views Count',
+						value: 'total_views_count',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, thumbnail_url, permalink, shortcode, timestamp, username, like_count, comments_count, is_comment_enabled, children.',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['children'],
+			},
+		},
+		description: 'IG media ID of the carousel (<code>media_type</code> <code>CAROUSEL_ALBUM</code>)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['children'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Is Ai Generated',
+						value: 'is_ai_generated',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Owner',
+						value: 'owner',
 					},
 					{
 						name: 'Shortcode',
@@ -1013,7 +4724,542 @@ export const properties: INodeProperties[] = [
 					},
 				],
 				default: [],
-				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, thumbnail_url, permalink, shortcode, timestamp, username, like_count, comments_count, is_comment_enabled, children.',
+				description: 'Fields to return. None selected: id, media_type, media_url, thumbnail_url, timestamp.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['collaborators'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['collaborators'],
+			},
+		},
+		description: 'IG media ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['set_comments_enabled'],
+			},
+		},
+		description: 'IG media ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Comment Enabled',
+		name: 'comment_enabled',
+		type: 'boolean',
+		default: false,
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['set_comments_enabled'],
+			},
+		},
+		description: 'Whether to <code>true</code> to allow comments, <code>false</code> to turn them off',
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['delete'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['delete'],
+			},
+		},
+		description: 'IG media ID of the account\'s own media',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['poll_attachment'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['poll_attachment'],
+			},
+		},
+		description: 'IG media ID of a feed post, carousel or reel (stories are not supported)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['prompt_response'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['prompt_response'],
+			},
+		},
+		description: 'IG media ID of a feed post, carousel or reel (stories are not supported)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['by_shortcode'],
+				authentication: ['facebookOAuth2'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['by_shortcode'],
+				authentication: ['instagramOAuth2'],
+			},
+		},
+		description: 'Leave empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['by_shortcode'],
+				authentication: ['accessToken'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list; with Instagram Login leave it empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Shortcode',
+		name: 'shortcode',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['by_shortcode'],
+			},
+		},
+		description: 'A shortcode (<code>BGvuInzyFAe</code>) or a post/reel URL (<code>https://www.instagram.com/p/BGvuInzyFAe/</code>, <code>/reel/</code>, <code>/reels/</code>, <code>/tv/</code>)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['media'],
+				operation: ['by_shortcode'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Alt Text',
+						value: 'alt_text',
+					},
+					{
+						name: 'Boost Ads List',
+						value: 'boost_ads_list',
+					},
+					{
+						name: 'Boost Eligibility Info',
+						value: 'boost_eligibility_info',
+					},
+					{
+						name: 'Caption',
+						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'Copyright Check Information',
+						value: 'copyright_check_information',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Is Ai Generated',
+						value: 'is_ai_generated',
+					},
+					{
+						name: 'Is Comment Enabled',
+						value: 'is_comment_enabled',
+					},
+					{
+						name: 'Is Shared To Feed',
+						value: 'is_shared_to_feed',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Audio Type',
+						value: 'media_audio_type',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Reposts Count',
+						value: 'reposts_count',
+					},
+					{
+						name: 'Saved Count',
+						value: 'saved_count',
+					},
+					{
+						name: 'Shares Count',
+						value: 'shares_count',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Total Comments Count',
+						value: 'total_comments_count',
+					},
+					{
+						name: 'Total Like Count',
+						value: 'total_like_count',
+					},
+					{
+						name: 'Total Views Count',
+						value: 'total_views_count',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_product_type, media_url, thumbnail_url, permalink, timestamp, like_count, comments_count, shortcode.',
 			},
 		],
 	},
@@ -1177,8 +5423,20 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Copyright Check Information',
+						value: 'copyright_check_information',
+					},
+					{
 						name: 'ID',
 						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
 					},
 					{
 						name: 'Media Product Type',
@@ -1193,8 +5451,16 @@ export const properties: INodeProperties[] = [
 						value: 'media_url',
 					},
 					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
 						name: 'Permalink',
 						value: 'permalink',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
 					},
 					{
 						name: 'Thumbnail URL',
@@ -1203,6 +5469,134 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Timestamp',
 						value: 'timestamp',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, media_type, media_product_type, media_url, thumbnail_url, permalink, timestamp.',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['get'],
+			},
+		},
+		description: 'IG media ID of the story (from stories.list or a <code>story_insights</code>/mention webhook)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['stories'],
+				operation: ['get'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Copyright Check Information',
+						value: 'copyright_check_information',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'IG ID',
+						value: 'ig_id',
+					},
+					{
+						name: 'Legacy Instagram Media ID',
+						value: 'legacy_instagram_media_id',
+					},
+					{
+						name: 'Media Product Type',
+						value: 'media_product_type',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Owner',
+						value: 'owner',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Shortcode',
+						value: 'shortcode',
+					},
+					{
+						name: 'Thumbnail URL',
+						value: 'thumbnail_url',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'Username',
+						value: 'username',
 					},
 				],
 				default: [],
@@ -1307,6 +5701,10 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'From',
+						value: 'from',
+					},
+					{
 						name: 'Hidden',
 						value: 'hidden',
 					},
@@ -1315,8 +5713,20 @@ export const properties: INodeProperties[] = [
 						value: 'id',
 					},
 					{
+						name: 'Legacy Instagram Comment ID',
+						value: 'legacy_instagram_comment_id',
+					},
+					{
 						name: 'Like Count',
 						value: 'like_count',
+					},
+					{
+						name: 'Media',
+						value: 'media',
+					},
+					{
+						name: 'Parent ID',
+						value: 'parent_id',
 					},
 					{
 						name: 'Replies',
@@ -1331,12 +5741,3292 @@ export const properties: INodeProperties[] = [
 						value: 'timestamp',
 					},
 					{
+						name: 'User',
+						value: 'user',
+					},
+					{
 						name: 'Username',
 						value: 'username',
 					},
 				],
 				default: [],
 				description: 'Fields to return. None selected: id, text, timestamp, username, like_count, hidden, replies.',
+			},
+			{
+				displayName: 'Include Replies',
+				name: 'include_replies',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also return each comment\'s replies, nested under <code>replies</code> (adds <code>replies{id,text,timestamp,username,like_count,hidden,parent_id}</code> to <code>fields</code> unless they already select <code>replies</code>)',
+			},
+		],
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['get'],
+			},
+		},
+		description: 'IG comment ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['get'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'From',
+						value: 'from',
+					},
+					{
+						name: 'Hidden',
+						value: 'hidden',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Legacy Instagram Comment ID',
+						value: 'legacy_instagram_comment_id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media',
+						value: 'media',
+					},
+					{
+						name: 'Parent ID',
+						value: 'parent_id',
+					},
+					{
+						name: 'Replies',
+						value: 'replies',
+					},
+					{
+						name: 'Text',
+						value: 'text',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'User',
+						value: 'user',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, text, timestamp, username, like_count, hidden, parent_id.',
+			},
+		],
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['replies'],
+			},
+		},
+		description: 'IG comment ID (a top-level comment; replies have no replies)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['replies'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['replies'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['replies'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'From',
+						value: 'from',
+					},
+					{
+						name: 'Hidden',
+						value: 'hidden',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Legacy Instagram Comment ID',
+						value: 'legacy_instagram_comment_id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media',
+						value: 'media',
+					},
+					{
+						name: 'Parent ID',
+						value: 'parent_id',
+					},
+					{
+						name: 'Replies',
+						value: 'replies',
+					},
+					{
+						name: 'Text',
+						value: 'text',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+					{
+						name: 'User',
+						value: 'user',
+					},
+					{
+						name: 'Username',
+						value: 'username',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, text, timestamp, username, like_count, hidden, parent_id.',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['create'],
+			},
+		},
+		description: 'IG media ID to comment on',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['create'],
+			},
+		},
+		description: 'Comment text (1–2,200 characters)',
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['reply'],
+			},
+		},
+		description: 'IG comment ID of a top-level comment (replies cannot be replied to)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['reply'],
+			},
+		},
+		description: 'Reply text (1–2,200 characters)',
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['hide'],
+			},
+		},
+		description: 'IG comment ID on one of the account\'s media',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Hide',
+		name: 'hide',
+		type: 'boolean',
+		default: false,
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['hide'],
+			},
+		},
+		description: 'Whether to <code>true</code> to hide, <code>false</code> to show it again',
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['delete'],
+			},
+		},
+		description: 'IG comment ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+				authentication: ['facebookOAuth2'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+				authentication: ['instagramOAuth2'],
+			},
+		},
+		description: 'Leave empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+				authentication: ['accessToken'],
+			},
+		},
+		description: 'Required with Facebook Login — pick the account from the list; with Instagram Login leave it empty for the account you logged in with',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page that sends; may be left out when the token manages exactly one Page with a linked Instagram account (or give <code>ig_user_id</code>).',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Comment ID',
+		name: 'comment_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+			},
+		},
+		description: 'IG comment ID to answer privately',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchComments',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17800000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['comments'],
+				operation: ['private_reply'],
+			},
+		},
+		description: 'Message text (UTF-8, at most 1,000 bytes)',
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['search'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['search'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>), from accounts.list: the account whose budget the search uses',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['search'],
+			},
+		},
+		description: 'The hashtag to find, with or without <code>#</code> (e.g. <code>coffee</code>)',
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['get'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'Hashtag ID',
+		name: 'hashtag_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['get'],
+			},
+		},
+		description: 'Hashtag ID (from hashtags.search)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['get'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Name',
+						value: 'name',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, name.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>): the account making the query (Graph\'s <code>user_id</code>)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Hashtag ID',
+		name: 'hashtag_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+			},
+		},
+		description: 'Hashtag ID (from hashtags.search)',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['top_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Caption',
+						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_url, permalink, timestamp, like_count, comments_count.',
+			},
+		],
+	},
+	{
+		displayName: 'This operation needs Facebook Login: use a credential of that login',
+		name: 'loginNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+				authentication: ['accessToken', 'instagramOAuth2'],
+			},
+		},
+	},
+	{
+		displayName: 'IG User ID',
+		name: 'ig_user_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+			},
+		},
+		description: 'Your IG professional account ID (<code>1784…</code>): the account making the query (Graph\'s <code>user_id</code>)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchAccounts',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17841400000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Hashtag ID',
+		name: 'hashtag_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+			},
+		},
+		description: 'Hashtag ID (from hashtags.search)',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['hashtags'],
+				operation: ['recent_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Caption',
+						value: 'caption',
+					},
+					{
+						name: 'Children',
+						value: 'children',
+					},
+					{
+						name: 'Comments Count',
+						value: 'comments_count',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Like Count',
+						value: 'like_count',
+					},
+					{
+						name: 'Media Type',
+						value: 'media_type',
+					},
+					{
+						name: 'Media URL',
+						value: 'media_url',
+					},
+					{
+						name: 'Permalink',
+						value: 'permalink',
+					},
+					{
+						name: 'Timestamp',
+						value: 'timestamp',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, caption, media_type, media_url, permalink, timestamp, like_count, comments_count.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_text'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_text'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID), from a messaging webhook or a conversation',
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_text'],
+			},
+		},
+		description: 'The message text, at most 1000 bytes in UTF-8',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_text'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+			{
+				displayName: 'Reply To',
+				name: 'reply_to',
+				type: 'string',
+				default: '',
+				description: 'Reply inline to this message ID (<code>mid</code>) of the conversation',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_media'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_media'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'options',
+		default: 'image',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_media'],
+			},
+		},
+		description: 'Attachment type: image (png, jpeg ≤ 8 MB), audio (aac, m4a, wav, mp4 ≤ 25 MB), video (mp4, ogg, avi, mov, webm ≤ 25 MB) or file (pdf ≤ 25 MB)',
+		options: [
+			{
+				name: 'Audio',
+				value: 'audio',
+			},
+			{
+				name: 'File',
+				value: 'file',
+			},
+			{
+				name: 'Image',
+				value: 'image',
+			},
+			{
+				name: 'Video',
+				value: 'video',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_media'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Attachment ID',
+				name: 'attachment_id',
+				type: 'string',
+				default: '',
+				description: 'Id of a reusable attachment from messages.upload_attachment (give this or url)',
+			},
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+			{
+				displayName: 'URL',
+				name: 'url',
+				type: 'string',
+				default: '',
+				description: 'Public https URL of the media (give this or attachment_id)',
+				placeholder: 'https://',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_images'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_images'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'URLs',
+		name: 'urls',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_images'],
+			},
+		},
+		description: 'Public https URLs of the images (png or jpeg, ≤ 8 MB each), 1 to 10 (comma-separated)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_images'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_sticker'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_sticker'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Sticker',
+		name: 'sticker',
+		type: 'options',
+		default: 'like_heart',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_sticker'],
+			},
+		},
+		description: 'The sticker; Instagram offers the heart (<code>like_heart</code>)',
+		options: [
+			{
+				name: 'Like Heart',
+				value: 'like_heart',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_sticker'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['share_post'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Media ID',
+		name: 'media_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['share_post'],
+			},
+		},
+		description: 'Id of the account\'s own IG media to share',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchMedia',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '17900000000000000',
+			},
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['share_post'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['share_post'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_button_template'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_button_template'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Buttons',
+		name: 'buttons',
+		type: 'fixedCollection',
+		default: {},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_button_template'],
+			},
+		},
+		description: '1 to 3 buttons (up to 3)',
+		placeholder: 'Add Button',
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+		},
+		options: [
+			{
+				displayName: 'Button',
+				name: 'button',
+				values: [
+					{
+						displayName: 'Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						required: true,
+						description: 'Button label, at most 20 characters',
+					},
+					{
+						displayName: 'Type',
+						name: 'type',
+						type: 'options',
+						default: 'web_url',
+						required: true,
+						description: '<code>web_url</code> (opens <code>url</code>) or <code>postback</code> (sends <code>payload</code> back in a messaging_postbacks webhook)',
+						options: [
+							{
+								name: 'Postback',
+								value: 'postback',
+							},
+							{
+								name: 'Web URL',
+								value: 'web_url',
+							},
+						],
+					},
+					{
+						displayName: 'Payload',
+						name: 'payload',
+						type: 'string',
+						default: '',
+						description: '<code>postback</code> buttons: the text sent back to the webhook, at most 1000 characters',
+					},
+					{
+						displayName: 'URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						description: '<code>web_url</code> buttons: the https URL to open',
+						placeholder: 'https://',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_button_template'],
+			},
+		},
+		description: 'The text above the buttons, at most 640 characters',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_button_template'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_generic_template'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_generic_template'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Elements',
+		name: 'elements',
+		type: 'fixedCollection',
+		default: {},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_generic_template'],
+			},
+		},
+		description: '1 to 10 cards (up to 10)',
+		placeholder: 'Add Element',
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+		},
+		options: [
+			{
+				displayName: 'Element',
+				name: 'element',
+				values: [
+					{
+						displayName: 'Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						required: true,
+						description: 'Card title, at most 80 characters',
+					},
+					{
+						displayName: 'Buttons',
+						name: 'buttons',
+						type: 'fixedCollection',
+						default: {},
+						description: 'Up to 3 buttons under the card',
+						placeholder: 'Add Button',
+						typeOptions: {
+							multipleValues: true,
+							sortable: true,
+						},
+						options: [
+							{
+								displayName: 'Button',
+								name: 'button',
+								values: [
+									{
+										displayName: 'Title',
+										name: 'title',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'Button label, at most 20 characters',
+									},
+									{
+										displayName: 'Type',
+										name: 'type',
+										type: 'options',
+										default: 'web_url',
+										required: true,
+										description: '<code>web_url</code> (opens <code>url</code>) or <code>postback</code> (sends <code>payload</code> back in a messaging_postbacks webhook)',
+										options: [
+											{
+												name: 'Postback',
+												value: 'postback',
+											},
+											{
+												name: 'Web URL',
+												value: 'web_url',
+											},
+										],
+									},
+									{
+										displayName: 'Payload',
+										name: 'payload',
+										type: 'string',
+										default: '',
+										description: '<code>postback</code> buttons: the text sent back to the webhook, at most 1000 characters',
+									},
+									{
+										displayName: 'URL',
+										name: 'url',
+										type: 'string',
+										default: '',
+										description: '<code>web_url</code> buttons: the https URL to open',
+										placeholder: 'https://',
+									},
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Default Action URL',
+						name: 'default_action_url',
+						type: 'string',
+						default: '',
+						description: 'https URL opened when the card itself is tapped (Graph\'s default_action of type web_url)',
+						placeholder: 'https://',
+					},
+					{
+						displayName: 'Image URL',
+						name: 'image_url',
+						type: 'string',
+						default: '',
+						description: 'https URL of the card image',
+						placeholder: 'https://',
+					},
+					{
+						displayName: 'Subtitle',
+						name: 'subtitle',
+						type: 'string',
+						default: '',
+						description: 'Card subtitle, at most 80 characters',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_generic_template'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_quick_replies'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_quick_replies'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Quick Replies',
+		name: 'quick_replies',
+		type: 'fixedCollection',
+		default: {},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_quick_replies'],
+			},
+		},
+		description: '1 to 13 quick replies (up to 13)',
+		placeholder: 'Add Quick Reply',
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+		},
+		options: [
+			{
+				displayName: 'Quick Reply',
+				name: 'quick_reply',
+				values: [
+					{
+						displayName: 'Payload',
+						name: 'payload',
+						type: 'string',
+						default: '',
+						required: true,
+						description: 'Sent back in the <code>messages</code> webhook when tapped, at most 1000 characters',
+					},
+					{
+						displayName: 'Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						required: true,
+						description: 'The label, at most 20 characters',
+					},
+					{
+						displayName: 'Content Type',
+						name: 'content_type',
+						type: 'options',
+						default: 'text',
+						description: 'Only <code>text</code>: Meta disabled the user_phone_number and user_email quick replies in October 2026',
+						options: [
+							{
+								name: 'Text',
+								value: 'text',
+							},
+						],
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_quick_replies'],
+			},
+		},
+		description: 'The message text, at most 1000 bytes in UTF-8',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['send_quick_replies'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Human Agent',
+				name: 'human_agent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to a human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person\'s last message (instead of 24 hours). Never for automated replies.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['react'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['react'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Mid',
+		name: 'mid',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['react'],
+			},
+		},
+		description: 'The message ID (<code>mid</code>) to react to',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['react'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Reaction',
+				name: 'reaction',
+				type: 'string',
+				default: 'love',
+				description: 'The reaction',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['unreact'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['unreact'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Mid',
+		name: 'mid',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['unreact'],
+			},
+		},
+		description: 'The message ID (<code>mid</code>) whose reaction to remove',
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['sender_action'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Recipient ID',
+		name: 'recipient_id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['sender_action'],
+			},
+		},
+		description: 'The person\'s Instagram-scoped ID (IGSID)',
+	},
+	{
+		displayName: 'Sender Action',
+		name: 'sender_action',
+		type: 'options',
+		default: 'typing_on',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['sender_action'],
+			},
+		},
+		description: '<code>typing_on</code>, <code>typing_off</code> or <code>mark_seen</code>',
+		options: [
+			{
+				name: 'Mark Seen',
+				value: 'mark_seen',
+			},
+			{
+				name: 'Typing Off',
+				value: 'typing_off',
+			},
+			{
+				name: 'Typing On',
+				value: 'typing_on',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['upload_attachment'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page to upload for; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'options',
+		default: 'image',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['upload_attachment'],
+			},
+		},
+		description: 'Attachment type: image, audio, video or file (pdf)',
+		options: [
+			{
+				name: 'Audio',
+				value: 'audio',
+			},
+			{
+				name: 'File',
+				value: 'file',
+			},
+			{
+				name: 'Image',
+				value: 'image',
+			},
+			{
+				name: 'Video',
+				value: 'video',
+			},
+		],
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['upload_attachment'],
+			},
+		},
+		description: 'Public https URL Meta fetches the media from',
+		placeholder: 'https://',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['upload_attachment'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Is Reusable',
+				name: 'is_reusable',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to keep the attachment for reuse across recipients',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['get'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose conversation holds the message; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Mid',
+		name: 'mid',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['get'],
+			},
+		},
+		description: 'The message ID (<code>mid</code>)',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messages'],
+				operation: ['get'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Attachments',
+						value: 'attachments',
+					},
+					{
+						name: 'Created Time',
+						value: 'created_time',
+					},
+					{
+						name: 'From',
+						value: 'from',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Is Unsupported',
+						value: 'is_unsupported',
+					},
+					{
+						name: 'Message',
+						value: 'message',
+					},
+					{
+						name: 'Reactions',
+						value: 'reactions',
+					},
+					{
+						name: 'Shares',
+						value: 'shares',
+					},
+					{
+						name: 'Story',
+						value: 'story',
+					},
+					{
+						name: 'To',
+						value: 'to',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, created_time, from, to, message.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['list'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose conversations to list; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['list'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['list'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['list'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Messages',
+						value: 'messages',
+					},
+					{
+						name: 'Participants',
+						value: 'participants',
+					},
+					{
+						name: 'Updated Time',
+						value: 'updated_time',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, updated_time.',
+			},
+			{
+				displayName: 'User ID',
+				name: 'user_id',
+				type: 'string',
+				default: '',
+				description: 'Only the conversation with this person (their IGSID)',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['messages'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose conversation it is; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Conversation ID',
+		name: 'conversation_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['messages'],
+			},
+		},
+		description: 'The conversation ID (from conversations.list)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchConversations',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6...',
+			},
+		],
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['messages'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['messages'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['conversations'],
+				operation: ['messages'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description: 'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			},
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Attachments',
+						value: 'attachments',
+					},
+					{
+						name: 'Created Time',
+						value: 'created_time',
+					},
+					{
+						name: 'From',
+						value: 'from',
+					},
+					{
+						name: 'ID',
+						value: 'id',
+					},
+					{
+						name: 'Is Unsupported',
+						value: 'is_unsupported',
+					},
+					{
+						name: 'Message',
+						value: 'message',
+					},
+					{
+						name: 'Reactions',
+						value: 'reactions',
+					},
+					{
+						name: 'Shares',
+						value: 'shares',
+					},
+					{
+						name: 'Story',
+						value: 'story',
+					},
+					{
+						name: 'To',
+						value: 'to',
+					},
+				],
+				default: [],
+				description: 'Fields to return. None selected: id, created_time, from, to, message.',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['get'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose profile to read; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['get'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'string',
+				default: 'ice_breakers,persistent_menu',
+				description: 'Which settings to read: ice_breakers, persistent_menu (comma-separated)',
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['set_ice_breakers'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose profile to set; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Ice Breakers',
+		name: 'ice_breakers',
+		type: 'fixedCollection',
+		default: {},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['set_ice_breakers'],
+			},
+		},
+		description: 'Per locale, its questions; one entry must have locale <code>default</code>',
+		placeholder: 'Add Ice Breaker',
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+		},
+		options: [
+			{
+				displayName: 'Ice Breaker',
+				name: 'ice_breaker',
+				values: [
+					{
+						displayName: 'Call To Actions',
+						name: 'call_to_actions',
+						type: 'fixedCollection',
+						default: {},
+						required: true,
+						description: '1 to 4 questions',
+						placeholder: 'Add Call To Action',
+						typeOptions: {
+							multipleValues: true,
+							sortable: true,
+						},
+						options: [
+							{
+								displayName: 'Call To Action',
+								name: 'call_to_action',
+								values: [
+									{
+										displayName: 'Payload',
+										name: 'payload',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'Sent back to the webhook when the question is tapped, at most 1000 characters',
+									},
+									{
+										displayName: 'Question',
+										name: 'question',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'The question, at most 80 characters',
+									},
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Locale',
+						name: 'locale',
+						type: 'string',
+						default: 'default',
+						description: '<code>default</code> (required once) or a locale like <code>en_US</code>',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['set_persistent_menu'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose profile to set; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Persistent Menu',
+		name: 'persistent_menu',
+		type: 'fixedCollection',
+		default: {},
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['set_persistent_menu'],
+			},
+		},
+		description: 'Per locale, its menu; one entry must have locale <code>default</code>',
+		placeholder: 'Add Persistent Menu Item',
+		typeOptions: {
+			multipleValues: true,
+			sortable: true,
+		},
+		options: [
+			{
+				displayName: 'Persistent Menu Item',
+				name: 'persistent_menu_item',
+				values: [
+					{
+						displayName: 'Call To Actions',
+						name: 'call_to_actions',
+						type: 'fixedCollection',
+						default: {},
+						required: true,
+						description: 'The menu items',
+						placeholder: 'Add Call To Action',
+						typeOptions: {
+							multipleValues: true,
+							sortable: true,
+						},
+						options: [
+							{
+								displayName: 'Call To Action',
+								name: 'call_to_action',
+								values: [
+									{
+										displayName: 'Title',
+										name: 'title',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'The label, at most 30 characters',
+									},
+									{
+										displayName: 'Type',
+										name: 'type',
+										type: 'options',
+										default: 'web_url',
+										required: true,
+										description: '<code>web_url</code> or <code>postback</code> (Instagram supports no other menu item types)',
+										options: [
+											{
+												name: 'Postback',
+												value: 'postback',
+											},
+											{
+												name: 'Web URL',
+												value: 'web_url',
+											},
+										],
+									},
+									{
+										displayName: 'Payload',
+										name: 'payload',
+										type: 'string',
+										default: '',
+										description: '<code>postback</code> items: the text sent back to the webhook, at most 1000 characters',
+									},
+									{
+										displayName: 'URL',
+										name: 'url',
+										type: 'string',
+										default: '',
+										description: '<code>web_url</code> items: the https URL to open',
+										placeholder: 'https://',
+									},
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Locale',
+						name: 'locale',
+						type: 'string',
+						default: 'default',
+						description: '<code>default</code> (required once) or a locale like <code>en_US</code>',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Page ID',
+		name: 'page_id',
+		type: 'resourceLocator',
+		default: {
+			mode: 'list',
+			value: '',
+		},
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['delete'],
+				authentication: ['accessToken', 'facebookOAuth2'],
+			},
+		},
+		description: 'Only with Facebook Login. Facebook Login: the Page whose profile to change; may be left out when the token manages exactly one Page with a linked Instagram account.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchPages',
+					searchable: true,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '100000000000000',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['messenger_profile'],
+				operation: ['delete'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'string',
+				default: '',
+				required: true,
+				description: 'Which settings to remove: ice_breakers, persistent_menu (comma-separated)',
+			},
+		],
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		description: 'Path after the version, e.g. <code>me</code>, <code>17841400000000001/media</code>; no host, version, <code>..</code> or query string',
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'json',
+		default: '{}',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		description: 'Body of a POST or DELETE as an object, sent as a form (default) or as JSON (<code>body_format</code>)',
+	},
+	{
+		displayName: 'Body Format',
+		name: 'body_format',
+		type: 'options',
+		default: 'form',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		description: 'How the body travels: <code>form</code> (default) or <code>json</code>',
+		options: [
+			{
+				name: 'Form',
+				value: 'form',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+			},
+		],
+	},
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		default: 'GET',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		description: 'HTTP method: GET (default), POST or DELETE',
+		options: [
+			{
+				name: 'DELETE',
+				value: 'DELETE',
+			},
+			{
+				name: 'GET',
+				value: 'GET',
+			},
+			{
+				name: 'POST',
+				value: 'POST',
+			},
+		],
+	},
+	{
+		displayName: 'Query',
+		name: 'query',
+		type: 'json',
+		default: '{}',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		description: 'Query parameters as an object (<code>{"fields": "id,caption"}</code>); objects and arrays are sent as JSON text. Never <code>access_token</code> or <code>appsecret_proof</code>: the client adds them.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+				returnAll: [false],
+			},
+		},
+		typeOptions: {
+			minValue: 1,
+		},
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: {
+			show: {
+				resource: ['graph'],
+				operation: ['request'],
+			},
+		},
+		default: {},
+		options: [
+			{
+				displayName: 'Idempotent',
+				name: 'idempotent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether repeating the request is harmless, so a write may be retried after an ambiguous failure (GETs always are). Default false.',
 			},
 		],
 	},
@@ -1410,6 +9100,18 @@ export const properties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: [
 					{
+						name: 'Access Token',
+						value: 'access_token',
+					},
+					{
+						name: 'Category',
+						value: 'category',
+					},
+					{
+						name: 'Connected Instagram Account',
+						value: 'connected_instagram_account',
+					},
+					{
 						name: 'ID',
 						value: 'id',
 					},
@@ -1420,6 +9122,10 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Name',
 						value: 'name',
+					},
+					{
+						name: 'Tasks',
+						value: 'tasks',
 					},
 				],
 				default: [],
