@@ -166,8 +166,12 @@ function tsType(p, prefix) {
 
 /** The login flavour a param is for (`x-login`), and the one it is required with (`x-required-with`). */
 const loginOf = (s) => s['x-login'] ?? null;
-/** `ig_user_id` is required with Facebook Login wherever it is optional, annotated or not (params::ig_user). */
-const requiredWith = (name, s, required) => s['x-required-with'] ?? (name === 'ig_user_id' && !required ? 'facebook' : null);
+/**
+ * `ig_user_id` is required with Facebook Login wherever it is optional (params::ig_user),
+ * annotated or not — except beside a `page_id`, where the Page can stand for the account.
+ */
+const requiredWith = (name, s, required, props) =>
+	s['x-required-with'] ?? (name === 'ig_user_id' && !required && !('page_id' in props) ? 'facebook' : null);
 
 function paramsOf(op) {
 	const props = op.params?.properties ?? {};
@@ -186,7 +190,7 @@ function paramsOf(op) {
 			// Cursors of a paginated edge: the node walks pages itself (Return All / Limit).
 			cursor: cursors.has(name) && kind === 'string',
 			login: loginOf(s),
-			requiredWith: requiredWith(name, s, required.has(name)),
+			requiredWith: requiredWith(name, s, required.has(name), props),
 			items: kind === 'object_list' ? itemParamsOf(op.id, s, 1) : undefined,
 		};
 	});
@@ -557,7 +561,7 @@ const locatorOf = (p) => (p.kind === 'string' && LOCATORS[p.name] ? LOCATORS[p.n
 
 /** Top-level n8n field, else in the "Options" collection. */
 function isTopLevel(p) {
-	if (p.name === 'fields') return false;
+	if (p.name === 'fields' && p.kind === 'string') return false;
 	return (
 		p.required ||
 		locatorOf(p) !== undefined ||

@@ -453,7 +453,7 @@ describe('Instagram node: description', () => {
 					const top = shown.filter((p) => p.name === name);
 					assert.ok(top.length <= 1, `${op.id}: ${name} shown once`);
 					if (op.params.required.includes(name)) assert.equal(top[0]?.required, true, `${op.id}: ${name} required`);
-					if (name === 'ig_user_id' && !op.params.required.includes(name)) {
+					if (name === 'ig_user_id' && !op.params.required.includes(name) && !('page_id' in op.params.properties)) {
 						assert.equal(Boolean(top[0].required), authentication === 'facebookOAuth2', `${op.id}: ig_user_id required with Facebook Login only`);
 						if (authentication !== 'instagramOAuth2') assert.match(top[0].description, /Required with Facebook Login — pick the account from the list/);
 					}

@@ -632,7 +632,6 @@ export interface CommentsPrivateReplyParams {
 	text: string;
 	/**
 	 * Instagram Login: the account that sends (defaults to `me`). Facebook Login: picks the Page linked to this account when `page_id` is left out.
-	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 	/**

@@ -788,7 +788,6 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 				place: 'top',
 				label: 'IG User ID',
 				locator: 'account',
-				requiredWith: 'facebook',
 			},
 			page_id: {
 				kind: 'string',
@@ -1565,7 +1564,7 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 		params: {
 			fields: {
 				kind: 'string_list',
-				place: 'options',
+				place: 'top',
 				label: 'Fields',
 			},
 			page_id: {
@@ -6211,83 +6210,13 @@ export const properties: INodeProperties[] = [
 			mode: 'list',
 			value: '',
 		},
-		required: true,
 		displayOptions: {
 			show: {
 				resource: ['comments'],
 				operation: ['private_reply'],
-				authentication: ['facebookOAuth2'],
 			},
 		},
-		description: 'Required with Facebook Login — pick the account from the list',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: {
-					searchListMethod: 'searchAccounts',
-					searchable: true,
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '17841400000000000',
-			},
-		],
-	},
-	{
-		displayName: 'IG User ID',
-		name: 'ig_user_id',
-		type: 'resourceLocator',
-		default: {
-			mode: 'list',
-			value: '',
-		},
-		displayOptions: {
-			show: {
-				resource: ['comments'],
-				operation: ['private_reply'],
-				authentication: ['instagramOAuth2'],
-			},
-		},
-		description: 'Leave empty for the account you logged in with',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: {
-					searchListMethod: 'searchAccounts',
-					searchable: true,
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '17841400000000000',
-			},
-		],
-	},
-	{
-		displayName: 'IG User ID',
-		name: 'ig_user_id',
-		type: 'resourceLocator',
-		default: {
-			mode: 'list',
-			value: '',
-		},
-		displayOptions: {
-			show: {
-				resource: ['comments'],
-				operation: ['private_reply'],
-				authentication: ['accessToken'],
-			},
-		},
-		description: 'Required with Facebook Login — pick the account from the list; with Instagram Login leave it empty for the account you logged in with',
+		description: 'Instagram Login: the account that sends (defaults to <code>me</code>). Facebook Login: picks the Page linked to this account when <code>page_id</code> is left out.',
 		modes: [
 			{
 				displayName: 'From List',
@@ -8866,27 +8795,18 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'string',
+		default: '',
+		required: true,
 		displayOptions: {
 			show: {
 				resource: ['messenger_profile'],
 				operation: ['delete'],
 			},
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Fields',
-				name: 'fields',
-				type: 'string',
-				default: '',
-				required: true,
-				description: 'Which settings to remove: ice_breakers, persistent_menu (comma-separated)',
-			},
-		],
+		description: 'Which settings to remove: ice_breakers, persistent_menu (comma-separated)',
 	},
 	{
 		displayName: 'Path',
