@@ -369,6 +369,8 @@ function n8nDescription(text) {
 		.replace(/`([^`]+)`/g, '<code>$1</code>')
 		// n8n writes "ID" in prose; Graph field lists inside <code> keep their literal spelling.
 		.replace(/(^|[\s(])id(?=[\s.;:),]|$)/g, '$1ID');
+	// Sentences start with a capital (n8n's lint), unless they start with a literal.
+	if (/^[a-z]/.test(d)) d = d[0].toUpperCase() + d.slice(1);
 	const egLess = d.replace(/e\.g\./g, '');
 	const sentences = egLess.split('. ').length;
 	if (sentences === 1 && d.endsWith('.')) d = d.slice(0, -1);
@@ -456,7 +458,7 @@ const OP_NAMES = {
 	'messenger_profile.set_ice_breakers': ['Set Ice Breakers', 'Set the ice breakers'],
 	'messenger_profile.set_persistent_menu': ['Set Persistent Menu', 'Set the persistent menu'],
 	'messenger_profile.delete': ['Delete', 'Delete messenger profile settings'],
-	'graph.request': ['Request', 'Send a Graph API request'],
+	'graph.request': ['Request', 'Send an API request'],
 	'pages.list': ['Get Many', 'Get many pages'],
 };
 
@@ -672,7 +674,13 @@ function n8nField(p, show) {
 			field.placeholder = `Add ${title(item)}`;
 			field.typeOptions = { multipleValues: true, sortable: true };
 			if (s.maxItems !== undefined) field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
-			field.options = [{ displayName: title(item), name: item, values: p.items.map((q) => n8nField(q, undefined)) }];
+			field.options = [
+				{
+					displayName: title(item),
+					name: item,
+					values: p.items.map((q) => n8nField(q, undefined)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				},
+			];
 			break;
 		}
 	}
@@ -684,8 +692,10 @@ function n8nField(p, show) {
 	}
 	if (p.login) {
 		const only = `Only with ${FLAVOUR[p.login]}`;
-		field.description = field.description ? `${only}. ${field.description.replace(/\.?$/, '.')}` : only;
+		field.description = field.description ? `${field.description.replace(/\.?$/, '.')} ${only}.` : only;
 	}
+	// n8n's lint: no description that only repeats the name.
+	if (field.description && field.description.toLowerCase().replace(/^the /, '') === field.displayName.toLowerCase()) delete field.description;
 	if (field.type === 'string' && SENSITIVE_PARAM.test(p.name)) field.typeOptions = { ...field.typeOptions, password: true };
 	if (field.typeOptions && Object.values(field.typeOptions).every((v) => v === undefined)) delete field.typeOptions;
 	return field;
@@ -862,7 +872,7 @@ function genPropertiesTs(allOps) {
 		HEADER,
 		// Graph's `fields` syntax (`id,username`) is literal text, not prose: n8n's casing rule for "ID"
 		// does not apply to it.
-		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-placeholder-miscased-id */',
+		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-placeholder-miscased-id, n8n-nodes-base/node-param-description-miscased-url, n8n-nodes-base/node-param-description-miscased-json */',
 		"import type { INodeProperties } from 'n8n-workflow';",
 		'',
 		'/** How a field value becomes a Graph param (see convertValue in params.ts). */',
