@@ -7,13 +7,14 @@
 //                                               webhook fields catalogue (webhook::fields())
 //   src/generated/webhook-events.ts             the normalized webhook event types, from the
 //                                               core's event schema (webhook::event_schema())
-// Usage: node scripts/generate.mjs [--check] [--catalogue FILE] [--fields FILE] [--events FILE] [--out DIR]
+// Usage: node scripts/generate.mjs [--check] [--catalogue FILE] [--fields FILE] [--events FILE] [--versions FILE] [--out DIR]
+//   (nodes/shared/generated/api-versions.ts: the credentials' API versions, from core/src/version.rs)
 // --check regenerates in memory and fails when a checked-in file differs.
 // --catalogue/--out generate from a catalogue JSON file into another directory (tests use it
 // to cover the whole schema subset before the core has operations using every part of it);
 // --fields reads the webhook fields catalogue from a file the same way, --events the event schema.
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -1166,8 +1167,11 @@ const outputs = [
 	['nodes/Instagram/generated/properties.ts', genPropertiesTs(ops)],
 	['nodes/InstagramTrigger/generated/events.ts', genTriggerEventsTs(webhookFields)],
 	['src/generated/webhook-events.ts', genWebhookEventsTs(eventSchema)],
-	['nodes/shared/generated/api-versions.ts', genApiVersionsTs(readFileSync(arg('--versions') ?? join(ROOT, '..', 'core', 'src', 'version.rs'), 'utf8'))],
 ];
+// The version table lives in the core's source: without it (a copy of the package alone) the
+// checked-in file is left as it is.
+const versionRs = arg('--versions') ?? join(ROOT, '..', 'core', 'src', 'version.rs');
+if (existsSync(versionRs)) outputs.push(['nodes/shared/generated/api-versions.ts', genApiVersionsTs(readFileSync(versionRs, 'utf8'))]);
 let stale = 0;
 for (const [rel, text] of outputs) {
 	const file = join(OUT, rel);
