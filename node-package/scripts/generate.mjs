@@ -371,6 +371,7 @@ function n8nDescription(text) {
 		// n8n writes "ID" in prose; Graph field lists inside <code> keep their literal spelling.
 		.replace(/(^|[\s(])id(?=[\s.;:),]|$)/g, '$1ID');
 	// Sentences start with a capital (n8n's lint), unless they start with a literal.
+	if (/^https /.test(d)) d = `HTTPS ${d.slice(6)}`;
 	if (/^[a-z]/.test(d)) d = d[0].toUpperCase() + d.slice(1);
 	const egLess = d.replace(/e\.g\./g, '');
 	const sentences = egLess.split('. ').length;
@@ -605,6 +606,7 @@ function fieldNames(text) {
 function timestampDescription(text) {
 	const d = String(text ?? '')
 		.replace(/\s*\((?:Unix seconds|a Unix time)[^)]*\)/gi, '')
+		.replace(/;\s*(?:Unix seconds|a Unix time)[^)]*\)/gi, ')')
 		.replace(/\btime\b(?=[.)]?$)/, 'date and time')
 		.replace(/\.$/, '');
 	return `${d}. Pick a date and time (without a time zone it is read as UTC).`;
@@ -674,7 +676,9 @@ function n8nField(p, show) {
 			field.default = {};
 			field.placeholder = `Add ${title(item)}`;
 			field.typeOptions = { multipleValues: true, sortable: true };
-			if (s.maxItems !== undefined) field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
+			if (s.maxItems !== undefined && !new RegExp(`\\b${s.maxItems}\\b`).test(field.description ?? '')) {
+				field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
+			}
 			field.options = [
 				{
 					displayName: title(item),

@@ -625,3 +625,54 @@ describe('Instagram node: every operation through a mocked client', () => {
 		}
 	});
 });
+
+describe('Instagram node: list searches and dynamic options (sandbox)', () => {
+	const node = new Instagram();
+	/** A mocked ILoadOptionsFunctions with the node's current parameters. */
+	const loadCtx = (current, credentials) => ({
+		getNode: () => NODE,
+		getCredentials: async () => credentials,
+		getCurrentNodeParameter: (name) => current[name],
+		getNodeParameter: (name, fallback) => current[name] ?? fallback,
+		helpers: {},
+	});
+
+	test('accounts (Instagram and Facebook Login), media, comments', async () => {
+		const accounts = await node.methods.listSearch.searchAccounts.call(loadCtx({}, creds));
+		assert.ok(accounts.results.length >= 1);
+		assert.equal(accounts.results[0].value, sb.igUserId);
+		assert.match(accounts.results[0].name, /^@/);
+		const fb = { ...creds, accessToken: sb.facebookAccessToken, login: 'facebook' };
+		const fbAccounts = await node.methods.listSearch.searchAccounts.call(loadCtx({}, fb));
+		assert.ok(fbAccounts.results.some((r) => r.value === sb.igUserId), JSON.stringify(fbAccounts));
+		const options = await node.methods.loadOptions.getAccounts.call(loadCtx({}, creds));
+		assert.deepEqual(options[0], { name: accounts.results[0].name, value: sb.igUserId });
+		const pages = await node.methods.listSearch.searchPages.call(loadCtx({}, fb));
+		assert.ok(pages.results.length >= 1);
+
+		const media = await node.methods.listSearch.searchMedia.call(loadCtx({}, creds));
+		assert.equal(media.results.length, 50);
+		assert.ok(media.paginationToken, 'more pages');
+		const more = await node.methods.listSearch.searchMedia.call(loadCtx({}, creds), undefined, media.paginationToken);
+		assert.ok(more.results.length > 0 && more.results[0].value !== media.results[0].value);
+		const withComments = (await clientFor(sb).media.list({ fields: 'id,comments_count', limit: 20 })).data.find((m) => m.comments_count > 0);
+		const comments = await node.methods.listSearch.searchComments.call(
+			loadCtx({ media_id: { __rl: true, mode: 'list', value: withComments.id } }, creds),
+		);
+		assert.ok(comments.results.length > 0);
+		const recent = await node.methods.listSearch.searchComments.call(loadCtx({}, creds));
+		assert.ok(Array.isArray(recent.results));
+	});
+
+	test('conversations (when the catalogue and the sandbox have them)', async (t) => {
+		let r;
+		try {
+			r = await node.methods.listSearch.searchConversations.call(loadCtx({}, creds));
+		} catch (e) {
+			// This sandbox build may not serve the conversations edge yet (the messaging sandbox).
+			if (/Unknown path components/.test(e.message)) return t.skip('sandbox without conversations');
+			throw e;
+		}
+		assert.ok(Array.isArray(r.results));
+	});
+});

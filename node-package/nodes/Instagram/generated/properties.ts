@@ -3126,7 +3126,7 @@ export const properties: INodeProperties[] = [
 				name: 'since',
 				type: 'dateTime',
 				default: '',
-				description: 'Count usage from this time on (at most 24 hours ago; Unix seconds or a date). Pick a date and time (without a time zone it is read as UTC).',
+				description: 'Count usage from this time on (at most 24 hours ago). Pick a date and time (without a time zone it is read as UTC).',
 			},
 		],
 	},
@@ -7314,7 +7314,7 @@ export const properties: INodeProperties[] = [
 				operation: ['send_button_template'],
 			},
 		},
-		description: '1 to 3 buttons (up to 3)',
+		description: '1 to 3 buttons',
 		placeholder: 'Add Button',
 		typeOptions: {
 			multipleValues: true,
@@ -7466,7 +7466,7 @@ export const properties: INodeProperties[] = [
 				operation: ['send_generic_template'],
 			},
 		},
-		description: '1 to 10 cards (up to 10)',
+		description: '1 to 10 cards',
 		placeholder: 'Add Element',
 		typeOptions: {
 			multipleValues: true,
@@ -7543,7 +7543,7 @@ export const properties: INodeProperties[] = [
 						name: 'default_action_url',
 						type: 'string',
 						default: '',
-						description: 'Https URL opened when the card itself is tapped (Graph\'s default_action of type web_url)',
+						description: 'HTTPS URL opened when the card itself is tapped (Graph\'s default_action of type web_url)',
 						placeholder: 'https://',
 					},
 					{
@@ -7551,7 +7551,7 @@ export const properties: INodeProperties[] = [
 						name: 'image_url',
 						type: 'string',
 						default: '',
-						description: 'Https URL of the card image',
+						description: 'HTTPS URL of the card image',
 						placeholder: 'https://',
 					},
 					{
@@ -7655,7 +7655,7 @@ export const properties: INodeProperties[] = [
 				operation: ['send_quick_replies'],
 			},
 		},
-		description: '1 to 13 quick replies (up to 13)',
+		description: '1 to 13 quick replies',
 		placeholder: 'Add Quick Reply',
 		typeOptions: {
 			multipleValues: true,
