@@ -46,6 +46,8 @@ struct Info {
     facebook_user_id: String,
     app_access_token: String,
     seed: u64,
+    /// Seeded messaging ids (`messaging` of the info JSON; keys fixed by the issue).
+    messaging: Value,
 }
 
 impl Info {
@@ -64,6 +66,7 @@ impl Info {
             "facebook_user_id": self.facebook_user_id,
             "app_access_token": self.app_access_token,
             "seed": self.seed,
+            "messaging": self.messaging,
         })
     }
 }
@@ -170,6 +173,7 @@ impl Sandbox {
             facebook_user_id: world.fb_user.id.clone(),
             app_access_token: crate::webhooks::subscriptions::app_access_token(&world),
             seed: opts.seed,
+            messaging: crate::messaging::info(&world),
         };
         // Callbacks are usually local test servers: no proxy from the environment, no redirects.
         let http = reqwest::Client::builder()
@@ -270,7 +274,8 @@ impl Sandbox {
     }
 
     /// Everything above (and the ids of the Facebook user, the unlinked Page and the app-scoped
-    /// Instagram id) as one JSON object with snake_case keys: what the command prints.
+    /// Instagram id, and the seeded messaging ids under `messaging`) as one JSON object with
+    /// snake_case keys: what the command prints.
     pub fn info_json(&self) -> Value {
         self.info.to_json()
     }

@@ -6,6 +6,7 @@ mod engine;
 mod fake;
 mod fixtures;
 mod media_ops;
+mod messaging;
 mod paging;
 mod sandbox;
 mod secrets;
