@@ -282,14 +282,11 @@ fn follow(
                 None => next_url.and_then(|u| fresh(seen_urls, u)).map(Next::Url),
             }
         }
-        PagingStyle::Nested(_) => {
-            // A nested page's `next` addresses the inner edge directly (another account's
-            // `/media`, which the token may not read): only its cursor goes back into the
-            // expansion (`.after(c)`), and `next` just says whether there is more.
-            next_url.as_ref()?;
-            after.and_then(|c| fresh(seen_cursors, c)).map(Next::Cursor)
-        }
-        PagingStyle::AfterOnly => {
+        // A nested page's `next`, when Meta gives one at all, addresses the inner edge
+        // directly (another account's `/media`, which cannot be paged that way): only its
+        // cursor goes back into the expansion (`.after(c)`), and since `next` cannot be relied
+        // on to say whether there is more, nested pages go on like after-only ones.
+        PagingStyle::AfterOnly | PagingStyle::Nested(_) => {
             if got == 0 {
                 return None;
             }
@@ -404,6 +401,29 @@ mod tests {
         assert!(
             step(PagingStyle::AfterOnly, p("B"), 0, &mut seen).is_none(),
             "an empty page ends it"
+        );
+    }
+
+    #[test]
+    fn nested_pages_resume_from_their_cursor_never_from_next() {
+        let mut seen = Default::default();
+        let n = PagingStyle::Nested("/x");
+        let p = json!({"cursors": {"after": "A"}, "next": "https://x/v27.0/other/media?after=A"});
+        assert!(matches!(step(n, p.clone(), 2, &mut seen), Some(Next::Cursor(c)) if c == "A"));
+        assert!(step(n, p, 2, &mut seen).is_none(), "repeated cursor");
+        let no_next = json!({"cursors": {"after": "B"}});
+        assert!(
+            matches!(step(n, no_next.clone(), 2, &mut seen), Some(Next::Cursor(c)) if c == "B"),
+            "cursors without next go on"
+        );
+        assert!(
+            step(n, json!({"cursors": {"after": "C"}}), 0, &mut seen).is_none(),
+            "empty page: done"
+        );
+        let url_only = json!({"next": "https://x/v27.0/other/media?after=D"});
+        assert!(
+            step(n, url_only, 2, &mut seen).is_none(),
+            "the inner edge's URL is not followed"
         );
     }
 

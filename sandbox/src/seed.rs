@@ -118,7 +118,7 @@ pub(crate) fn build(seed: u64, media_count: usize, bulk_comments: usize, now: i6
         tokens,
     });
     crate::messaging::seed(&mut world, now);
-    crate::content::seed(&mut world);
+    crate::content::seed(&mut world, now);
     world
 }
 

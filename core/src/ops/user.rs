@@ -68,6 +68,7 @@ fn default_user_fields() -> String {
 pub struct Get {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
     #[serde(default)]
+    #[schemars(extend("x-required-with" = "facebook"))]
     pub ig_user_id: Option<String>,
     /// Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` (the professional account id used in paths and webhooks; `id` is app-scoped there) and `account_type`, and adds `user_id` to the default.
     #[serde(default)]
@@ -106,7 +107,7 @@ fn default_tag_fields() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 // Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct Tags {
-    /// IG professional account id (`1784…`), from pages.list.
+    /// IG professional account id (`1784…`), from accounts.list.
     pub ig_user_id: String,
     /// Fields of each media, comma-separated in Graph syntax.
     #[serde(default = "default_tag_fields")]
