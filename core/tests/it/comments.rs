@@ -224,15 +224,15 @@ async fn private_reply_with_instagram_login() {
 #[tokio::test]
 async fn private_reply_with_facebook_login_sends_as_the_page() {
     let fake = Fake::start().await;
-    // No page_id: the only Page with a linked account, its token, then the send.
+    // No page_id: the only Page with a linked account (one listing gives its token), then
+    // the send to /me/messages with that Page's token.
     fake.push(
         200,
         json!({"data": [
-            {"id": "900", "name": "No IG"},
-            {"id": "901", "name": "Shop", "instagram_business_account": {"id": "17841400000000001"}}
+            {"id": "900", "name": "No IG", "access_token": "PAGE-TOKEN-900"},
+            {"id": "901", "name": "Shop", "access_token": "PAGE-TOKEN-901", "instagram_business_account": {"id": "17841400000000001"}}
         ]}),
     )
-    .push(200, json!({"id": "901", "access_token": "PAGE-TOKEN-901"}))
     .push(200, json!({"recipient_id": "5551", "message_id": "m1"}));
     let c = client(&fake.url, json!({"login": "facebook"}));
     c.call(
@@ -242,14 +242,14 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     .await
     .unwrap();
     let seen = fake.seen();
+    assert_eq!(seen.len(), 2);
     assert_eq!(path(&seen[0]), "me/accounts");
-    assert_eq!(path(&seen[1]), "901");
     assert_eq!(
-        (seen[2].method.as_str(), path(&seen[2])),
-        ("POST", "901/messages")
+        (seen[1].method.as_str(), path(&seen[1])),
+        ("POST", "me/messages")
     );
     assert_eq!(
-        seen[2].q("access_token"),
+        seen[1].q("access_token"),
         Some("PAGE-TOKEN-901"),
         "the Page's token"
     );
@@ -259,19 +259,10 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     fake.push(
         200,
         json!({"data": [
-            {"id": "901", "instagram_business_account": {"id": "17841400000000001"}},
-            {"id": "902", "instagram_business_account": {"id": "17841400000000002"}}
+            {"id": "901", "access_token": "PAGE-TOKEN-901", "instagram_business_account": {"id": "17841400000000001"}},
+            {"id": "902", "access_token": "PAGE-TOKEN-902", "instagram_business_account": {"id": "17841400000000002"}}
         ]}),
-    )
-    .push(
-        200,
-        json!({"data": [
-            {"id": "901", "instagram_business_account": {"id": "17841400000000001"}},
-            {"id": "902", "instagram_business_account": {"id": "17841400000000002"}}
-        ]}),
-    )
-    .push(200, json!({"id": "902", "access_token": "PAGE-TOKEN-902"}))
-    .push(200, json!({"recipient_id": "5551", "message_id": "m2"}));
+    );
     let c = client(&fake.url, json!({"login": "facebook"}));
     let e = c
         .call(
@@ -286,19 +277,9 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
         "{}",
         e.message
     );
-    // ig_user_id picks the Page linked to it.
-    c.call(
-        "comments.private_reply",
-        json!({"comment_id": "178", "text": "hi", "ig_user_id": "17841400000000002"}),
-    )
-    .await
-    .unwrap();
-    let seen = fake.seen();
-    assert_eq!(seen.len(), 4);
-    assert_eq!(path(&seen[3]), "902/messages");
-    assert_eq!(seen[3].q("access_token"), Some("PAGE-TOKEN-902"));
+    assert_eq!(fake.seen().len(), 1, "only the listing");
 
-    // page_id given: no Page listing.
+    // page_id given: that Page's token, its own messages edge.
     let fake = Fake::start().await;
     fake.push(200, json!({"id": "903", "access_token": "PAGE-TOKEN-903"}))
         .push(200, json!({"recipient_id": "5551", "message_id": "m3"}));
@@ -312,6 +293,7 @@ async fn private_reply_with_facebook_login_sends_as_the_page() {
     let seen = fake.seen();
     assert_eq!(path(&seen[0]), "903");
     assert_eq!(path(&seen[1]), "903/messages");
+    assert_eq!(seen[1].q("access_token"), Some("PAGE-TOKEN-903"));
 }
 
 #[tokio::test]
@@ -332,11 +314,178 @@ async fn a_second_private_reply_says_why_it_was_refused() {
         e.message
     );
     assert!(
-        e.message
-            .contains("one private reply per comment, within 7 days"),
+        e.message.contains("within 7 days of the comment"),
         "{}",
         e.message
     );
+    assert!(!e.message.contains("24 hours"), "{}", e.message);
     assert_eq!(e.code, Some(10));
     assert_eq!(fake.seen().len(), 1, "never retried");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Against the sandbox (fixtures in `/_sandbox/info`'s `content` and `messaging`).
+
+mod on_sandbox {
+    use instagram_graph::{Client, ErrorKind};
+    use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+    use serde_json::json;
+
+    fn info(sb: &Sandbox, group: &str, key: &str) -> String {
+        sb.info_json()[group][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{group}.{key} in /_sandbox/info"))
+            .to_owned()
+    }
+
+    fn clients(sb: &Sandbox) -> (Client, Client) {
+        let ig =
+            Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+                .unwrap();
+        let fb = Client::from_json(&json!({"access_token": sb.facebook_access_token(), "base_url": sb.url(), "login": "facebook"}))
+            .unwrap();
+        (ig, fb)
+    }
+
+    #[tokio::test]
+    async fn a_comment_thread_from_list_to_delete() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, _) = clients(&sb);
+        let media = info(&sb, "content", "media_id");
+        let top = info(&sb, "content", "comment_id");
+
+        let page = ig
+            .call(
+                "comments.list",
+                json!({"media_id": media, "fields": "id,text", "include_replies": true, "limit": 50}),
+            )
+            .await
+            .unwrap();
+        let with_replies = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == top.as_str())
+            .expect("the fixture comment is on the first page");
+        assert!(
+            with_replies["replies"]["data"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty()),
+            "{with_replies}"
+        );
+        let replies = ig
+            .call("comments.replies", json!({"comment_id": top}))
+            .await
+            .unwrap();
+        assert!(!replies["data"].as_array().unwrap().is_empty());
+
+        let created = ig
+            .call(
+                "comments.create",
+                json!({"media_id": media, "message": "Lovely light ✨"}),
+            )
+            .await
+            .unwrap();
+        let id = created["id"].as_str().expect("id").to_owned();
+        let got = ig
+            .call(
+                "comments.get",
+                json!({"comment_id": id, "fields": "id,text"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got["text"], "Lovely light ✨");
+        let reply = ig
+            .call(
+                "comments.reply",
+                json!({"comment_id": top, "message": "Thank you!"}),
+            )
+            .await
+            .unwrap();
+        assert!(reply["id"].is_string(), "{reply}");
+
+        let r = ig
+            .call("comments.hide", json!({"comment_id": top, "hide": true}))
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true);
+        let got = ig
+            .call(
+                "comments.get",
+                json!({"comment_id": top, "fields": "id,hidden"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got["hidden"], true);
+
+        let r = ig
+            .call("comments.delete", json!({"comment_id": id}))
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true);
+        let e = ig
+            .call("comments.get", json!({"comment_id": id}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+
+        let closed = info(&sb, "content", "media_id_comments_disabled");
+        let e = ig
+            .call(
+                "comments.create",
+                json!({"media_id": closed, "message": "hello?"}),
+            )
+            .await
+            .unwrap_err();
+        assert_ne!(
+            e.kind,
+            ErrorKind::InvalidParams,
+            "Graph's refusal, not ours: {e}"
+        );
+        assert!(e.code.is_some(), "{e}");
+    }
+
+    #[tokio::test]
+    async fn private_replies_once_and_within_seven_days() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, fb) = clients(&sb);
+        let fresh = info(&sb, "messaging", "comment_id_private_reply");
+        let old = info(&sb, "messaging", "comment_id_old");
+
+        // Facebook Login, no page_id: the only linked Page sends, with its token.
+        let r = fb
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": fresh, "text": "Thanks, details in your DMs"}),
+            )
+            .await
+            .unwrap();
+        assert!(r["message_id"].is_string(), "{r}");
+
+        let e = ig
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": fresh, "text": "again"}),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("one private reply per comment"),
+            "{}",
+            e.message
+        );
+
+        let e = ig
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": old, "text": "late"}),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("within 7 days of the comment"),
+            "{}",
+            e.message
+        );
+    }
 }
