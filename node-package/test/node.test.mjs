@@ -578,7 +578,8 @@ describe('Instagram node: every operation through a mocked client', () => {
 				const [out] = await context({ params: values, credentials: { ...creds, login } }).run();
 				assert.equal(calls.length, 1, opId);
 				assert.equal(calls[0].opId, opId);
-				assert.equal(Boolean(calls[0].paged), meta.paginated, opId);
+				// graph.request calls once, and walks pages only when the answer is a list.
+				assert.equal(Boolean(calls[0].paged), meta.paginated && opId !== 'graph.request', opId);
 				const schema = byId[opId].params;
 				for (const [k, v] of Object.entries(calls[0].params)) {
 					assert.ok(k in schema.properties, `${opId}: ${k} is a param`);
@@ -596,7 +597,7 @@ describe('Instagram node: every operation through a mocked client', () => {
 				const keys = Object.keys(out[0].json);
 				assert.equal(keys[0], 'id', opId);
 				for (const o of out) assert.deepEqual(Object.keys(o.json), keys, opId);
-				if (meta.paginated) assert.deepEqual(out[1].json.extra, [{ id: '3' }]);
+				if (meta.paginated && opId !== 'graph.request') assert.deepEqual(out[1].json.extra, [{ id: '3' }]);
 			}
 		} finally {
 			Object.assign(InstagramClient.prototype, saved);
@@ -623,6 +624,23 @@ describe('Instagram node: every operation through a mocked client', () => {
 		} finally {
 			InstagramClient.prototype.call = saved;
 		}
+	});
+});
+
+describe('Instagram node: Graph API → Request (sandbox)', () => {
+	test('an object is one item; a list is walked up to the limit', async () => {
+		const [me] = await context({
+			params: { resource: 'graph', operation: 'request', path: 'me', query: '{"fields": "id,username"}' },
+			credentials: creds,
+		}).run();
+		assert.equal(me.length, 1);
+		assert.equal(me[0].json.id !== undefined, true);
+		const [media] = await context({
+			params: { resource: 'graph', operation: 'request', path: 'me/media', query: { fields: 'id', limit: 10 }, limit: 25 },
+			credentials: creds,
+		}).run();
+		assert.equal(media.length, 25);
+		assert.equal(new Set(media.map((m) => m.json.id)).size, 25);
 	});
 });
 

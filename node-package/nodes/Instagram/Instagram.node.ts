@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { InstagramClient, type ClientOptions } from '../../src/client';
 import { InstagramError } from '../../src/errors';
-import type { AbortSignalLike, Progress } from '../../src/types';
+import type { AbortSignalLike, Page, Progress } from '../../src/types';
 import {
 	authenticationFor,
 	authenticationProperty as authentication,
@@ -27,6 +27,9 @@ import { OPERATION_META, properties, type OperationMeta } from './generated/prop
 import { isEdgePage, plainItems } from './output';
 import { collectParams, fieldNames } from './params';
 import { getAccounts, searchAccounts, searchComments, searchConversations, searchMedia, searchPages } from './search';
+
+/** The raw request: paginated when its path is a list, one item otherwise. */
+const RAW_REQUEST = 'graph.request';
 
 /** The value n8n gives the "Custom API Call" it adds to every node whose credential authenticates. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
@@ -298,8 +301,19 @@ export class Instagram implements INodeType {
 							itemIndex: i,
 						});
 					}
-					const items: unknown[] = [];
-					for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+					let items: unknown[] = [];
+					if (opId === RAW_REQUEST) {
+						// Any path: a list is walked like a paginated edge, anything else is one item.
+						const first = await client.call(opId as never, params, { onProgress, signal });
+						if (!isEdgePage(first)) items = [first];
+						else if (first.data.length >= (maxItems ?? Infinity) || !(first as Page).paging?.next || (params.method ?? 'GET') !== 'GET') {
+							items = first.data.slice(0, maxItems);
+						} else {
+							for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+						}
+					} else {
+						for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+					}
 					for (const json of plainItems(items, requested)) out.push({ json, pairedItem: { item: i } });
 				} else {
 					const result = await client.call(opId as never, params, { onProgress, signal });

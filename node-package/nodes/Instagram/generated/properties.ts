@@ -783,12 +783,6 @@ export const OPERATION_META: Record<string, OperationMeta> = {
 				place: 'top',
 				label: 'Text',
 			},
-			ig_user_id: {
-				kind: 'string',
-				place: 'top',
-				label: 'IG User ID',
-				locator: 'account',
-			},
 			page_id: {
 				kind: 'string',
 				place: 'top',
@@ -3158,7 +3152,7 @@ export const properties: INodeProperties[] = [
 				operation: ['tags'],
 			},
 		},
-		description: 'IG professional account ID (<code>1784…</code>), from pages.list',
+		description: 'IG professional account ID (<code>1784…</code>), from accounts.list',
 		modes: [
 			{
 				displayName: 'From List',
@@ -6203,39 +6197,6 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'IG User ID',
-		name: 'ig_user_id',
-		type: 'resourceLocator',
-		default: {
-			mode: 'list',
-			value: '',
-		},
-		displayOptions: {
-			show: {
-				resource: ['comments'],
-				operation: ['private_reply'],
-			},
-		},
-		description: 'Instagram Login: the account that sends (defaults to <code>me</code>). Facebook Login: picks the Page linked to this account when <code>page_id</code> is left out.',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: {
-					searchListMethod: 'searchAccounts',
-					searchable: true,
-				},
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '17841400000000000',
-			},
-		],
-	},
-	{
 		displayName: 'Page ID',
 		name: 'page_id',
 		type: 'resourceLocator',
@@ -6250,7 +6211,7 @@ export const properties: INodeProperties[] = [
 				authentication: ['accessToken', 'facebookOAuth2'],
 			},
 		},
-		description: 'Facebook Login: the Page that sends; may be left out when the token manages exactly one Page with a linked Instagram account (or give <code>ig_user_id</code>). Only with Facebook Login.',
+		description: 'Facebook Login: the Page that sends (with its Page token); may be left out when the token manages exactly one Page with a linked Instagram account. Only with Facebook Login.',
 		modes: [
 			{
 				displayName: 'From List',
