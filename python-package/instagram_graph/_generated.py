@@ -335,7 +335,7 @@ class UserOperations:
 
         Args:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
                 ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
                 professional account id used in paths and webhooks; ``id`` is app-scoped there) and
@@ -593,7 +593,7 @@ class UserOperations:
         ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
 
         Args:
-            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
@@ -1532,26 +1532,23 @@ class CommentsOperations:
         *,
         comment_id: str,
         text: str,
-        ig_user_id: str | None = None,
         page_id: str | None = None,
     ) -> JsonDict:
         """Reply privately to a comment.
 
         Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta
         allows one per comment, within 7 days of it (Live comments: only while the broadcast is
-        live); it does not open the 24-hour messaging window. Facebook Login sends through the Page
-        with the Page's token; Instagram Login through the account. Returns ``{recipient_id,
-        message_id}``.
+        live); it does not open the 24-hour messaging window. Instagram Login sends as the account
+        (``/me/messages``); Facebook Login sends as the Page with the Page's token, like the
+        ``messages.*`` operations. Returns ``{recipient_id, message_id}``.
 
-        ``POST /{ig_user_id|me}/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
+        ``POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
 
         Args:
             comment_id: IG comment id to answer privately. Required.
             text: Message text (UTF-8, at most 1,000 bytes). At most 1000 characters. Required.
-            ig_user_id: Instagram Login: the account that sends (defaults to ``me``). Facebook
-                Login: picks the Page linked to this account when ``page_id`` is left out.
-            page_id: Facebook Login: the Page that sends; may be left out when the token manages
-                exactly one Page with a linked Instagram account (or give ``ig_user_id``). Only with
+            page_id: Facebook Login: the Page that sends (with its Page token); may be left out when
+                the token manages exactly one Page with a linked Instagram account. Only with
                 Facebook Login.
 
         Returns:
@@ -1572,7 +1569,6 @@ class CommentsOperations:
             {
                 "comment_id": comment_id,
                 "text": text,
-                "ig_user_id": ig_user_id,
                 "page_id": page_id,
             },
         )
@@ -3307,7 +3303,7 @@ class AsyncUserOperations:
 
         Args:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
                 ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
                 professional account id used in paths and webhooks; ``id`` is app-scoped there) and
@@ -3565,7 +3561,7 @@ class AsyncUserOperations:
         ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
 
         Args:
-            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
@@ -4504,26 +4500,23 @@ class AsyncCommentsOperations:
         *,
         comment_id: str,
         text: str,
-        ig_user_id: str | None = None,
         page_id: str | None = None,
     ) -> JsonDict:
         """Reply privately to a comment.
 
         Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta
         allows one per comment, within 7 days of it (Live comments: only while the broadcast is
-        live); it does not open the 24-hour messaging window. Facebook Login sends through the Page
-        with the Page's token; Instagram Login through the account. Returns ``{recipient_id,
-        message_id}``.
+        live); it does not open the 24-hour messaging window. Instagram Login sends as the account
+        (``/me/messages``); Facebook Login sends as the Page with the Page's token, like the
+        ``messages.*`` operations. Returns ``{recipient_id, message_id}``.
 
-        ``POST /{ig_user_id|me}/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
+        ``POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
 
         Args:
             comment_id: IG comment id to answer privately. Required.
             text: Message text (UTF-8, at most 1,000 bytes). At most 1000 characters. Required.
-            ig_user_id: Instagram Login: the account that sends (defaults to ``me``). Facebook
-                Login: picks the Page linked to this account when ``page_id`` is left out.
-            page_id: Facebook Login: the Page that sends; may be left out when the token manages
-                exactly one Page with a linked Instagram account (or give ``ig_user_id``). Only with
+            page_id: Facebook Login: the Page that sends (with its Page token); may be left out when
+                the token manages exactly one Page with a linked Instagram account. Only with
                 Facebook Login.
 
         Returns:
@@ -4544,7 +4537,6 @@ class AsyncCommentsOperations:
             {
                 "comment_id": comment_id,
                 "text": text,
-                "ig_user_id": ig_user_id,
                 "page_id": page_id,
             },
         )
