@@ -618,9 +618,16 @@ describe('Instagram node: every operation through a mocked client', () => {
 				params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: url } },
 				credentials: creds,
 			}).run();
-			assert.deepEqual(calls[0], { opId: 'media.by_shortcode', params: { shortcode: url } });
+			assert.deepEqual(calls[0], { opId: 'media.by_shortcode', params: { shortcode: 'C1a2B3c4D5e' } });
 			assert.equal(calls[1].params.media_id, '17900000000000123');
 			assert.equal(out[0].json.id, '17900000000000123');
+			await assert.rejects(
+				context({
+					params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: 'https://example.com/x' } },
+					credentials: creds,
+				}).run(),
+				(e) => e instanceof NodeOperationError && /^Media ID: not an Instagram post or reel URL/.test(e.message),
+			);
 		} finally {
 			InstagramClient.prototype.call = saved;
 		}
