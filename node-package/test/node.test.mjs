@@ -236,6 +236,18 @@ describe('Instagram node: execute()', () => {
 		assert.equal((await stats(sb)).requests, before);
 	});
 
+	test('a missing IG User ID with Facebook Login says what to do, naming the field as the panel does', async () => {
+		const fb = { ...creds, accessToken: sb.facebookAccessToken, login: 'facebook' };
+		await assert.rejects(
+			context({ params: { resource: 'media', operation: 'list' }, credentials: fb }).run(),
+			(e) => {
+				assert.ok(e instanceof NodeOperationError, e?.constructor?.name);
+				assert.equal(e.message, 'IG User ID is required with Facebook Login — pick the account from the list');
+				return true;
+			},
+		);
+	});
+
 	test('a wrong token: NodeApiError whose message and JSON hold no token', async () => {
 		const token = 'EAAWRONGTOKEN_n8n_0123456789';
 		const err = await context({
@@ -252,6 +264,10 @@ describe('Instagram node: execute()', () => {
 			assert.ok(!String(text).includes(token), `token leaked: ${text}`);
 		}
 		assert.match(err.message, /token|OAuth|access/i);
+		// The panel's words: what to check, and Graph's code and type instead of the HTTP status.
+		assert.match(err.description, /Check the credential: the access token expired or is invalid/);
+		assert.match(err.description, /Graph error 190 \(OAuthException\)/);
+		assert.equal(err.httpCode, '190');
 	});
 
 	test('appSecret from the credential is used (sandbox requiring appsecret_proof)', async () => {
