@@ -336,8 +336,7 @@ async fn business_discovery_media_pages_through_the_nested_cursor() {
     };
     fake.push(200, page(&["m1", "m2"], "QUFB", true))
         .push(200, page(&["m3"], "QkJC", true))
-        .push(200, page(&["m4"], "Q0ND", false))
-        .push(200, json!({"business_discovery": {"media": {"data": []}, "id": "17841401441775531"}, "id": "1784"}));
+        .push(200, page(&["m4"], "Q0ND", false));
     let c = client(&fake.url, json!({"login": "facebook"}));
     let items = c
         .paginate(
@@ -352,11 +351,7 @@ async fn business_discovery_media_pages_through_the_nested_cursor() {
     let ids: Vec<&str> = items.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["m1", "m2", "m3", "m4"]);
     let seen = fake.seen();
-    assert_eq!(
-        seen.len(),
-        4,
-        "cursors with or without next go on; an empty page ends it"
-    );
+    assert_eq!(seen.len(), 3, "a short page without next is the last");
     let f: Vec<&str> = seen.iter().map(|s| s.q("fields").unwrap()).collect();
     assert_eq!(
         f[0],
