@@ -382,9 +382,11 @@ class UserOperations:
             The Graph object as a dict (Graph's snake_case field names).
 
         Limits:
-            - only after the person has messaged the account (their consent)
+            - only after the person has messaged the account (their consent); before that a
+                permission error
             - profile_pic URLs expire; name may be empty
-            - Facebook Login reads with the Page's token
+            - Facebook Login reads with the Page's token (page_id, or the only Page with a linked
+                account)
         """
         return self._call(
             "user.profile",
@@ -3350,9 +3352,11 @@ class AsyncUserOperations:
             The Graph object as a dict (Graph's snake_case field names).
 
         Limits:
-            - only after the person has messaged the account (their consent)
+            - only after the person has messaged the account (their consent); before that a
+                permission error
             - profile_pic URLs expire; name may be empty
-            - Facebook Login reads with the Page's token
+            - Facebook Login reads with the Page's token (page_id, or the only Page with a linked
+                account)
         """
         return await self._call(
             "user.profile",

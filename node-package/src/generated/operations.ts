@@ -1695,7 +1695,7 @@ export interface UserMethods {
 	 *
 	 * Read the profile of a person who messaged the account, by their Instagram-scoped id (IGSID, the `sender.id` of a message webhook): name, username, profile picture, follower count, whether they follow the account and it them, and whether they are verified. Instagram shares it only after the person has messaged the account.
 	 *
-	 * Limits: only after the person has messaged the account (their consent); profile_pic URLs expire; name may be empty; Facebook Login reads with the Page's token.
+	 * Limits: only after the person has messaged the account (their consent); before that a permission error; profile_pic URLs expire; name may be empty; Facebook Login reads with the Page's token (page_id, or the only Page with a linked account).
 	 * Logins: facebook, instagram. Operation id `user.profile`.
 	 */
 	profile(params: UserProfileParams): Promise<GraphObject>;
