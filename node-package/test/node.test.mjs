@@ -620,6 +620,31 @@ describe('Instagram node: every operation through a mocked client', () => {
 		}
 	});
 
+	test("n8n's own parameter resolution renders every panel; filled, it reports no issue", () => {
+		const { NodeHelpers } = require('n8n-workflow');
+		const d = new Instagram().description;
+		for (const opId of Object.keys(OPERATION_META)) {
+			const [resource, operation] = opId.split('.');
+			for (const authentication of ['accessToken', 'instagramOAuth2', 'facebookOAuth2']) {
+				const given = { resource, operation, authentication };
+				const nodeOf = (parameters) => ({ ...NODE, parameters });
+				const values = NodeHelpers.getNodeParameters(d.properties, given, true, false, nodeOf(given), d);
+				const issues = NodeHelpers.getNodeParametersIssues(d.properties, nodeOf(values), d)?.parameters ?? {};
+				for (const [name, texts] of Object.entries(issues)) {
+					assert.ok(texts.every((t) => /is required/.test(t)), `${opId}/${authentication}: ${name}: ${texts}`);
+				}
+				const filled = { ...given };
+				for (const name of Object.keys(issues)) {
+					const prop = d.properties.find((p) => p.name === name && visible(p, { ...given, returnAll: false }) && p.required);
+					filled[name] = sample(prop);
+				}
+				const again = NodeHelpers.getNodeParameters(d.properties, filled, true, false, nodeOf(filled), d);
+				const left = NodeHelpers.getNodeParametersIssues(d.properties, nodeOf(again), d)?.parameters ?? {};
+				assert.deepEqual(left, {}, `${opId}/${authentication}`);
+			}
+		}
+	});
+
 	test('a media by URL is looked up with media.by_shortcode first', async () => {
 		if (!OPERATION_META['media.get']) return;
 		const calls = [];
