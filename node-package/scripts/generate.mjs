@@ -517,28 +517,45 @@ function opDescription(op) {
 /** Names n8n's lint treats as secrets: their string fields are masked (typeOptions.password). */
 const SENSITIVE_PARAM = /secret|password|token|apikey/i;
 
+/** n8n's check of a locator's "By ID" value: Graph ids of these objects are digits. */
+const DIGITS = (what) => [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: `Not a ${what} ID (digits only)` } }];
+
 /** Params that pick a Graph object: a resource locator (From List / By ID / By URL). */
 const LOCATORS = {
 	ig_user_id: {
 		locator: 'account',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchAccounts', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17841400000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17841400000000000', validation: DIGITS('account') },
 		],
 	},
 	page_id: {
 		locator: 'page',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPages', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '100000000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '100000000000000', validation: DIGITS('Page') },
 		],
 	},
 	media_id: {
 		locator: 'media',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchMedia', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17900000000000000' },
-			{ displayName: 'By URL or Shortcode', name: 'url', type: 'string', placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17900000000000000', validation: DIGITS('media') },
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
+			},
 		],
 	},
 	conversation_id: {
@@ -557,7 +574,7 @@ const LOCATORS = {
 		locator: 'comment',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchComments', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17800000000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17800000000000000', validation: DIGITS('comment') },
 		],
 	},
 };

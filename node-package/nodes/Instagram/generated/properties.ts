@@ -2248,6 +2248,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2282,6 +2291,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2316,6 +2334,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2454,6 +2481,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2575,6 +2611,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2712,6 +2757,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -2901,6 +2955,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3006,6 +3069,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3040,6 +3112,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3074,6 +3155,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3168,6 +3258,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3337,6 +3436,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3371,12 +3479,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3516,6 +3642,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3550,6 +3685,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3637,6 +3781,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3671,6 +3824,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3705,6 +3867,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3838,6 +4009,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3915,6 +4095,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -3949,12 +4138,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4016,6 +4223,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4050,12 +4266,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4089,6 +4323,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4138,6 +4381,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4172,6 +4424,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4206,6 +4467,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4436,12 +4706,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4628,12 +4916,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4765,12 +5071,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4805,12 +5129,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4872,12 +5214,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4925,12 +5285,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -4978,12 +5356,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5019,6 +5415,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5053,6 +5458,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5087,6 +5501,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5288,6 +5711,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5322,6 +5754,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5356,6 +5797,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5504,12 +5954,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5628,12 +6096,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5785,6 +6271,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -5899,6 +6394,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6043,12 +6547,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6097,6 +6619,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6145,6 +6676,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6193,6 +6733,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6227,6 +6776,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6261,6 +6819,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17800000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a comment ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6322,6 +6889,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6450,6 +7026,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6609,6 +7194,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17841400000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a account ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6755,6 +7349,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6846,6 +7449,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -6963,6 +7575,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7047,6 +7668,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7136,6 +7766,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7170,12 +7809,30 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '17900000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a media ID (digits only)',
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL or Shortcode',
 				name: 'url',
 				type: 'string',
 				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7246,6 +7903,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7398,6 +8064,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7587,6 +8262,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7727,6 +8411,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7810,6 +8503,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7872,6 +8574,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -7948,6 +8659,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8051,6 +8771,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8171,6 +8900,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8290,6 +9028,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8460,6 +9207,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8516,6 +9272,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8621,6 +9386,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
@@ -8751,6 +9525,15 @@ export const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: '100000000000000',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'Not a Page ID (digits only)',
+						},
+					},
+				],
 			},
 		],
 	},
