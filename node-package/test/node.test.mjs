@@ -505,6 +505,10 @@ describe('Instagram node: description', () => {
 		}
 		const media = locators.find((p) => p.name === 'media_id');
 		assert.deepEqual(media.modes.map((m) => m.name), ['list', 'id', 'url']);
+		const url = new RegExp(media.modes[2].validation[0].properties.regex);
+		for (const ok of ['https://www.instagram.com/p/C1a2B3c4D5e/', 'instagram.com/reel/Cabc123/?igsh=1', 'C1a2B3c4D5e']) assert.ok(url.test(ok), ok);
+		assert.ok(!url.test('https://example.com/p/x'));
+		assert.ok(!new RegExp(media.modes[1].validation[0].properties.regex).test('abc'));
 		assert.equal(typeof node.methods.loadOptions.getAccounts, 'function');
 	});
 });
