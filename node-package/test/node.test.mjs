@@ -92,8 +92,8 @@ describe('Instagram node: execute()', () => {
 		assert.equal(out[0].json.user_id, undefined);
 		assert.equal(out[0].json.media_count, mediaCount);
 		// A field set to something else is sent as set.
-		const [own] = await context({ params: { resource: 'user', operation: 'get', fields: 'username' }, credentials: creds }).run();
-		assert.deepEqual(Object.keys(own[0].json).sort(), ['id', 'username']);
+		const [own] = await context({ params: { resource: 'user', operation: 'get', options: { fields: ['username'] } }, credentials: creds }).run();
+		assert.deepEqual(Object.keys(own[0].json), ['id', 'username']);
 	});
 
 	test('media.list returnAll → every media, each paired to its input', async () => {
@@ -119,8 +119,8 @@ describe('Instagram node: execute()', () => {
 		const [out] = await context({
 			items: [{ json: { a: 1 } }, { json: { a: 2 } }],
 			params: [
-				{ resource: 'media', operation: 'list', limit: 2, fields: 'id' },
-				{ resource: 'media', operation: 'list', limit: 3, fields: 'id,media_type' },
+				{ resource: 'media', operation: 'list', limit: 2, options: { fields: ['id'] } },
+				{ resource: 'media', operation: 'list', limit: 3, options: { fields: ['id'], customFields: 'media_type' } },
 			],
 			credentials: creds,
 		}).run();
@@ -135,7 +135,7 @@ describe('Instagram node: execute()', () => {
 	test('empty optional params are omitted, not sent as ""', async () => {
 		const before = (await stats(sb)).by_endpoint['GET /me/media'] ?? 0;
 		const [out] = await context({
-			params: { resource: 'media', operation: 'list', ig_user_id: '', fields: '  ', limit: 3, options: { since: '' } },
+			params: { resource: 'media', operation: 'list', ig_user_id: { __rl: true, mode: 'list', value: '' }, limit: 3, options: { since: '', customFields: '  ' } },
 			credentials: creds,
 		}).run();
 		assert.equal(out.length, 3);
@@ -150,10 +150,9 @@ describe('Instagram node: execute()', () => {
 			params: {
 				resource: 'media',
 				operation: 'list',
-				ig_user_id: sb.igUserId,
-				fields: 'id,timestamp',
+				ig_user_id: { __rl: true, mode: 'id', value: sb.igUserId },
 				returnAll: true,
-				options: { since: pivot.replace('+0000', 'Z') },
+				options: { fields: ['id', 'timestamp'], since: pivot.replace('+0000', 'Z') },
 			},
 			credentials: creds,
 		}).run();
@@ -178,7 +177,7 @@ describe('Instagram node: execute()', () => {
 			items: [{ json: {} }, { json: {} }],
 			params: [
 				{ resource: 'media', operation: 'get', media_id: '999999999999' },
-				{ resource: 'user', operation: 'get', fields: 'user_id' },
+				{ resource: 'user', operation: 'get', options: { fields: ['user_id'] } },
 			],
 			credentials: creds,
 			continueOnFail: true,
@@ -212,7 +211,9 @@ describe('Instagram node: execute()', () => {
 			(e) => {
 				assert.ok(e instanceof NodeApiError, e?.constructor?.name);
 				assert.equal(e.context.itemIndex, 1);
-				assert.equal(e.httpCode, '400'); // Graph answers 400 with code 100, subcode 33
+				// Graph's code (100, subcode 33), not the HTTP status (400).
+				assert.equal(e.httpCode, '100');
+				assert.match(e.description, /Graph error 100, subcode 33/);
 				return true;
 			},
 		);
@@ -222,7 +223,7 @@ describe('Instagram node: execute()', () => {
 		const before = (await stats(sb)).requests;
 		await assert.rejects(
 			context({ params: { resource: 'media', operation: 'get', media_id: '' }, credentials: creds }).run(),
-			(e) => e instanceof NodeOperationError && /media_id/.test(e.message) && e.context.itemIndex === 0,
+			(e) => e instanceof NodeOperationError && /^Media ID is required — pick the media from the list/.test(e.message) && e.context.itemIndex === 0,
 		);
 		await assert.rejects(
 			context({ params: { resource: 'media', operation: 'list', limit: 0 }, credentials: creds }).run(),
@@ -233,6 +234,18 @@ describe('Instagram node: execute()', () => {
 			(e) => e instanceof NodeOperationError && /media\.explode/.test(e.message),
 		);
 		assert.equal((await stats(sb)).requests, before);
+	});
+
+	test('a missing IG User ID with Facebook Login says what to do, naming the field as the panel does', async () => {
+		const fb = { ...creds, accessToken: sb.facebookAccessToken, login: 'facebook' };
+		await assert.rejects(
+			context({ params: { resource: 'media', operation: 'list' }, credentials: fb }).run(),
+			(e) => {
+				assert.ok(e instanceof NodeOperationError, e?.constructor?.name);
+				assert.equal(e.message, 'IG User ID is required with Facebook Login — pick the account from the list');
+				return true;
+			},
+		);
 	});
 
 	test('a wrong token: NodeApiError whose message and JSON hold no token', async () => {
@@ -251,6 +264,10 @@ describe('Instagram node: execute()', () => {
 			assert.ok(!String(text).includes(token), `token leaked: ${text}`);
 		}
 		assert.match(err.message, /token|OAuth|access/i);
+		// The panel's words: what to check, and Graph's code and type instead of the HTTP status.
+		assert.match(err.description, /Check the credential: the access token expired or is invalid/);
+		assert.match(err.description, /Graph error 190 \(OAuthException\)/);
+		assert.equal(err.httpCode, '190');
 	});
 
 	test('appSecret from the credential is used (sandbox requiring appsecret_proof)', async () => {
@@ -258,7 +275,7 @@ describe('Instagram node: execute()', () => {
 		try {
 			const base = { accessToken: strict.accessToken, login: 'instagram', apiVersion: 'v25.0', baseUrl: strict.url };
 			const [out] = await context({
-				params: { resource: 'user', operation: 'get', fields: 'user_id' },
+				params: { resource: 'user', operation: 'get', options: { fields: ['user_id'] } },
 				credentials: { ...base, appSecret: strict.appSecret },
 			}).run();
 			assert.equal(out[0].json.user_id, strict.igUserId);
@@ -367,7 +384,7 @@ describe('Instagram node: Request Options, progress, hints, cancellation', () =>
 		const o = observed();
 		const [out] = await context({
 			items: [{ json: {} }, { json: {} }],
-			params: { resource: 'user', operation: 'get', fields: 'id' },
+			params: { resource: 'user', operation: 'get', options: { fields: ['id'] } },
 			credentials: { ...creds, apiVersion: 'v99.0' },
 			extra: o.extra,
 		}).run();
@@ -420,33 +437,79 @@ describe('Instagram node: description', () => {
 	});
 
 	test('every catalogue operation and param is in the generated properties', () => {
+		const hidden = (id) => /^(auth|subscriptions|subscribed_apps)\./.test(id);
 		const resource = d.properties.find((p) => p.name === 'resource');
-		assert.deepEqual(new Set(resource.options.map((o) => o.value)), new Set(ops.map((o) => o.resource)));
-		for (const op of ops) {
-			const show = { resource: op.resource, operation: op.operation, returnAll: false };
-			const operation = d.properties.find((p) => p.name === 'operation' && visible(p, show));
-			assert.ok(operation.options.some((o) => o.value === op.operation), op.id);
-			const shown = d.properties.filter((p) => p.displayOptions?.show?.operation && visible(p, show));
-			const names = new Set(shown.flatMap((p) => (p.type === 'collection' ? p.options.map((o) => o.name) : [p.name])));
-			for (const [name, schema] of Object.entries(op.params.properties)) {
-				if (op.paginated && name === op.page_size.param) continue;
-				assert.ok(names.has(name), `${op.id}: ${name} missing`);
-				const top = shown.find((p) => p.name === name);
-				if (op.params.required.includes(name)) assert.equal(top?.required, true, `${op.id}: ${name} required`);
-				if (top && schema.default !== undefined) assert.deepEqual(top.default, schema.default);
-			}
-			const returnAll = shown.find((p) => p.name === 'returnAll');
-			const limit = shown.find((p) => p.name === 'limit');
-			if (op.paginated) {
-				assert.equal(returnAll.type, 'boolean');
-				assert.equal(limit.type, 'number');
-				assert.equal(limit.default, 50);
-				assert.deepEqual(limit.displayOptions.show.returnAll, [false]);
-			} else {
-				assert.equal(returnAll, undefined);
-				assert.equal(limit, undefined);
+		const shownOps = ops.filter((o) => !hidden(o.id));
+		assert.deepEqual(new Set(resource.options.map((o) => o.value)), new Set(shownOps.map((o) => o.resource)));
+		for (const op of ops.filter((o) => hidden(o.id))) {
+			const operation = d.properties.find((p) => p.name === 'operation' && p.displayOptions.show.resource[0] === op.resource);
+			assert.ok(!operation?.options.some((o) => o.value === op.operation), `${op.id} is hidden from the node`);
+		}
+		for (const op of shownOps) {
+			for (const authentication of ['accessToken', 'instagramOAuth2', 'facebookOAuth2']) {
+				const show = { resource: op.resource, operation: op.operation, returnAll: false, authentication };
+				const operation = d.properties.find((p) => p.name === 'operation' && visible(p, show));
+				const option = operation.options.find((o) => o.value === op.operation);
+				assert.ok(option, op.id);
+				assert.match(option.description, /(Reads only|Writes to Instagram|Reads or writes)/, op.id);
+				assert.ok(!/rust|core/i.test(option.description), op.id);
+				const shown = d.properties.filter((p) => p.displayOptions?.show?.operation && visible(p, show));
+				const names = new Set(shown.flatMap((p) => (p.type === 'collection' ? p.options.map((o) => o.name) : [p.name])));
+				const cursors = op.paginated ? ['after', 'before', op.page_size.param] : [];
+				for (const [name, schema] of Object.entries(op.params.properties)) {
+					if (cursors.includes(name)) {
+						assert.ok(!names.has(name) || name === 'limit', `${op.id}: ${name} is paging, not a field`);
+						continue;
+					}
+					if (schema['x-login'] && !(schema['x-login'] === 'facebook' ? ['accessToken', 'facebookOAuth2'] : ['accessToken', 'instagramOAuth2']).includes(authentication)) {
+						assert.ok(!names.has(name), `${op.id}: ${name} hidden with ${authentication}`);
+						continue;
+					}
+					assert.ok(names.has(name), `${op.id}: ${name} missing (${authentication})`);
+					const top = shown.filter((p) => p.name === name);
+					assert.ok(top.length <= 1, `${op.id}: ${name} shown once`);
+					if (op.params.required.includes(name)) assert.equal(top[0]?.required, true, `${op.id}: ${name} required`);
+					if (name === 'ig_user_id' && !op.params.required.includes(name) && !('page_id' in op.params.properties)) {
+						assert.equal(Boolean(top[0].required), authentication === 'facebookOAuth2', `${op.id}: ig_user_id required with Facebook Login only`);
+						if (authentication !== 'instagramOAuth2') assert.match(top[0].description, /Required with Facebook Login — pick the account from the list/);
+					}
+				}
+				const fields = shown.find((p) => p.name === 'options')?.options.find((o) => o.name === 'fields');
+				if (op.params.properties.fields?.type === 'string' && (op.known_fields.length || op.params.properties.fields.default)) {
+					assert.equal(fields.type, 'multiOptions', op.id);
+					assert.ok(shown.find((p) => p.name === 'options').options.some((o) => o.name === 'customFields'), op.id);
+				}
+				const returnAll = shown.find((p) => p.name === 'returnAll');
+				const limit = shown.find((p) => p.name === 'limit');
+				if (op.paginated) {
+					assert.equal(returnAll.type, 'boolean');
+					assert.equal(limit.type, 'number');
+					assert.equal(limit.default, 50);
+					assert.deepEqual(limit.displayOptions.show.returnAll, [false]);
+				} else {
+					assert.equal(returnAll, undefined);
+					assert.equal(limit, undefined);
+				}
 			}
 		}
+	});
+
+	test('resource locators and list searches', () => {
+		const node = new Instagram();
+		const locators = d.properties.filter((p) => p.type === 'resourceLocator');
+		assert.ok(locators.length > 0);
+		for (const p of locators) {
+			for (const mode of p.modes.filter((m) => m.type === 'list')) {
+				assert.equal(typeof node.methods.listSearch[mode.typeOptions.searchListMethod], 'function', mode.typeOptions.searchListMethod);
+			}
+		}
+		const media = locators.find((p) => p.name === 'media_id');
+		assert.deepEqual(media.modes.map((m) => m.name), ['list', 'id', 'url']);
+		const url = new RegExp(media.modes[2].validation[0].properties.regex);
+		for (const ok of ['https://www.instagram.com/p/C1a2B3c4D5e/', 'instagram.com/reel/Cabc123/?igsh=1', 'C1a2B3c4D5e']) assert.ok(url.test(ok), ok);
+		assert.ok(!url.test('https://example.com/p/x'));
+		assert.ok(!new RegExp(media.modes[1].validation[0].properties.regex).test('abc'));
+		assert.equal(typeof node.methods.loadOptions.getAccounts, 'function');
 	});
 });
 
@@ -472,5 +535,214 @@ describe('InstagramGraphApi credential', () => {
 		// (CredentialsTester.getCredentialTestFunction), so the core-backed test needs none here.
 		assert.equal(c.test, undefined);
 		assert.ok(c.icon && c.documentationUrl);
+	});
+});
+
+describe('Instagram node: every operation through a mocked client', () => {
+	const { InstagramClient } = require('../dist/src/client.js');
+	const { OPERATION_META } = require('../dist/nodes/Instagram/generated/properties.js');
+	const byId = Object.fromEntries(ig.operations().map((o) => [o.id, o]));
+
+	/** A sample value of an n8n field, as the panel would hold it once filled. */
+	function sample(prop) {
+		switch (prop.type) {
+			case 'resourceLocator':
+				return { __rl: true, mode: 'id', value: '17841400000000001' };
+			case 'number':
+				return prop.typeOptions?.minValue ?? 1;
+			case 'boolean':
+				return true;
+			case 'options':
+				return prop.options[0].value;
+			case 'multiOptions':
+				return [prop.options[0].value];
+			case 'json':
+				return '{"a": 1}';
+			case 'dateTime':
+				return '2026-01-31T00:00:00';
+			case 'fixedCollection': {
+				const entry = prop.options[0];
+				return { [entry.name]: [Object.fromEntries(entry.values.map((v) => [v.name, sample(v)]))] };
+			}
+			default:
+				return /url/i.test(prop.name) ? 'https://example.com/a.jpg' : 'abc';
+		}
+	}
+
+	test('generated properties → params → the client call, for every operation and authentication', async () => {
+		const calls = [];
+		const saved = { call: InstagramClient.prototype.call, paginate: InstagramClient.prototype.paginate };
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params, login: this.login });
+			return { id: '1', data: undefined };
+		};
+		InstagramClient.prototype.paginate = async function* (opId, params) {
+			calls.push({ opId, params, login: this.login, paged: true });
+			yield { id: '1' };
+			yield { id: '2', extra: { data: [{ id: '3' }], paging: { cursors: { after: 'x' } } } };
+		};
+		try {
+			const props = new Instagram().description.properties;
+			for (const [opId, meta] of Object.entries(OPERATION_META)) {
+				const [resource, operation] = opId.split('.');
+				const login = meta.logins.includes('instagram') ? 'instagram' : 'facebook';
+				const values = { resource, operation, authentication: 'accessToken', returnAll: false };
+				const top = props.filter((p) => p.displayOptions?.show?.operation?.includes(operation) && visible(p, values));
+				for (const p of top) {
+					if (p.type === 'notice') continue;
+					if (p.type === 'collection') values[p.name] = Object.fromEntries(p.options.map((o) => [o.name, sample(o)]));
+					else if (p.name !== 'returnAll' && p.name !== 'limit') values[p.name] = sample(p);
+				}
+				if (login === 'instagram') delete values.page_id;
+				calls.length = 0;
+				const [out] = await context({ params: values, credentials: { ...creds, login } }).run();
+				assert.equal(calls.length, 1, opId);
+				assert.equal(calls[0].opId, opId);
+				// graph.request calls once, and walks pages only when the answer is a list.
+				assert.equal(Boolean(calls[0].paged), meta.paginated && opId !== 'graph.request', opId);
+				const schema = byId[opId].params;
+				for (const [k, v] of Object.entries(calls[0].params)) {
+					assert.ok(k in schema.properties, `${opId}: ${k} is a param`);
+					const t = schema.properties[k].type;
+					const ok =
+						(t === 'array' && Array.isArray(v)) ||
+						(t === 'object' && typeof v === 'object' && !Array.isArray(v)) ||
+						(Array.isArray(t) && t.includes(typeof v === 'number' ? 'integer' : typeof v)) ||
+						(t === 'integer' && Number.isInteger(v)) ||
+						t === typeof v;
+					assert.ok(ok, `${opId}: ${k} = ${JSON.stringify(v)} fits ${JSON.stringify(t)}`);
+				}
+				for (const name of schema.required) assert.ok(name in calls[0].params, `${opId}: required ${name} sent`);
+				// Plain items: the same keys everywhere, id first, nested edges as arrays.
+				const keys = Object.keys(out[0].json);
+				assert.equal(keys[0], 'id', opId);
+				for (const o of out) assert.deepEqual(Object.keys(o.json), keys, opId);
+				if (meta.paginated && opId !== 'graph.request') assert.deepEqual(out[1].json.extra, [{ id: '3' }]);
+			}
+		} finally {
+			Object.assign(InstagramClient.prototype, saved);
+		}
+	});
+
+	test("n8n's own parameter resolution renders every panel; filled, it reports no issue", () => {
+		const { NodeHelpers } = require('n8n-workflow');
+		const d = new Instagram().description;
+		for (const opId of Object.keys(OPERATION_META)) {
+			const [resource, operation] = opId.split('.');
+			for (const authentication of ['accessToken', 'instagramOAuth2', 'facebookOAuth2']) {
+				const given = { resource, operation, authentication };
+				const nodeOf = (parameters) => ({ ...NODE, parameters });
+				const values = NodeHelpers.getNodeParameters(d.properties, given, true, false, nodeOf(given), d);
+				const issues = NodeHelpers.getNodeParametersIssues(d.properties, nodeOf(values), d)?.parameters ?? {};
+				for (const [name, texts] of Object.entries(issues)) {
+					assert.ok(texts.every((t) => /is required/.test(t)), `${opId}/${authentication}: ${name}: ${texts}`);
+				}
+				const filled = { ...given };
+				for (const name of Object.keys(issues)) {
+					const prop = d.properties.find((p) => p.name === name && visible(p, { ...given, returnAll: false }) && p.required);
+					filled[name] = sample(prop);
+				}
+				const again = NodeHelpers.getNodeParameters(d.properties, filled, true, false, nodeOf(filled), d);
+				const left = NodeHelpers.getNodeParametersIssues(d.properties, nodeOf(again), d)?.parameters ?? {};
+				assert.deepEqual(left, {}, `${opId}/${authentication}`);
+			}
+		}
+	});
+
+	test('a media by URL is looked up with media.by_shortcode first', async () => {
+		if (!OPERATION_META['media.get']) return;
+		const calls = [];
+		const saved = InstagramClient.prototype.call;
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params });
+			return opId === 'media.by_shortcode' ? { id: '17900000000000123' } : { id: params.media_id };
+		};
+		try {
+			const url = 'https://www.instagram.com/p/C1a2B3c4D5e/';
+			const [out] = await context({
+				params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: url } },
+				credentials: creds,
+			}).run();
+			assert.deepEqual(calls[0], { opId: 'media.by_shortcode', params: { shortcode: 'C1a2B3c4D5e' } });
+			assert.equal(calls[1].params.media_id, '17900000000000123');
+			assert.equal(out[0].json.id, '17900000000000123');
+			await assert.rejects(
+				context({
+					params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: 'https://example.com/x' } },
+					credentials: creds,
+				}).run(),
+				(e) => e instanceof NodeOperationError && /^Media ID: not an Instagram post or reel URL/.test(e.message),
+			);
+		} finally {
+			InstagramClient.prototype.call = saved;
+		}
+	});
+});
+
+describe('Instagram node: Graph API → Request (sandbox)', () => {
+	test('an object is one item; a list is walked up to the limit', async () => {
+		const [me] = await context({
+			params: { resource: 'graph', operation: 'request', path: 'me', query: '{"fields": "id,username"}' },
+			credentials: creds,
+		}).run();
+		assert.equal(me.length, 1);
+		assert.equal(me[0].json.id !== undefined, true);
+		const [media] = await context({
+			params: { resource: 'graph', operation: 'request', path: 'me/media', query: { fields: 'id', limit: 10 }, limit: 25 },
+			credentials: creds,
+		}).run();
+		assert.equal(media.length, 25);
+		assert.equal(new Set(media.map((m) => m.json.id)).size, 25);
+	});
+});
+
+describe('Instagram node: list searches and dynamic options (sandbox)', () => {
+	const node = new Instagram();
+	/** A mocked ILoadOptionsFunctions with the node's current parameters. */
+	const loadCtx = (current, credentials) => ({
+		getNode: () => NODE,
+		getCredentials: async () => credentials,
+		getCurrentNodeParameter: (name) => current[name],
+		getNodeParameter: (name, fallback) => current[name] ?? fallback,
+		helpers: {},
+	});
+
+	test('accounts (Instagram and Facebook Login), media, comments', async () => {
+		const accounts = await node.methods.listSearch.searchAccounts.call(loadCtx({}, creds));
+		assert.ok(accounts.results.length >= 1);
+		assert.equal(accounts.results[0].value, sb.igUserId);
+		assert.match(accounts.results[0].name, /^@/);
+		const fb = { ...creds, accessToken: sb.facebookAccessToken, login: 'facebook' };
+		const fbAccounts = await node.methods.listSearch.searchAccounts.call(loadCtx({}, fb));
+		assert.ok(fbAccounts.results.some((r) => r.value === sb.igUserId), JSON.stringify(fbAccounts));
+		const options = await node.methods.loadOptions.getAccounts.call(loadCtx({}, creds));
+		assert.deepEqual(options[0], { name: accounts.results[0].name, value: sb.igUserId });
+		const pages = await node.methods.listSearch.searchPages.call(loadCtx({}, fb));
+		assert.ok(pages.results.length >= 1);
+
+		const media = await node.methods.listSearch.searchMedia.call(loadCtx({}, creds));
+		assert.equal(media.results.length, 50);
+		assert.ok(media.paginationToken, 'more pages');
+		const more = await node.methods.listSearch.searchMedia.call(loadCtx({}, creds), undefined, media.paginationToken);
+		assert.ok(more.results.length > 0 && more.results[0].value !== media.results[0].value);
+		const withComments = (await clientFor(sb).media.list({ fields: 'id,comments_count', limit: 20 })).data.find((m) => m.comments_count > 0);
+		const comments = await node.methods.listSearch.searchComments.call(
+			loadCtx({ media_id: { __rl: true, mode: 'list', value: withComments.id } }, creds),
+		);
+		assert.ok(comments.results.length > 0);
+		const recent = await node.methods.listSearch.searchComments.call(loadCtx({}, creds));
+		assert.ok(Array.isArray(recent.results));
+	});
+
+	test('conversations (when the catalogue and the sandbox have them)', async (t) => {
+		let r;
+		try {
+			r = await node.methods.listSearch.searchConversations.call(loadCtx({}, creds));
+		} catch (e) {
+			// This sandbox build may not serve the conversations edge yet (the messaging sandbox).
+			if (/Unknown path components/.test(e.message)) return t.skip('sandbox without conversations');
+			throw e;
+		}
+		assert.ok(Array.isArray(r.results));
 	});
 });
