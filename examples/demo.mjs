@@ -1,6 +1,7 @@
 // The demo job through the public Node API only: start the embedded sandbox, read the demo
 // account's profile, count its media by type (walking every page), list its 5 most-commented
-// media, stop the sandbox. Run `make demo` (or, after `make node-build`:
+// media, answer the newest DM inside the 24-hour window and show the refusal outside it, stop
+// the sandbox. Run `make demo` (or, after `make node-build`:
 // `node examples/demo.mjs [--seed N] [--media-count N]`).
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -56,6 +57,22 @@ try {
 		console.log(`  ${i + 1}. ${m.id}  ${String(m.comments_count).padStart(4)} comments  ${m.permalink}`);
 		console.log(`     ${excerpt(m.caption) || '(no caption)'}`);
 	});
+
+	// The inbox: the newest conversation's last message, answered inline while the person's
+	// 24-hour window is open; a send to someone who wrote 8 days ago is refused before it counts.
+	const { messaging } = sb.info;
+	const convs = await client.conversations.list({ limit: 3 });
+	console.log(`\nInbox (${convs.data.length} newest conversations)`);
+	const thread = await client.conversations.messages({ conversation_id: messaging.conversation_id, limit: 1, fields: 'id,message,from,created_time' });
+	const last = thread.data[0];
+	console.log(`  last message  @${last.from?.username ?? last.from?.id}: ${excerpt(last.message)}`);
+	const sent = await client.messages.sendText({ recipient_id: messaging.recipient_id, text: 'Thanks for writing! We ship on Mondays.', reply_to: last.id });
+	console.log(`  replied       ${sent.message_id}`);
+	try {
+		await client.messages.sendText({ recipient_id: messaging.recipient_id_closed, text: 'Still there?' });
+	} catch (e) {
+		console.log(`  refused       ${e.code}: ${e.message}`);
+	}
 } finally {
 	await sb.stop();
 }

@@ -1,7 +1,8 @@
 """The demo job, in Python, through the public API only.
 
 Starts the embedded Graph API sandbox, then prints the demo account's profile, its media
-counted by type (walking every page), and its five most-commented media.
+counted by type (walking every page), its five most-commented media, and answers the newest
+DM inside the 24-hour window (showing the refusal outside it).
 
     make demo                      # or, once `make py-build` has run:
     .venv/bin/python examples/demo.py [--seed N] [--media-count N]
@@ -69,6 +70,31 @@ def main() -> None:
             print(f"  {rank}. {media['id']}  {media.get('comments_count', 0):>4} comments")
             print(f"     {media.get('permalink', '')}")
             print(f"     {excerpt(media.get('caption'))}")
+
+        # The inbox: answer the newest message inline while the 24-hour window is open; a send
+        # to someone who wrote 8 days ago is refused with the window it missed.
+        messaging = sb.info["messaging"]
+        convs = client.conversations.list(limit=3)
+        print()
+        print(f"Inbox ({len(convs['data'])} newest conversations)")
+        thread = client.conversations.messages(
+            conversation_id=messaging["conversation_id"],
+            limit=1,
+            fields="id,message,from,created_time",
+        )
+        last = thread["data"][0]
+        sender = last.get("from") or {}
+        print(f"  last message  @{sender.get('username', sender.get('id'))}: {excerpt(last.get('message'))}")
+        sent = client.messages.send_text(
+            recipient_id=messaging["recipient_id"],
+            text="Thanks for writing! We ship on Mondays.",
+            reply_to=last["id"],
+        )
+        print(f"  replied       {sent['message_id']}")
+        try:
+            client.messages.send_text(recipient_id=messaging["recipient_id_closed"], text="Still there?")
+        except ig.errors.InstagramError as e:
+            print(f"  refused       {e.kind}: {e}")
     print()
     print("Sandbox stopped.")
 

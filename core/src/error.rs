@@ -580,7 +580,7 @@ fn window_text(human_agent: bool, last_message_at: Option<i64>) -> String {
     };
     match (human_agent, last_message_at) {
         (false, Some(t)) => format!(
-            "{WINDOW_PREFIX}the 24-hour standard window closed at {} (the person last wrote at {}); a human agent may still reply until {} with human_agent=true (HUMAN_AGENT tag), after that wait until the person writes again",
+            "{WINDOW_PREFIX}the 24-hour standard window closed at {} (the person last wrote at {}); a human agent can reply with human_agent=true (HUMAN_AGENT tag) only until {}; once that has passed too, wait until the person writes again",
             at(t + DAY),
             at(t),
             at(t + 7 * DAY)
