@@ -52,7 +52,7 @@ pub enum ErrorKind {
     InvalidPayload,
     /// A message was refused because the messaging window is closed: the 24-hour window after
     /// the person's last message (standard `RESPONSE` sends) or the 7 days of the `HUMAN_AGENT`
-    /// tag (10/2018278, 10/2534022, 10/1893063).
+    /// tag (10/2018278, 10/2534022).
     OutsideWindow,
     /// The person cannot receive messages from the account right now (551).
     RecipientUnavailable,
@@ -361,7 +361,7 @@ impl Error {
         if is_consent_error(&message) {
             kind = ErrorKind::Permission;
         }
-        if let Some(why) = explanation(kind, &message) {
+        if let Some(why) = explanation(kind, subcode, &message) {
             message.push_str(why);
         }
         Error {
@@ -554,8 +554,11 @@ fn is_consent_error(message: &str) -> bool {
 }
 
 /// What to do about a messaging refusal, appended to Meta's message.
-fn explanation(kind: ErrorKind, message: &str) -> Option<&'static str> {
+fn explanation(kind: ErrorKind, subcode: Option<i64>, message: &str) -> Option<&'static str> {
     match kind {
+        ErrorKind::Permission if subcode == Some(SENDING_RESTRICTED) => Some(
+            " — Meta has temporarily restricted this account's Page from sending messages (a policy restriction, not the messaging window); sends fail until it ends: check the Page's messaging quality in Meta Business Suite; retrying will not help",
+        ),
         ErrorKind::OutsideWindow => Some(
             " — outside the messaging window: a standard reply (RESPONSE) must be sent within 24 hours of the person's last message; a human agent may reply up to 7 days after it with human_agent=true (HUMAN_AGENT tag, needs Meta's Human Agent feature); after that, wait until the person writes again",
         ),
@@ -642,9 +645,14 @@ fn as_i64_loose(v: &Value) -> Option<i64> {
     }
 }
 
-/// Messaging subcodes of a closed window (graph-api.md §4.4, changes-2026h2.md §3.3): outside
-/// the allowed window (2018278, Instagram's 2534022) and sending restricted (1893063).
-const WINDOW_SUBCODES: &[i64] = &[2018278, 2534022, 1893063];
+/// Messaging subcodes of a closed window (graph-api.md §4.4): outside the allowed window
+/// (2018278, Instagram's 2534022).
+const WINDOW_SUBCODES: &[i64] = &[2018278, 2534022];
+
+/// "Pages temporarily restricted from sending" (10/1893063, Meta's Messenger changelog
+/// 2026-06-25, changes-2026h2.md §3): a policy restriction, not a window, so no window
+/// explanation (the window may well be open).
+const SENDING_RESTRICTED: i64 = 1893063;
 
 /// Publishing subcodes that are transient per Meta's table (graph-api.md §4.3 "retry" rows).
 const TRANSIENT_SUBCODES: &[i64] = &[2207001, 2207003, 2207008, 2207027, 2207032, 2207053];
@@ -706,6 +714,7 @@ pub fn classify(
             4 if subcode == Some(2207051) => Some(ErrorKind::Permission),
             // Messaging window closed (secondary sources and Meta's 2026 changelog).
             _ if sub_in(WINDOW_SUBCODES) => Some(ErrorKind::OutsideWindow),
+            10 if subcode == Some(SENDING_RESTRICTED) => Some(ErrorKind::Permission),
             551 => Some(ErrorKind::RecipientUnavailable),
             _ if is_throttle_code(code, subcode) => Some(ErrorKind::RateLimited),
             100 if subcode == Some(33) => Some(ErrorKind::NotFound),
@@ -965,7 +974,7 @@ mod tests {
             (400, Some(10), None, false, K::Permission, C::Permanent),
             (403, Some(10), Some(2534022), false, K::OutsideWindow, C::Permanent),
             (400, Some(10), Some(2018278), false, K::OutsideWindow, C::Permanent),
-            (400, Some(10), Some(1893063), false, K::OutsideWindow, C::Permanent),
+            (400, Some(10), Some(1893063), false, K::Permission, C::Permanent),
             (400, Some(551), Some(1545041), false, K::RecipientUnavailable, C::Permanent),
             (400, Some(551), None, false, K::RecipientUnavailable, C::Permanent),
             (400, Some(10), Some(2018300), false, K::Permission, C::Permanent),

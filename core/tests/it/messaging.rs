@@ -781,7 +781,7 @@ async fn each_messaging_code_maps_to_its_kind_end_to_end() {
     let cases = [
         (400, 10, Some(2018278), ErrorKind::OutsideWindow),
         (403, 10, Some(2534022), ErrorKind::OutsideWindow),
-        (400, 10, Some(1893063), ErrorKind::OutsideWindow),
+        (400, 10, Some(1893063), ErrorKind::Permission),
         (400, 551, Some(1545041), ErrorKind::RecipientUnavailable),
         (400, 10, Some(2018300), ErrorKind::Permission),
     ];
@@ -864,8 +864,9 @@ async fn outside_the_window_the_error_says_which_window_closed_and_when() {
             .contains("the 24-hour standard window closed at 2026-11-28T09:00:00Z")
             && e.message
                 .contains("the person last wrote at 2026-11-27T09:00:00Z")
-            && e.message
-                .contains("until 2026-12-04T09:00:00Z with human_agent=true"),
+            && e.message.contains(
+                "with human_agent=true (HUMAN_AGENT tag) only until 2026-12-04T09:00:00Z"
+            ),
         "{}",
         e.message
     );
