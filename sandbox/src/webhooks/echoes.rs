@@ -23,39 +23,54 @@ pub(crate) const FIELD: &str = "messages";
 /// answers the Send API, then notifies).
 const AFTER_ANSWER: Duration = Duration::from_millis(10);
 
-/// One echo ready to go: whose account it is and what to send.
+/// One echo ready to go: whose account it is, what to send and where.
 struct Ready {
-    account: usize,
     account_id: String,
-    pages: Vec<usize>,
     echo: Echo,
+    /// The callback URL and whether to add the SHA-1 header.
+    url: String,
+    sha1: bool,
 }
 
-/// Take the queued echoes and deliver them in the background (in send order). Must run inside
-/// the server's runtime; does nothing when no echo is queued.
+/// Take the queued echoes and deliver them in the background (in send order). The gate is the
+/// subscriptions at the time of the send; only the POSTs happen later. Must run inside the
+/// server's runtime; does nothing when no echo is queued.
 pub(crate) fn flush(sh: &Arc<Shared>) {
-    let (ready, secret) = {
+    let (queued, secret) = {
         let mut w = lock(&sh.world);
         if w.messaging.outbox.is_empty() {
             return;
         }
         let out = std::mem::take(&mut w.messaging.outbox);
-        let ready: Vec<Ready> = out
+        let queued: Vec<(String, Vec<usize>, Echo)> = out
             .into_iter()
             .filter_map(|echo| {
                 let account_id = w.accounts.get(echo.account)?.user.id.clone();
+                Some((account_id, pages_of(&w, echo.account), echo))
+            })
+            .collect();
+        (queued, w.app.secret.clone())
+    };
+    let (ready, generation) = {
+        let h = lock(&sh.hooks);
+        let ready: Vec<Ready> = queued
+            .into_iter()
+            .filter_map(|(account_id, pages, echo)| {
+                // Not subscribed: Meta sends nothing, and nothing is recorded (as `simulate`).
+                let (url, sha1) = target(&h, echo.account, &pages, FIELD).ok()?;
                 Some(Ready {
-                    account: echo.account,
                     account_id,
-                    pages: pages_of(&w, echo.account),
                     echo,
+                    url,
+                    sha1,
                 })
             })
             .collect();
-        (ready, w.app.secret.clone())
+        (ready, h.generation)
     };
-    // An echo of a world that `POST /_sandbox/reset` replaced in between is dropped.
-    let generation = lock(&sh.hooks).generation;
+    if ready.is_empty() {
+        return;
+    }
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
         return;
     };
@@ -88,21 +103,18 @@ fn payload(r: &Ready, now_ms: i64) -> Value {
 async fn deliver_one(sh: &Arc<Shared>, secret: &str, generation: u64, r: Ready) {
     let now_ms = deliver::virtual_ms(sh);
     let body = meta_json::to_string(&payload(&r, now_ms));
+    let headers = deliver::headers_for(secret, body.as_bytes(), r.sha1);
     let id = {
         let mut h = lock(&sh.hooks);
+        // An echo of a world that `POST /_sandbox/reset` replaced in between is dropped.
         if h.generation != generation {
             return;
         }
-        // Not subscribed: Meta sends nothing, and nothing is recorded (as for `simulate`).
-        let Ok((url, sha1)) = target(&h, r.account, &r.pages, FIELD) else {
-            return;
-        };
-        let headers = deliver::headers_for(secret, body.as_bytes(), sha1);
         deliver::record(
             &mut h,
             Delivery {
                 id: String::new(),
-                url,
+                url: r.url,
                 body: Arc::from(body),
                 headers,
                 event: "message_echo".to_owned(),
@@ -124,9 +136,9 @@ mod tests {
     #[test]
     fn the_echo_goes_from_the_account_to_the_person() {
         let r = Ready {
-            account: 0,
             account_id: "17841400000000001".to_owned(),
-            pages: Vec::new(),
+            url: "http://127.0.0.1:9/hook".to_owned(),
+            sha1: true,
             echo: Echo {
                 account: 0,
                 igsid: "1234567890123456".to_owned(),
