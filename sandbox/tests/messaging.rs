@@ -1811,37 +1811,44 @@ use std::sync::Arc;
 #[tokio::test]
 async fn a_slow_receiver_does_not_delay_the_send() {
     let sb = start();
-    let (url, got) = slow_receiver(Duration::from_secs(3));
+    let delay = Duration::from_secs(4);
+    let (url, got) = slow_receiver(delay);
     subscribe_app(&sb, &url, "messages").await;
     subscribe_account(&sb, "messages").await;
     let to = m(&sb, "recipient_id");
     let t = Instant::now();
     let sent = send_ok(&sb, text_to(&to, "fast answer")).await;
     let second = send_ok(&sb, text_to(&to, "fast again")).await;
+    // Both answers came while the receiver was still sitting on the echoes.
     assert!(
-        t.elapsed() < Duration::from_millis(1500),
+        t.elapsed() < delay && got.lock().unwrap().is_empty(),
         "the sends waited for the receiver: {:?}",
         t.elapsed()
     );
-    // The echoes still arrive, later, in order.
+    // The echoes still arrive, later (Meta does not promise their order).
     let t = Instant::now();
-    while got.lock().unwrap().len() < 2 && t.elapsed() < Duration::from_secs(12) {
+    while got.lock().unwrap().len() < 2 && t.elapsed() < Duration::from_secs(20) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 2);
-    let mids: Vec<Value> = got
+    let mut mids: Vec<String> = got
         .iter()
         .map(|b| {
             serde_json::from_slice::<Value>(b).unwrap()["entry"][0]["messaging"][0]["message"]
                 ["mid"]
-                .clone()
+                .as_str()
+                .unwrap()
+                .to_owned()
         })
         .collect();
-    assert_eq!(
-        mids,
-        vec![sent["message_id"].clone(), second["message_id"].clone()]
-    );
+    mids.sort();
+    let mut want = vec![
+        sent["message_id"].as_str().unwrap().to_owned(),
+        second["message_id"].as_str().unwrap().to_owned(),
+    ];
+    want.sort();
+    assert_eq!(mids, want);
 }
 
 #[tokio::test]
