@@ -2,6 +2,7 @@
 //!
 //! * `GET /_sandbox/stats`, `GET /_sandbox/info`, `POST /_sandbox/reset`
 //! * `/_sandbox/webhooks/*` (served by `webhooks::admin`)
+//! * `GET|POST /_sandbox/messaging` (`{"sending_restricted": bool}`, see `messaging`)
 //! * `GET|POST /_sandbox/clock` (`{"advance_seconds": N}` or `{"now": <unix seconds>}`)
 //! * `GET|POST /_sandbox/faults` (`{"fault_rate", "fault_seed", "faults", "endpoints", "slow_ms",
 //!   "regain_minutes", "long_regain_minutes"}`; `0` turns faults off)
@@ -143,10 +144,22 @@ pub(crate) fn handle(
             }))
         }
         ("GET", "/_sandbox/oauth/authorize") => authorize(sh, query),
+        // Messaging switches (the 10/1893063 refusal) live with messaging.
+        ("GET" | "POST", "/_sandbox/messaging") => {
+            let m = match body_object(body) {
+                Ok(m) => m,
+                Err(a) => return a,
+            };
+            match crate::messaging::admin(&mut lock(&sh.world), method, &m) {
+                Ok(v) => ok(v),
+                Err(e) => err(400, &e),
+            }
+        }
         (
             _,
             "/_sandbox/stats" | "/_sandbox/info" | "/_sandbox/reset" | "/_sandbox/clock"
-            | "/_sandbox/faults" | "/_sandbox/oauth/code" | "/_sandbox/oauth/authorize",
+            | "/_sandbox/faults" | "/_sandbox/oauth/code" | "/_sandbox/oauth/authorize"
+            | "/_sandbox/messaging",
         ) => err(405, &format!("{method} is not allowed on {sub}")),
         _ => err(
             404,

@@ -37,7 +37,9 @@
 //! `instagram` only when that subscription has the event's field **and** the account is
 //! subscribed: with Instagram Login its `subscribed_fields` include the field, with Facebook
 //! Login its linked Page has `subscribed_apps` (any fields). Otherwise `simulate` says why in
-//! `undelivered`. The subscription endpoints are outside fault injection.
+//! `undelivered`. The subscription endpoints are outside fault injection. Messages sent through
+//! the Send API (and private replies) are echoed the same way, after the answer: `messages` with
+//! `is_echo: true` and the answered `mid` (event `message_echo` in the delivery log).
 //!
 //! Admin endpoints (`/_sandbox/*`):
 //!
@@ -48,6 +50,7 @@
 //! | `POST /_sandbox/reset` | world, tokens, codes, clock, stats, fault sequence, webhook subscriptions and deliveries back to the start |
 //! | `GET/POST /_sandbox/clock` | `{"advance_seconds":N}` or `{"now":t}` → `{"now":t}` |
 //! | `GET/POST /_sandbox/faults` | fault settings (below) |
+//! | `GET/POST /_sandbox/messaging` | `{"sending_restricted": bool}`: every Send API call answers 10/1893063 while on (see `messaging`) |
 //! | `POST /_sandbox/oauth/code` | `{"login":"instagram"|"facebook","redirect_uri":…}` → `{"code",…}` |
 //! | `GET /_sandbox/oauth/authorize` | 302 to `redirect_uri?code=…#_` (the login dialog) |
 //! | `POST /_sandbox/webhooks/simulate` | `{"event": kind, ...}` → the activity, signed POST(s) to the callback; answers `{"deliveries":[{"id","callback_url","state","status","attempts","error"?}],"body":"<exact text sent>","events":n,"created":[…],"undelivered"?}` |

@@ -180,7 +180,7 @@ fn body_params(headers: &HeaderMap, body: &[u8]) -> Pairs {
 }
 
 /// Run the request against the world. `fault` names a fault that will follow (ledger note).
-fn execute(sh: &Shared, req: &Req, fault: Option<FaultKind>) -> Answer {
+fn execute(sh: &Arc<Shared>, req: &Req, fault: Option<FaultKind>) -> Answer {
     let now = lock(&sh.clock).now();
     let mut world = lock(&sh.world);
     if let Some(t) = oauth::route(&mut world, &req.method, &req.path, &req.params, now) {
@@ -206,6 +206,9 @@ fn execute(sh: &Shared, req: &Req, fault: Option<FaultKind>) -> Answer {
     };
     let (r, buc) = graph::handle(&mut world, &g);
     drop(world);
+    // Messages the Send API accepted are echoed to the webhook in the background (even when a
+    // fault then hides the answer: the message was sent).
+    webhooks::echoes::flush(sh);
     let write = req.method != Method::GET && req.method != Method::HEAD;
     let a = graph_answer(r, buc, write, req.n);
     if a.wrote {
@@ -240,7 +243,13 @@ fn graph_answer(r: Result<Value, GraphError>, buc: Option<BucKey>, write: bool, 
 }
 
 /// Apply one fault decision (see `faults.rs` for which kinds run a write first).
-async fn inject(sh: &Shared, req: &Req, d: Decision, write: bool, kill: Option<Kill>) -> Response {
+async fn inject(
+    sh: &Arc<Shared>,
+    req: &Req,
+    d: Decision,
+    write: bool,
+    kill: Option<Kill>,
+) -> Response {
     lock(&sh.stats).record_fault(d.kind, write.then_some(d.write_first));
     let regain = {
         let f = lock(&sh.faults);

@@ -1,11 +1,16 @@
 //! Messaging in the sandbox over real HTTP (reqwest): the Send API on both login flavours, the
 //! 24-hour and HUMAN_AGENT windows on the virtual clock, private replies, sender actions and
 //! reactions, attachment upload, conversations and messages, IGSID profiles behind consent,
-//! the messenger profile, the seeded ids of `/_sandbox/info`, and `/_sandbox/stats`.
+//! the messenger profile, the seeded ids of `/_sandbox/info`, `/_sandbox/stats`, the echo
+//! webhook of every send and the 10/1893063 switch.
 
 #[allow(dead_code)]
 #[path = "it/support.rs"]
 mod support;
+
+#[allow(dead_code)]
+#[path = "it/hook.rs"]
+mod hook;
 
 use instagram_graph_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -1544,4 +1549,358 @@ async fn thread_control_follows_simulated_handovers() {
     )
     .await;
     send_ok(&sb, text_to(&to, "back with you")).await;
+}
+
+// ---- echoes of the Send API and the sending restriction ----
+
+use hmac::{Hmac, Mac};
+use hook::{Handshake, Hook};
+use std::time::{Duration, Instant};
+
+fn hmac256(secret: &str, body: &[u8]) -> String {
+    let mut m = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    m.update(body);
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// The app's `instagram` subscription (with Meta's handshake against `callback`).
+async fn subscribe_app(sb: &Sandbox, callback: &str, fields: &str) {
+    let token = format!("{}|{}", sb.app_id(), sb.app_secret());
+    let (s, v) = support::post_form(
+        sb,
+        &format!("/{V}/{}/subscriptions", sb.app_id()),
+        &[
+            ("object", "instagram"),
+            ("callback_url", callback),
+            ("verify_token", "vt-echo"),
+            ("fields", fields),
+            ("access_token", &token),
+        ],
+    )
+    .await;
+    assert_eq!((s, &v), (200, &json!({"success": true})));
+}
+
+/// Instagram Login's account subscription.
+async fn subscribe_account(sb: &Sandbox, fields: &str) {
+    let (s, v) = support::post_form(
+        sb,
+        &format!("/{V}/me/subscribed_apps"),
+        &[
+            ("subscribed_fields", fields),
+            ("access_token", sb.access_token()),
+        ],
+    )
+    .await;
+    assert_eq!((s, &v), (200, &json!({"success": true})));
+}
+
+/// Wait until the receiver has `n` POSTs (or `within` passes), then a little longer so an extra
+/// one would show; returns them.
+async fn posts_settled(hook: &Hook, n: usize, within: Duration) -> Vec<hook::Seen> {
+    let t = Instant::now();
+    while hook.posts().len() < n && t.elapsed() < within {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    hook.posts()
+}
+
+/// The one messaging item of an echo delivery, with its signature checked.
+fn echo_item(sb: &Sandbox, p: &hook::Seen) -> Value {
+    let sig = format!("sha256={}", hmac256(sb.app_secret(), &p.body));
+    assert_eq!(p.h("x-hub-signature-256"), Some(sig.as_str()));
+    assert_eq!(p.h("content-type"), Some("application/json"));
+    let v: Value = serde_json::from_slice(&p.body).unwrap();
+    assert_eq!(v["object"], "instagram", "{v}");
+    let entry = &v["entry"][0];
+    assert_eq!(entry["id"], sb.ig_user_id(), "{v}");
+    assert!(entry["time"].as_i64().unwrap() > 1_000_000_000_000, "{v}");
+    assert_eq!(entry["messaging"].as_array().map(Vec::len), Some(1), "{v}");
+    entry["messaging"][0].clone()
+}
+
+#[tokio::test]
+async fn a_send_yields_one_signed_echo_with_the_answered_mid() {
+    let sb = start();
+    let hook = Hook::start(Handshake::Echo);
+    subscribe_app(&sb, &hook.url, "messages").await;
+    subscribe_account(&sb, "messages").await;
+    hook.clear();
+    let to = m(&sb, "recipient_id");
+    let sent = send_ok(&sb, text_to(&to, "Your order ships today \u{1f4e6}")).await;
+    let mid = sent["message_id"].as_str().unwrap().to_owned();
+    let posts = posts_settled(&hook, 1, Duration::from_secs(5)).await;
+    assert_eq!(posts.len(), 1, "exactly one echo delivery");
+    let it = echo_item(&sb, &posts[0]);
+    assert_eq!(it["sender"]["id"], sb.ig_user_id());
+    assert_eq!(it["recipient"]["id"], to);
+    assert!(it["timestamp"].as_i64().is_some(), "{it}");
+    assert_eq!(it["message"]["mid"], mid.as_str());
+    assert_eq!(it["message"]["is_echo"], true);
+    assert_eq!(it["message"]["text"], "Your order ships today \u{1f4e6}");
+    // The body is Meta's escaped-unicode JSON.
+    assert!(String::from_utf8_lossy(&posts[0].body).contains("\\ud83d\\udce6"));
+    let d = sb.deliveries();
+    assert_eq!(d["deliveries"][0]["event"], "message_echo", "{d}");
+    assert_eq!(d["deliveries"][0]["field"], "messages", "{d}");
+    assert_eq!(d["deliveries"][0]["state"], "delivered", "{d}");
+
+    // A reply and an image carry reply_to and the attachment.
+    let sent = send_ok(
+        &sb,
+        json!({"recipient": {"id": to}, "message": {"attachment": {"type": "image", "payload": {"url": "https://example.com/a.jpg"}}}}),
+    )
+    .await;
+    let posts = posts_settled(&hook, 2, Duration::from_secs(5)).await;
+    assert_eq!(posts.len(), 2);
+    let it = echo_item(&sb, &posts[1]);
+    assert_eq!(it["message"]["mid"], sent["message_id"]);
+    assert_eq!(
+        it["message"]["attachments"],
+        json!([{"type": "image", "payload": {"url": "https://example.com/a.jpg"}}])
+    );
+
+    // Reactions, unreactions and sender actions produce nothing (Meta: business reactions
+    // don't produce webhooks; message_reactions has no echo).
+    let theirs = m(&sb, "mid");
+    send_ok(
+        &sb,
+        json!({"recipient": {"id": to}, "sender_action": "react", "payload": {"message_id": theirs, "reaction": "love"}}),
+    )
+    .await;
+    send_ok(
+        &sb,
+        json!({"recipient": {"id": to}, "sender_action": "unreact", "payload": {"message_id": theirs}}),
+    )
+    .await;
+    send_ok(
+        &sb,
+        json!({"recipient": {"id": to}, "sender_action": "typing_on"}),
+    )
+    .await;
+    // A refused send (closed window) produces nothing either.
+    send_err(&sb, text_to(&m(&sb, "recipient_id_closed"), "late")).await;
+    assert_eq!(
+        posts_settled(&hook, 3, Duration::from_millis(400))
+            .await
+            .len(),
+        2
+    );
+
+    // A private reply is a message the business sends: it is echoed to the commenter.
+    let comment = m(&sb, "comment_id_private_reply");
+    let pr = send_ok(
+        &sb,
+        json!({"recipient": {"comment_id": comment}, "message": {"text": "Details in your DMs"}}),
+    )
+    .await;
+    let posts = posts_settled(&hook, 3, Duration::from_secs(5)).await;
+    assert_eq!(posts.len(), 3);
+    let it = echo_item(&sb, &posts[2]);
+    assert_eq!(it["recipient"]["id"], pr["recipient_id"]);
+    assert_eq!(it["message"]["mid"], pr["message_id"]);
+    assert_eq!(it["message"]["is_echo"], true);
+}
+
+#[tokio::test]
+async fn facebook_login_sends_are_echoed_in_the_instagram_envelope() {
+    let sb = start();
+    let hook = Hook::start(Handshake::Echo);
+    subscribe_app(&sb, &hook.url, "messages").await;
+    let (s, v) = support::post_form(
+        &sb,
+        &format!("/{V}/{}/subscribed_apps", sb.page_id()),
+        &[
+            ("subscribed_fields", "messages"),
+            ("access_token", sb.page_access_token()),
+        ],
+    )
+    .await;
+    assert_eq!((s, &v), (200, &json!({"success": true})));
+    hook.clear();
+    let to = m(&sb, "recipient_id");
+    let (s, sent) = post(
+        &sb,
+        &page_token(&sb),
+        &format!("/{}/messages", sb.page_id()),
+        text_to(&to, "Hello from the Page"),
+    )
+    .await;
+    assert_eq!(s, 200, "{sent}");
+    let posts = posts_settled(&hook, 1, Duration::from_secs(5)).await;
+    assert_eq!(posts.len(), 1);
+    let it = echo_item(&sb, &posts[0]);
+    assert_eq!(it["sender"]["id"], sb.ig_user_id());
+    assert_eq!(it["recipient"]["id"], to);
+    assert_eq!(it["message"]["mid"], sent["message_id"]);
+    assert_eq!(it["message"]["is_echo"], true);
+}
+
+#[tokio::test]
+async fn no_echo_without_the_subscriptions() {
+    let sb = start();
+    let hook = Hook::start(Handshake::Echo);
+    let to = m(&sb, "recipient_id");
+    // No app subscription at all.
+    send_ok(&sb, text_to(&to, "one")).await;
+    // The app subscribes, but not to messages.
+    subscribe_app(&sb, &hook.url, "comments").await;
+    subscribe_account(&sb, "comments,messages").await;
+    hook.clear();
+    send_ok(&sb, text_to(&to, "two")).await;
+    // The app has messages, the account does not (and its Page is not subscribed).
+    subscribe_app(&sb, &hook.url, "comments,messages").await;
+    subscribe_account(&sb, "comments").await;
+    hook.clear();
+    send_ok(&sb, text_to(&to, "three")).await;
+    assert!(posts_settled(&hook, 1, Duration::from_millis(500))
+        .await
+        .is_empty());
+    assert_eq!(sb.deliveries()["deliveries"], json!([]));
+    // Subscribed: the next one arrives.
+    subscribe_account(&sb, "messages").await;
+    hook.clear();
+    send_ok(&sb, text_to(&to, "four")).await;
+    let posts = posts_settled(&hook, 1, Duration::from_secs(5)).await;
+    assert_eq!(posts.len(), 1);
+    assert_eq!(echo_item(&sb, &posts[0])["message"]["text"], "four");
+}
+
+/// A receiver that answers the handshake at once and every POST after `delay`.
+fn slow_receiver(delay: Duration) -> (String, Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use axum::extract::Request;
+    let got = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let g = Arc::clone(&got);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(format!("http://{}/slow", l.local_addr().unwrap()))
+                .unwrap();
+            let app = axum::Router::new().fallback(move |req: Request| {
+                let g = Arc::clone(&g);
+                async move {
+                    let challenge =
+                        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                            .find(|(k, _)| k == "hub.challenge")
+                            .map(|(_, v)| v.into_owned());
+                    if req.method() == "GET" {
+                        return challenge.unwrap_or_default();
+                    }
+                    let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                        .await
+                        .unwrap_or_default();
+                    tokio::time::sleep(delay).await;
+                    g.lock().unwrap().push(body.to_vec());
+                    "ok".to_owned()
+                }
+            });
+            axum::serve(l, app).await.unwrap();
+        });
+    });
+    (rx.recv().unwrap(), got)
+}
+
+use std::sync::Arc;
+
+#[tokio::test]
+async fn a_slow_receiver_does_not_delay_the_send() {
+    let sb = start();
+    let delay = Duration::from_secs(4);
+    let (url, got) = slow_receiver(delay);
+    subscribe_app(&sb, &url, "messages").await;
+    subscribe_account(&sb, "messages").await;
+    let to = m(&sb, "recipient_id");
+    let t = Instant::now();
+    let sent = send_ok(&sb, text_to(&to, "fast answer")).await;
+    let second = send_ok(&sb, text_to(&to, "fast again")).await;
+    // Both answers came while the receiver was still sitting on the echoes.
+    assert!(
+        t.elapsed() < delay && got.lock().unwrap().is_empty(),
+        "the sends waited for the receiver: {:?}",
+        t.elapsed()
+    );
+    // The echoes still arrive, later (Meta does not promise their order).
+    let t = Instant::now();
+    while got.lock().unwrap().len() < 2 && t.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2);
+    let mut mids: Vec<String> = got
+        .iter()
+        .map(|b| {
+            serde_json::from_slice::<Value>(b).unwrap()["entry"][0]["messaging"][0]["message"]
+                ["mid"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    mids.sort();
+    let mut want = vec![
+        sent["message_id"].as_str().unwrap().to_owned(),
+        second["message_id"].as_str().unwrap().to_owned(),
+    ];
+    want.sort();
+    assert_eq!(mids, want);
+}
+
+#[tokio::test]
+async fn the_sending_restriction_switch_answers_1893063() {
+    let sb = start();
+    let hook = Hook::start(Handshake::Echo);
+    subscribe_app(&sb, &hook.url, "messages").await;
+    subscribe_account(&sb, "messages").await;
+    hook.clear();
+    let (s, v) = admin(&sb, "messaging", json!({"sending_restricted": true})).await;
+    assert_eq!((s, &v), (200, &json!({"sending_restricted": true})));
+    let to = m(&sb, "recipient_id");
+    let e = send_err(&sb, text_to(&to, "blocked")).await;
+    assert_eq!(code(&e), (10, Some(1_893_063)), "{e}");
+    assert_eq!(e["type"], "IGApiException");
+    let comment = m(&sb, "comment_id_private_reply");
+    let e = send_err(
+        &sb,
+        json!({"recipient": {"comment_id": comment}, "message": {"text": "hi"}}),
+    )
+    .await;
+    assert_eq!(code(&e), (10, Some(1_893_063)), "{e}");
+    // Facebook Login: the Page's refusal, Meta's (#10) envelope.
+    let (s, v) = post(
+        &sb,
+        &page_token(&sb),
+        &format!("/{}/messages", sb.page_id()),
+        text_to(&to, "blocked"),
+    )
+    .await;
+    let e = error(s, &v);
+    assert_eq!(code(&e), (10, Some(1_893_063)), "{e}");
+    assert_eq!(e["type"], "OAuthException");
+    assert!(e["message"].as_str().unwrap().starts_with("(#10) "), "{e}");
+    // Shapes are still checked first; nothing was sent, so nothing is echoed.
+    let e = send_err(&sb, json!({"recipient": {"id": to}})).await;
+    assert_eq!(code(&e), (100, None), "{e}");
+    assert!(posts_settled(&hook, 1, Duration::from_millis(300))
+        .await
+        .is_empty());
+    // Off again (and unknown options are refused by name).
+    let (s, v) = admin(&sb, "messaging", json!({"sending_restriction": false})).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("sending_restriction"));
+    let (s, v) = admin(&sb, "messaging", json!({"sending_restricted": false})).await;
+    assert_eq!((s, &v), (200, &json!({"sending_restricted": false})));
+    send_ok(&sb, text_to(&to, "back")).await;
+    assert_eq!(
+        posts_settled(&hook, 1, Duration::from_secs(5)).await.len(),
+        1
+    );
 }

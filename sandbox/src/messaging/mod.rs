@@ -24,6 +24,20 @@
 //! 10/2534022 (Instagram Login); an IGSID nobody knows 100/2018001; a person who blocked the
 //! account 551/1545041; a thread another app controls (simulated `handover` `take`, until
 //! `pass`) 10/2018300; a second private reply 10900; a profile before consent 230.
+//! A Page (or account) temporarily restricted from sending gets 10/1893063 on every Send API
+//! call: turn it on with `POST /_sandbox/messaging {"sending_restricted": true}` (off with
+//! `false`; `GET /_sandbox/messaging` shows it; reset clears it).
+//!
+//! Echoes: every message the business sends through the Send API (private replies included)
+//! comes back as the `messages` webhook Meta sends for it on both login flavours (`object:
+//! instagram`, `entry.id` and `sender.id` the IG account, `recipient.id` the person, `message`
+//! with the answered `mid` and `is_echo: true`; graph-api.md §3.1, §3.4). It is delivered like
+//! a simulated event (same signature, same gate: the app's `instagram` subscription has
+//! `messages`, and the account has `messages` in `/me/subscribed_apps` or its Page is
+//! subscribed), after the request is answered, never delaying or failing the send. Reactions,
+//! unreactions and other sender actions produce no webhook (Meta: business reactions don't,
+//! and `message_reactions` has no echo).
+//!
 //! Simulated webhooks feed the same conversations: messages and echoes join them (an incoming
 //! one opens the window and gives consent, like a postback), reactions, edits and deletions
 //! change the stored messages.
@@ -34,7 +48,7 @@ mod read;
 mod seed;
 mod send;
 
-pub(crate) use model::State;
+pub(crate) use model::{Echo, State};
 pub(crate) use seed::seed;
 
 use crate::auth::Caller;
@@ -159,6 +173,34 @@ pub(crate) fn route(
         [id] if *m == Method::GET => read::node(world, caller, req, id),
         _ => None,
     }
+}
+
+/// `GET|POST /_sandbox/messaging`: the messaging switches. `{"sending_restricted": true}` makes
+/// every Send API call (messages, private replies, sender actions) answer 10/1893063 until it
+/// is set back to `false` (or the sandbox is reset). Answers the switches.
+pub(crate) fn admin(
+    world: &mut World,
+    method: &str,
+    body: &serde_json::Map<String, Value>,
+) -> Result<Value, String> {
+    if method == "POST" {
+        for (k, v) in body {
+            match k.as_str() {
+                "sending_restricted" => {
+                    world.messaging.sending_restricted = v
+                        .as_bool()
+                        .ok_or("messaging: sending_restricted: expected a boolean")?;
+                }
+                other => {
+                    return Err(format!(
+                        "messaging: {}: unknown option (sending_restricted)",
+                        other.chars().take(40).collect::<String>()
+                    ))
+                }
+            }
+        }
+    }
+    Ok(serde_json::json!({ "sending_restricted": world.messaging.sending_restricted }))
 }
 
 /// The `messaging` object of `/_sandbox/info` (fixed keys, see the common rules).

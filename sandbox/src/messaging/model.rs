@@ -31,6 +31,23 @@ pub(crate) struct State {
     pub info: Value,
     /// The world's seed (ids derive from it).
     pub seed: u64,
+    /// Messages the business sent through the Send API whose echo webhook is not handed to the
+    /// delivery side yet (`webhooks::echoes::flush` takes them after the request).
+    pub outbox: Vec<Echo>,
+    /// Admin switch (`POST /_sandbox/messaging`): every send is refused with 10/1893063, as
+    /// Meta refuses a Page temporarily restricted from sending.
+    pub sending_restricted: bool,
+}
+
+/// A business message waiting for its echo webhook (`messages` with `is_echo: true`).
+#[derive(Debug, Clone)]
+pub(crate) struct Echo {
+    pub account: usize,
+    pub igsid: String,
+    /// The webhook's `message` object (`mid`, `is_echo`, text or attachments, `reply_to`).
+    pub message: Value,
+    /// When it was sent (virtual seconds).
+    pub at: i64,
 }
 
 /// Someone who messaged (or commented on) the account, by IGSID.

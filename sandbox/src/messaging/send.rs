@@ -4,7 +4,7 @@
 //! values; both reach here as strings. Shapes are checked first (`(#100)` naming the param in
 //! Meta's bracket notation), then the policy: the window, private-reply rules.
 
-use super::model::{self, Message, Upload};
+use super::model::{self, Echo, Message, Upload};
 use super::{Biz, HUMAN_AGENT_WINDOW_SECS, PRIVATE_REPLY_SECS, STANDARD_WINDOW_SECS};
 use crate::errors::GraphError;
 use crate::links::{self, Pairs};
@@ -663,6 +663,9 @@ pub(crate) fn send(
         }
         _ => {}
     }
+    if world.messaging.sending_restricted {
+        return Err(sending_restricted(biz.family));
+    }
     if r.contains_key("comment_id") {
         let Some(message) = message else {
             return Err(GraphError::param(
@@ -766,7 +769,71 @@ fn reply_to(world: &World, params: &Pairs) -> Result<Option<String>, GraphError>
     Ok(Some(mid.to_owned()))
 }
 
-/// Put a business message in the conversation; returns its mid.
+/// The `message` object of the echo Meta sends for a business message (graph-api.md §3.4–3.5:
+/// `messages` with `is_echo: true`, same `mid` as the Send API answered): its text, its
+/// attachments as the webhook types them, the message it replies to.
+fn echo_message(
+    mid: &str,
+    text: &str,
+    attachments: &[(String, String)],
+    unsupported: bool,
+    reply_to: Option<&str>,
+) -> Value {
+    let mut m = Map::new();
+    m.insert("mid".into(), json!(mid));
+    if !text.is_empty() {
+        m.insert("text".into(), json!(text));
+    }
+    // Only the attachment types the `messages` webhook documents (image, audio, video, file,
+    // ig_post, ig_reel); a sticker or a template has none.
+    let typed: Vec<Value> = attachments
+        .iter()
+        .filter(|(kind, url)| {
+            !url.is_empty() && crate::webhooks::events::ATTACHMENT_TYPES.contains(&kind.as_str())
+        })
+        .map(|(kind, url)| json!({"type": kind, "payload": {"url": url}}))
+        .collect();
+    if !typed.is_empty() {
+        m.insert("attachments".into(), Value::Array(typed));
+    }
+    if let Some(r) = reply_to {
+        m.insert("reply_to".into(), json!({ "mid": r }));
+    }
+    m.insert("is_echo".into(), json!(true));
+    // UNCONFIRMED: Meta does not show the echo of a sticker or a template; the sandbox flags it
+    // `is_unsupported` like other content the webhook cannot carry.
+    if unsupported {
+        m.insert("is_unsupported".into(), json!(true));
+    }
+    Value::Object(m)
+}
+
+/// 10/1893063: the Page (the business) is temporarily restricted from sending (Messenger
+/// Platform changelog, 2026-06-25; changes-2026h2.md §3.3). Raised by the admin switch
+/// `POST /_sandbox/messaging {"sending_restricted": true}`.
+/// UNCONFIRMED: Meta publishes the code and its title, not the exact sentence nor how
+/// graph.instagram.com words it; the Instagram host's shape follows its window refusal.
+pub(crate) fn sending_restricted(family: Family) -> GraphError {
+    match family {
+        Family::Facebook => GraphError::new(
+            10,
+            "(#10) This Page is temporarily restricted from sending messages.",
+        )
+        .with_subcode(1_893_063),
+        Family::Instagram => {
+            let mut e = GraphError::new(
+                10,
+                "This account is temporarily restricted from sending messages.",
+            )
+            .with_subcode(1_893_063)
+            .with_type("IGApiException");
+            e.status = 403;
+            e
+        }
+    }
+}
+
+/// Put a business message in the conversation and queue its echo webhook; returns its mid.
 fn store(
     world: &mut World,
     account: usize,
@@ -777,6 +844,13 @@ fn store(
     now: i64,
 ) -> String {
     let mid = model::fresh_mid(world, account, igsid);
+    let echo = echo_message(&mid, &text, &attachments, unsupported, reply_to.as_deref());
+    world.messaging.outbox.push(Echo {
+        account,
+        igsid: igsid.to_owned(),
+        message: echo,
+        at: now,
+    });
     let mut m = Message::new(mid.clone(), true, now);
     m.conversation = conv.to_owned();
     m.text = text;

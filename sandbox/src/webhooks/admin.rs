@@ -7,9 +7,9 @@
 //! * `GET state` → subscriptions, account subscriptions, messaging windows, mentions
 
 use super::deliver::{self, virtual_ms};
-use super::{events, meta_json, DState, Delivery};
+use super::{events, meta_json, DState, Delivery, Hooks};
 use crate::routes::{lock, Shared};
-use crate::world::MESSAGING_WINDOW_SECS;
+use crate::world::{World, MESSAGING_WINDOW_SECS};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -90,47 +90,11 @@ pub(crate) async fn simulate(sh: &Arc<Shared>, spec: &Map<String, Value>) -> Res
     let (built, secret, pages) = {
         let mut w = lock(&sh.world);
         let built = events::build(&mut w, now, now_ms, spec)?;
-        let pages: Vec<usize> = w
-            .pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.account == Some(built.account))
-            .map(|(i, _)| i)
-            .collect();
+        let pages = pages_of(&w, built.account);
         (built, w.app.secret.clone(), pages)
     };
     let body = meta_json::to_string(&built.payload);
-    // Delivery rule: the app subscribes object `instagram` with this field, and the account is
-    // subscribed: Instagram Login `/me/subscribed_apps` with the field, or (Facebook Login) its
-    // Page has `subscribed_apps`.
-    let target = {
-        let h = lock(&sh.hooks);
-        match h.app_sub("instagram") {
-            None => Err(
-                "no app subscription for object instagram (POST /{app-id}/subscriptions)"
-                    .to_owned(),
-            ),
-            Some(s) if !s.fields.iter().any(|(n, _)| n == built.field) => Err(format!(
-                "the app subscription for object instagram lacks the field {}",
-                built.field
-            )),
-            Some(s) => {
-                let ig = h
-                    .ig_subs
-                    .get(&built.account)
-                    .is_some_and(|f| f.iter().any(|n| n == built.field));
-                let page = pages.iter().any(|p| h.page_subs.contains_key(p));
-                if ig || page {
-                    Ok((s.callback_url.clone(), h.config.sha1))
-                } else {
-                    Err(format!(
-                        "the account is not subscribed to {} (POST /me/subscribed_apps with an Instagram token, or /{{page-id}}/subscribed_apps with its Page token)",
-                        built.field
-                    ))
-                }
-            }
-        }
-    };
+    let target = target(&lock(&sh.hooks), built.account, &pages, built.field);
     let mut out = json!({
         "object": "instagram",
         "event": built.event,
@@ -174,6 +138,52 @@ pub(crate) async fn simulate(sh: &Arc<Shared>, spec: &Map<String, Value>) -> Res
     }
     out["deliveries"] = Value::Array(summaries);
     Ok(out)
+}
+
+/// The Pages linked to the account (whose `subscribed_apps` enables delivery with Facebook Login).
+pub(crate) fn pages_of(w: &World, account: usize) -> Vec<usize> {
+    w.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.account == Some(account))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Where an update of `field` for `account` goes: the callback URL and whether to add the SHA-1
+/// header, or why it is not delivered.
+///
+/// Delivery rule: the app subscribes object `instagram` with this field, and the account is
+/// subscribed: Instagram Login `/me/subscribed_apps` with the field, or (Facebook Login) its
+/// Page has `subscribed_apps`.
+pub(crate) fn target(
+    h: &Hooks,
+    account: usize,
+    pages: &[usize],
+    field: &str,
+) -> Result<(String, bool), String> {
+    match h.app_sub("instagram") {
+        None => Err(
+            "no app subscription for object instagram (POST /{app-id}/subscriptions)".to_owned(),
+        ),
+        Some(s) if !s.fields.iter().any(|(n, _)| n == field) => Err(format!(
+            "the app subscription for object instagram lacks the field {field}"
+        )),
+        Some(s) => {
+            let ig = h
+                .ig_subs
+                .get(&account)
+                .is_some_and(|f| f.iter().any(|n| n == field));
+            let page = pages.iter().any(|p| h.page_subs.contains_key(p));
+            if ig || page {
+                Ok((s.callback_url.clone(), h.config.sha1))
+            } else {
+                Err(format!(
+                    "the account is not subscribed to {field} (POST /me/subscribed_apps with an Instagram token, or /{{page-id}}/subscribed_apps with its Page token)"
+                ))
+            }
+        }
+    }
 }
 
 /// Send a delivery's bytes (and headers) again as a new delivery.

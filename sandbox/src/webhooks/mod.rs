@@ -5,11 +5,13 @@
 //! * [`subscriptions`]: `/{app-id}/subscriptions`, `/me/subscribed_apps`, `/{page-id}/subscribed_apps`
 //! * [`events`]: the payload of each simulated kind, and what it changes in the world
 //! * [`deliver`]: signing, sending, backoff, the delivery log
+//! * [`echoes`]: the `is_echo` deliveries of messages sent through the Send API
 //! * [`admin`]: the `/_sandbox/webhooks/...` endpoints
 //! * [`meta_json`]: the exact bytes (escaped unicode, `\/`)
 
 pub(crate) mod admin;
 pub(crate) mod deliver;
+pub(crate) mod echoes;
 pub(crate) mod events;
 pub(crate) mod meta_json;
 pub(crate) mod subscriptions;
