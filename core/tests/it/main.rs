@@ -1,6 +1,7 @@
 //! The core's one integration binary: fixtures, a scripted fake Graph server, and the sandbox.
 
 mod auth;
+mod conformance;
 mod engine;
 mod fake;
 mod fixtures;
