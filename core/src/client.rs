@@ -27,6 +27,9 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     /// Page tokens looked up for Facebook Login messaging, per Page id.
     page_tokens: Mutex<HashMap<String, Secret>>,
+    /// The only Page with a linked Instagram account and its token ([`Credential::LinkedPage`]),
+    /// once looked up.
+    linked_page: Mutex<Option<(String, Secret)>>,
     closed: AtomicBool,
     /// Known expiry of the client's token, and the refresh lock (see `token.rs`).
     pub(crate) token_state: crate::token::TokenState,
@@ -56,6 +59,7 @@ impl Inner {
         }
         let token = match &req.credential {
             Credential::Page(page_id) => Some(self.page_token(page_id, report, cancel).await?),
+            Credential::LinkedPage => Some(self.linked_page_token(report, cancel).await?.1),
             _ => None,
         };
         let fut = self.transport.send(req, idempotent, token.as_ref(), report);
@@ -121,6 +125,95 @@ impl Inner {
         Ok(secret)
     }
 
+    /// The only Page of the user with a linked Instagram account, with its token: one
+    /// `GET /me/accounts` listing (Page tokens included, so no per-Page lookup follows), cached
+    /// like Page tokens. Every Page token listed is cached and scrubbed from then on.
+    pub(crate) async fn linked_page_token(
+        &self,
+        report: &ReportCell,
+        cancel: Option<&crate::flow::CancelToken>,
+    ) -> Result<(String, Secret)> {
+        if let Some(found) = self.linked_page.lock().ok().and_then(|g| g.clone()) {
+            return Ok(found);
+        }
+        if self.config.login != Login::Facebook {
+            return Err(Error::unsupported(
+                "Page tokens are a Facebook Login feature; Instagram Login sends as the account itself",
+            ));
+        }
+        // Users with many Pages get a few pages of listing; beyond that, ask for page_id.
+        const MAX_LISTING_PAGES: usize = 10;
+        let mut linked: Vec<(String, Option<String>)> = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_LISTING_PAGES {
+            let lookup = GraphRequest::get(["me", "accounts"])
+                .query("fields", "id,access_token,instagram_business_account{id}")
+                .query("limit", 100)
+                .query_opt("after", after.take());
+            let fut = self.transport.send(&lookup, true, None, report);
+            let v = match cancel {
+                None => fut.await?,
+                Some(c) => tokio::select! {
+                    r = fut => r?,
+                    _ = c.cancelled() => return Err(cancelled_error("linked Page lookup")),
+                },
+            };
+            for p in v
+                .get("data")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(id) = p.get("id").and_then(Value::as_str) else {
+                    continue;
+                };
+                let token = p
+                    .get("access_token")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty());
+                if let Some(t) = token {
+                    self.transport.add_secret(t);
+                    if let Ok(mut m) = self.page_tokens.lock() {
+                        m.insert(id.to_owned(), Secret::new(t));
+                    }
+                }
+                if p.get("instagram_business_account")
+                    .is_some_and(|a| !a.is_null())
+                {
+                    linked.push((id.to_owned(), token.map(str::to_owned)));
+                }
+            }
+            let has_next = v.pointer("/paging/next").is_some_and(|n| !n.is_null());
+            after = v
+                .pointer("/paging/cursors/after")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if !has_next || after.is_none() {
+                break;
+            }
+        }
+        match linked.as_slice() {
+            [(id, Some(token))] => {
+                let found = (id.clone(), Secret::new(token.as_str()));
+                if let Ok(mut g) = self.linked_page.lock() {
+                    *g = Some(found.clone());
+                }
+                Ok(found)
+            }
+            [(id, None)] => Err(Error::permission(format!(
+                "no Page access token for Page {id} (the only Page with a linked Instagram account): the user token needs pages_show_list and the MESSAGING task on the Page"
+            ))),
+            [] => Err(Error::invalid_params(
+                "params.page_id: is required: the token manages no Page with a linked Instagram account",
+            )),
+            many => Err(Error::invalid_params(format!(
+                "params.page_id: is required: the token manages {} Pages with a linked Instagram account ({}); pick one",
+                many.len(),
+                many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
     fn ctx(&self) -> OpContext {
         OpContext {
             login: self.config.login,
@@ -138,6 +231,7 @@ impl Client {
                 config,
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
+                linked_page: Mutex::new(None),
                 closed: AtomicBool::new(false),
                 token_state,
             }),

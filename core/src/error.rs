@@ -50,6 +50,12 @@ pub enum ErrorKind {
     VerificationFailed,
     /// A webhook body is not a delivery Meta could have sent (not JSON, wrong shape, too large).
     InvalidPayload,
+    /// A message was refused because the messaging window is closed: the 24-hour window after
+    /// the person's last message (standard `RESPONSE` sends) or the 7 days of the `HUMAN_AGENT`
+    /// tag (10/2018278, 10/2534022, 10/1893063).
+    OutsideWindow,
+    /// The person cannot receive messages from the account right now (551).
+    RecipientUnavailable,
 }
 
 impl ErrorKind {
@@ -72,6 +78,8 @@ impl ErrorKind {
             ErrorKind::InvalidSignature => "invalid_signature",
             ErrorKind::VerificationFailed => "verification_failed",
             ErrorKind::InvalidPayload => "invalid_payload",
+            ErrorKind::OutsideWindow => "outside_window",
+            ErrorKind::RecipientUnavailable => "recipient_unavailable",
         }
     }
 }
@@ -345,13 +353,20 @@ impl Error {
         let subcode = i("error_subcode");
         // Exactly what Meta said: only the JSON boolean `true` counts.
         let is_transient = env.get("is_transient") == Some(&Value::Bool(true));
-        let kind = classify(http_status, code, subcode, is_transient);
+        let mut kind = classify(http_status, code, subcode, is_transient);
         let retry_class = classify_retry(http_status, code, subcode, is_transient);
+        let mut message = s("message")
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| format!("Graph API error (HTTP {http_status})"));
+        if is_consent_error(&message) {
+            kind = ErrorKind::Permission;
+        }
+        if let Some(why) = explanation(kind, &message) {
+            message.push_str(why);
+        }
         Error {
             kind,
-            message: s("message")
-                .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| format!("Graph API error (HTTP {http_status})")),
+            message,
             http_status: Some(http_status),
             code,
             error_subcode: subcode,
@@ -429,6 +444,21 @@ impl Error {
             None => format!("Graph API answered HTTP {http_status} without an error envelope"),
         };
         bare(kind, message)
+    }
+
+    /// An `outside_window` error told which window closed: `human_agent` says whether the send
+    /// carried the `HUMAN_AGENT` tag, `last_message_at` (Unix seconds) when the person last
+    /// wrote, when known. Other kinds come back unchanged.
+    pub fn explain_window(mut self, human_agent: bool, last_message_at: Option<i64>) -> Self {
+        if self.kind != ErrorKind::OutsideWindow {
+            return self;
+        }
+        if let Some(i) = self.message.find(WINDOW_PREFIX) {
+            self.message.truncate(i);
+        }
+        self.message
+            .push_str(&window_text(human_agent, last_message_at));
+        self
     }
 
     /// Whether Graph's envelope itself said `is_transient: true`.
@@ -512,6 +542,63 @@ impl Error {
     }
 }
 
+/// Start of the explanation an `outside_window` message carries after Meta's own text.
+const WINDOW_PREFIX: &str = " — outside the messaging window: ";
+
+/// Meta's IGSID-profile consent refusal ("User consent is required to access the user
+/// profile"): a permission matter whatever code it comes with.
+fn is_consent_error(message: &str) -> bool {
+    message
+        .to_ascii_lowercase()
+        .contains("user consent is required")
+}
+
+/// What to do about a messaging refusal, appended to Meta's message.
+fn explanation(kind: ErrorKind, message: &str) -> Option<&'static str> {
+    match kind {
+        ErrorKind::OutsideWindow => Some(
+            " — outside the messaging window: a standard reply (RESPONSE) must be sent within 24 hours of the person's last message; a human agent may reply up to 7 days after it with human_agent=true (HUMAN_AGENT tag, needs Meta's Human Agent feature); after that, wait until the person writes again",
+        ),
+        ErrorKind::RecipientUnavailable => Some(
+            " — the person cannot receive messages from this account right now (they may have blocked it, deactivated their account or restricted messages); retrying will not help",
+        ),
+        ErrorKind::Permission if is_consent_error(message) => Some(
+            " — Instagram shares a person's profile (IGSID) only after they have messaged the account: wait for their first message",
+        ),
+        _ => None,
+    }
+}
+
+/// The outside-window explanation for a send with or without `HUMAN_AGENT`.
+fn window_text(human_agent: bool, last_message_at: Option<i64>) -> String {
+    const DAY: i64 = 24 * 3600;
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0).map_or_else(
+            || t.to_string(),
+            |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
+    };
+    match (human_agent, last_message_at) {
+        (false, Some(t)) => format!(
+            "{WINDOW_PREFIX}the 24-hour standard window closed at {} (the person last wrote at {}); a human agent may still reply until {} with human_agent=true (HUMAN_AGENT tag), after that wait until the person writes again",
+            at(t + DAY),
+            at(t),
+            at(t + 7 * DAY)
+        ),
+        (false, None) => format!(
+            "{WINDOW_PREFIX}the 24-hour standard window after the person's last message has closed; a human agent may reply up to 7 days after that message with human_agent=true (HUMAN_AGENT tag), after that wait until the person writes again"
+        ),
+        (true, Some(t)) => format!(
+            "{WINDOW_PREFIX}the HUMAN_AGENT 7-day window closed at {} (the person last wrote at {}); wait until the person writes again",
+            at(t + 7 * DAY),
+            at(t)
+        ),
+        (true, None) => format!(
+            "{WINDOW_PREFIX}the HUMAN_AGENT 7-day window after the person's last message has closed (or the app lacks Meta's Human Agent feature); wait until the person writes again"
+        ),
+    }
+}
+
 /// Decode a body as JSON, tolerating invalid UTF-8 (replaced) so an envelope survives it.
 fn decode_lenient(body: &[u8]) -> Option<Value> {
     serde_json::from_slice(body).ok().or_else(|| {
@@ -554,6 +641,10 @@ fn as_i64_loose(v: &Value) -> Option<i64> {
         _ => None,
     }
 }
+
+/// Messaging subcodes of a closed window (graph-api.md §4.4, changes-2026h2.md §3.3): outside
+/// the allowed window (2018278, Instagram's 2534022) and sending restricted (1893063).
+const WINDOW_SUBCODES: &[i64] = &[2018278, 2534022, 1893063];
 
 /// Publishing subcodes that are transient per Meta's table (graph-api.md §4.3 "retry" rows).
 const TRANSIENT_SUBCODES: &[i64] = &[2207001, 2207003, 2207008, 2207027, 2207032, 2207053];
@@ -613,6 +704,9 @@ pub fn classify(
             190 | 102 | 463 | 467 => Some(ErrorKind::Auth),
             // Spam restriction: a policy decision under the app-throttle code.
             4 if subcode == Some(2207051) => Some(ErrorKind::Permission),
+            // Messaging window closed (secondary sources and Meta's 2026 changelog).
+            _ if sub_in(WINDOW_SUBCODES) => Some(ErrorKind::OutsideWindow),
+            551 => Some(ErrorKind::RecipientUnavailable),
             _ if is_throttle_code(code, subcode) => Some(ErrorKind::RateLimited),
             100 if subcode == Some(33) => Some(ErrorKind::NotFound),
             803 => Some(ErrorKind::NotFound),
@@ -867,8 +961,12 @@ mod tests {
             (400, Some(100), Some(33), false, K::NotFound, C::Ambiguous),
             // Permanent.
             (400, Some(10), None, false, K::Permission, C::Permanent),
-            (403, Some(10), Some(2534022), false, K::Permission, C::Permanent),
-            (400, Some(10), Some(2018278), false, K::Permission, C::Permanent),
+            (403, Some(10), Some(2534022), false, K::OutsideWindow, C::Permanent),
+            (400, Some(10), Some(2018278), false, K::OutsideWindow, C::Permanent),
+            (400, Some(10), Some(1893063), false, K::OutsideWindow, C::Permanent),
+            (400, Some(551), Some(1545041), false, K::RecipientUnavailable, C::Permanent),
+            (400, Some(551), None, false, K::RecipientUnavailable, C::Permanent),
+            (400, Some(10), Some(2018300), false, K::Permission, C::Permanent),
             (500, Some(10), None, false, K::Permission, C::Permanent),
             (400, Some(100), None, false, K::InvalidParams, C::Permanent),
             (500, Some(100), Some(2108006), false, K::InvalidParams, C::Permanent),
@@ -899,6 +997,91 @@ mod tests {
                 Delivery::Unknown
             };
             assert_eq!(e.delivery, want_delivery, "{status} {code:?} {sub:?}");
+        }
+    }
+
+    #[test]
+    fn messaging_refusals_say_what_to_do() {
+        let body = br#"{"error":{"message":"(#10) This message is sent outside of allowed window.","type":"OAuthException","code":10,"error_subcode":2018278,"fbtrace_id":"T"}}"#;
+        let e = Error::from_response(400, body, &GraphHeaders::default(), SystemTime::now());
+        assert_eq!(e.kind, ErrorKind::OutsideWindow);
+        assert_eq!(e.kind.as_str(), "outside_window");
+        assert!(
+            e.message.starts_with("(#10) This message is sent outside"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("24 hours") && e.message.contains("7 days"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("human_agent=true"), "{}", e.message);
+        // Told which window: replaced, not appended twice.
+        let t = 1_767_225_600; // 2026-01-01T00:00:00Z
+        let std = e.clone().explain_window(false, Some(t));
+        assert_eq!(
+            std.message.matches("outside the messaging window").count(),
+            1
+        );
+        assert!(
+            std.message
+                .contains("24-hour standard window closed at 2026-01-02T00:00:00Z"),
+            "{}",
+            std.message
+        );
+        assert!(
+            std.message.contains("until 2026-01-08T00:00:00Z"),
+            "{}",
+            std.message
+        );
+        let human = e.clone().explain_window(true, Some(t));
+        assert!(
+            human
+                .message
+                .contains("HUMAN_AGENT 7-day window closed at 2026-01-08T00:00:00Z"),
+            "{}",
+            human.message
+        );
+        assert!(e
+            .clone()
+            .explain_window(true, None)
+            .message
+            .contains("HUMAN_AGENT 7-day window"));
+        // Other kinds are left alone.
+        let other = Error::invalid_params("x").explain_window(true, None);
+        assert_eq!(other.message, "x");
+
+        let e = Error::from_graph(
+            400,
+            Some(
+                &json!({"error": {"message": "This person isn't available right now.", "code": 551, "error_subcode": 1545041}}),
+            ),
+        );
+        assert_eq!(
+            (e.kind, e.retry_class),
+            (ErrorKind::RecipientUnavailable, RetryClass::Permanent)
+        );
+        assert!(
+            e.message.contains("retrying will not help"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.kind.as_str(), "recipient_unavailable");
+
+        for code in [json!(100), json!(230), Value::Null] {
+            let e = Error::from_graph(
+                400,
+                Some(
+                    &json!({"error": {"message": "User consent is required to access the user profile", "code": code}}),
+                ),
+            );
+            assert_eq!(e.kind, ErrorKind::Permission, "{code}");
+            assert!(
+                e.message.contains("only after they have messaged"),
+                "{}",
+                e.message
+            );
         }
     }
 

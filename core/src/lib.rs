@@ -20,6 +20,7 @@ pub mod panic_hook;
 pub mod redact;
 pub mod request;
 pub mod retry;
+pub mod shortcode;
 pub mod token;
 pub mod transport;
 pub mod usage;

@@ -50,6 +50,13 @@ pub enum Credential {
     /// The Page's own token (Facebook Login messaging), looked up from the user token with
     /// `GET /{page_id}?fields=access_token` and cached per page by the client.
     Page(String),
+    /// The Page token of the only Page of the user with a linked Instagram account (Facebook
+    /// Login messaging without a `page_id`): the client finds it with one
+    /// `GET /me/accounts?fields=id,access_token,instagram_business_account{id}` and caches it
+    /// like [`Credential::Page`] tokens; the request goes to `/me/...`, which Graph resolves to
+    /// that Page. Fails with `invalid_params` naming `page_id` when there is no such Page or
+    /// there are several.
+    LinkedPage,
     /// The app token `app_id|app_secret` (debug_token); needs both in the client config.
     App,
     /// A token given with the call (exchanging a short-lived token, for example).

@@ -135,7 +135,7 @@ impl Transport {
     }
 
     /// Send an operation's request (with retries when `idempotent`). `page_token` is the
-    /// resolved token of a [`Credential::Page`] request.
+    /// resolved token of a [`Credential::Page`] or [`Credential::LinkedPage`] request.
     pub(crate) async fn send(
         &self,
         req: &GraphRequest,
@@ -235,6 +235,11 @@ impl Transport {
                 let t = page_token.ok_or_else(|| {
                     Error::internal(format!("Page {page}: token was not resolved"))
                 })?;
+                with_token(t.expose(), query);
+            }
+            Credential::LinkedPage => {
+                let t = page_token
+                    .ok_or_else(|| Error::internal("the linked Page's token was not resolved"))?;
                 with_token(t.expose(), query);
             }
             Credential::Token(t) => with_token(t.expose(), query),

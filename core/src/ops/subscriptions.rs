@@ -5,7 +5,8 @@
 //! The verify token is a secret: it travels as a secret form field (filled in and scrubbed by
 //! the transport) and no error or `Debug` output ever quotes it.
 
-use super::params::{object_id, ParamError};
+use super::params::ParamError;
+use super::target::{account_target, page_param};
 use super::{Flow, OpContext};
 use crate::config::{ClientConfig, Login};
 use crate::error::{Error, Result};
@@ -14,7 +15,7 @@ use crate::redact::Secret;
 use crate::request::{Credential, GraphRequest, SecretValue};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Objects an app can subscribe to (`instagram` is what this crate is about).
 const OBJECTS: &[&str] = &["instagram", "page", "user", "permissions"];
@@ -427,65 +428,6 @@ impl Flow for Delete {
 
 // ---------------------------------------------------------------------------------------------
 // subscribed_apps.*: the account level
-
-/// Which account a `subscribed_apps` call acts on.
-fn page_param(ctx: &OpContext, v: Option<&str>) -> std::result::Result<Option<String>, ParamError> {
-    match (v.map(str::trim).filter(|s| !s.is_empty()), ctx.login) {
-        (Some(_), Login::Instagram) => Err(ParamError::new(
-            "page_id",
-            "is a Facebook Login setting; Instagram Login subscribes the token's own account (/me)",
-        )),
-        (Some(p), Login::Facebook) => object_id("page_id", p).map(Some),
-        (None, _) => Ok(None),
-    }
-}
-
-/// The request's target: `/me/subscribed_apps` with the user token (Instagram Login) or
-/// `/{page_id}/subscribed_apps` with the Page's token (Facebook Login; the only Page with a
-/// linked Instagram account when `page_id` is absent).
-async fn account_target(
-    ex: &Executor,
-    op: &str,
-    page_id: Option<String>,
-) -> Result<(String, Credential)> {
-    if ex.login() == Login::Instagram {
-        return Ok(("me".to_owned(), Credential::User));
-    }
-    let page = match page_id {
-        Some(p) => p,
-        None => only_linked_page(ex, op).await?,
-    };
-    Ok((page.clone(), Credential::Page(page)))
-}
-
-/// The one Page of the user with a linked Instagram account; an error naming the choice
-/// otherwise.
-async fn only_linked_page(ex: &Executor, op: &str) -> Result<String> {
-    let pages = ex
-        .paginate(
-            "pages.list",
-            json!({"fields": "id,instagram_business_account{id}", "limit": 100}),
-            Some(1000),
-        )?
-        .collect_all()
-        .await?;
-    let linked: Vec<String> = pages
-        .iter()
-        .filter(|p| p.get("instagram_business_account").is_some())
-        .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
-        .collect();
-    match linked.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(Error::invalid_params(format!(
-            "{op}: params.page_id: is required: the token manages no Page with a linked Instagram account"
-        ))),
-        many => Err(Error::invalid_params(format!(
-            "{op}: params.page_id: is required: the token manages {} Pages with a linked Instagram account ({})",
-            many.len(),
-            many.join(", ")
-        ))),
-    }
-}
 
 /// List the apps subscribed to the account's webhooks, with their `subscribed_fields`.
 /// Instagram Login reads `/me/subscribed_apps` with the user token; Facebook Login reads
