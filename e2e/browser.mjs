@@ -85,6 +85,10 @@ try {
 	await page.keyboard.press('Enter');
 	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 	record('browser-login', [], `signed in as the owner (${page.url().slice(base.length)})`);
+	// The sign-in page's own probes (GET /rest/login answers 401 before signing in) are not the
+	// panel's: judge what happens from here on.
+	consoleErrors.length = 0;
+	failedApi.length = 0;
 
 	// 3. The workflow with the node's panel open (the editor's route /workflow/:id/:nodeId).
 	await page.goto(`${base}/workflow/${workflowId}/${nodeId}`);
@@ -135,7 +139,9 @@ try {
 		try {
 			const op = ndv.locator('[data-test-id="parameter-input-operation"]').first();
 			await op.click();
-			const options = await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').allInnerTexts();
+			const option = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
+			await option.first().waitFor({ state: 'visible', timeout: 10_000 });
+			const options = (await option.allInnerTexts()).map((t) => t.split('\n')[0]);
 			if (options.length < 2) p.push(`the Operation dropdown lists ${options.length} option(s)`);
 			await page.keyboard.press('Escape');
 			record('browser-operation-dropdown', p, `Operation lists ${options.length} options (e.g. ${options.slice(0, 3).join(', ')})`);
