@@ -50,6 +50,8 @@ export {
 	InvalidSignatureError,
 	VerificationFailedError,
 	InvalidPayloadError,
+	OutsideWindowError,
+	RecipientUnavailableError,
 	type ErrorKind,
 	type ErrorFields,
 } from './src/errors';

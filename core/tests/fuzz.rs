@@ -40,6 +40,8 @@ const KINDS: &[&str] = &[
     "invalid_signature",
     "verification_failed",
     "invalid_payload",
+    "outside_window",
+    "recipient_unavailable",
 ];
 
 fn cases() -> u32 {

@@ -21,7 +21,9 @@ export type ErrorKind =
 	| 'cancelled'
 	| 'invalid_signature'
 	| 'verification_failed'
-	| 'invalid_payload';
+	| 'invalid_payload'
+	| 'outside_window'
+	| 'recipient_unavailable';
 
 /** The error fields as the core reports them (snake_case, same JSON as in Python and n8n). */
 export interface ErrorFields {
@@ -56,6 +58,8 @@ const KNOWN_KINDS: readonly ErrorKind[] = [
 	'invalid_signature',
 	'verification_failed',
 	'invalid_payload',
+	'outside_window',
+	'recipient_unavailable',
 ];
 
 /** The fields {@link ErrorFields} names; anything else the core sends lands in `extra`. */
@@ -175,6 +179,14 @@ export class InvalidSignatureError extends InstagramError {}
 export class VerificationFailedError extends InstagramError {}
 /** A webhook body is not a delivery Meta could have sent (not JSON, wrong shape, too large). */
 export class InvalidPayloadError extends InstagramError {}
+/**
+ * A message was refused because the messaging window is closed: the 24-hour window after the
+ * person's last message, or the 7 days of the HUMAN_AGENT tag (`human_agent: true`). The message
+ * says which window closed and, when known, when (Graph 10/2018278, 10/2534022, 10/1893063).
+ */
+export class OutsideWindowError extends InstagramError {}
+/** The person cannot receive messages from the account right now (Graph 551); do not retry. */
+export class RecipientUnavailableError extends InstagramError {}
 
 const CLASSES: Record<ErrorKind, new (fields: ErrorFields, extra?: Record<string, unknown>) => InstagramError> = {
 	auth: AuthError,
@@ -193,6 +205,8 @@ const CLASSES: Record<ErrorKind, new (fields: ErrorFields, extra?: Record<string
 	invalid_signature: InvalidSignatureError,
 	verification_failed: VerificationFailedError,
 	invalid_payload: InvalidPayloadError,
+	outside_window: OutsideWindowError,
+	recipient_unavailable: RecipientUnavailableError,
 };
 
 function str(v: unknown): string | null {

@@ -4,7 +4,8 @@ Every error is an :class:`InstagramError` carrying the same fields in every lang
 ``kind`` (stable snake_case class: ``auth``, ``permission``, ``rate_limited``,
 ``invalid_params``, ``not_found``, ``transient``, ``transport``, ``unsupported``,
 ``conflict``, ``api``, ``internal``, ``unexpected_response``, ``cancelled``,
-``invalid_signature``, ``verification_failed``, ``invalid_payload``), ``message``,
+``invalid_signature``, ``verification_failed``, ``invalid_payload``, ``outside_window``,
+``recipient_unavailable``), ``message``,
 ``http_status``, Graph's ``code``, ``error_subcode``, ``error_type``, ``error_user_title``,
 ``error_user_msg``, ``fbtrace_id``, ``is_transient``, ``retry_after`` (seconds, when known) and
 ``error_data``. Fields the core adds later arrive in ``extra`` (and in ``to_dict()``).
@@ -18,7 +19,9 @@ Hierarchy::
     │   ├── RateLimitError          throttled (4, 17, 32, 613, 80001-80009); see retry_after
     │   ├── NotFoundError           object missing or not visible (100/33, 803, HTTP 404)
     │   ├── TransientError          temporary Graph failure worth retrying (1, 2, HTTP 5xx)
-    │   └── ConflictError           the same content was already posted (506)
+    │   ├── ConflictError           the same content was already posted (506)
+    │   ├── OutsideWindowError      messaging window closed (10/2018278, 10/2534022, 10/1893063)
+    │   └── RecipientUnavailableError  the person cannot receive messages now (551)
     ├── InvalidParamsError          params rejected, locally before any request or by Graph (100)
     ├── TransportError              no Graph answer: connect, TLS, timeout, undecodable body
     ├── UnexpectedResponseError     Graph answered 200 with a body of the wrong shape
@@ -53,8 +56,10 @@ __all__ = [
     "InvalidPayloadError",
     "InvalidSignatureError",
     "NotFoundError",
+    "OutsideWindowError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RecipientUnavailableError",
     "TransientError",
     "TransportError",
     "UnexpectedResponseError",
@@ -216,6 +221,22 @@ class ConflictError(ApiError):
     default_kind = "conflict"
 
 
+class OutsideWindowError(ApiError):
+    """A message was refused because the messaging window is closed: the 24-hour window after
+    the person's last message (standard replies) or the 7 days of the HUMAN_AGENT tag
+    (``human_agent=True``, a human replying). The message says which window closed and, when
+    known, when (Graph 10/2018278, 10/2534022, 10/1893063)."""
+
+    default_kind = "outside_window"
+
+
+class RecipientUnavailableError(ApiError):
+    """The person cannot receive messages from the account right now (Graph 551); retrying
+    will not help."""
+
+    default_kind = "recipient_unavailable"
+
+
 class InvalidParamsError(InstagramError, ValueError):
     """Params rejected: locally before any request (the message names the JSON path, e.g.
     ``media.list: params.limit: ...``) or by Graph (code 100, with ``http_status`` set)."""
@@ -302,6 +323,8 @@ _BY_KIND: dict[str, type[InstagramError]] = {
     "invalid_signature": InvalidSignatureError,
     "verification_failed": VerificationFailedError,
     "invalid_payload": InvalidPayloadError,
+    "outside_window": OutsideWindowError,
+    "recipient_unavailable": RecipientUnavailableError,
 }
 
 

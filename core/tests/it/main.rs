@@ -5,6 +5,7 @@ mod conformance;
 mod engine;
 mod fake;
 mod fixtures;
+mod messaging;
 mod paging;
 mod sandbox;
 mod secrets;
