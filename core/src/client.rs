@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     /// The only Page with a linked Instagram account and its token ([`Credential::LinkedPage`]),
     /// once looked up.
     linked_page: Mutex<Option<(String, Secret)>>,
+    /// Small per-client memo for flows (hashtag ids and when they were searched).
+    cache: Cache,
     closed: AtomicBool,
     /// Known expiry of the client's token, and the refresh lock (see `token.rs`).
     pub(crate) token_state: crate::token::TokenState,
@@ -232,6 +234,7 @@ impl Client {
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
                 linked_page: Mutex::new(None),
+                cache: Cache::default(),
                 closed: AtomicBool::new(false),
                 token_state,
             }),
@@ -274,6 +277,12 @@ impl Client {
     /// Usage readings from Meta's headers, per business object and type.
     pub fn usage(&self) -> Option<Usage> {
         self.inner.transport.usage()
+    }
+
+    /// The client's in-memory key-value cache, shared by its clones (flows keep lookups there
+    /// that never change, such as hashtag ids).
+    pub fn cache(&self) -> &Cache {
+        &self.inner.cache
     }
 
     /// Refuse every further request, from this client, its clones, paginators and flows.
@@ -379,6 +388,71 @@ impl Client {
     /// Typed variant of [`Client::paginate`].
     pub fn paginate_op<O: Operation>(&self, op: &O, max_items: Option<u64>) -> Result<Paginator> {
         self.paginate(O::ID, to_params(op, O::ID)?, max_items)
+    }
+}
+
+/// A small in-memory key-value store of JSON values, one per client (and its clones). Bounded:
+/// when full, the oldest entry goes, so a long-running process cannot grow it without limit.
+/// Never holds secrets.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: Mutex<CacheEntries>,
+}
+
+#[derive(Debug, Default)]
+struct CacheEntries {
+    map: HashMap<String, Value>,
+    /// Insertion order, oldest first (for eviction).
+    order: std::collections::VecDeque<String>,
+}
+
+impl Cache {
+    /// Most entries kept; enough for every hashtag budget many times over.
+    pub const CAPACITY: usize = 4096;
+
+    /// The value stored under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.entries.lock().ok()?.map.get(key).cloned()
+    }
+
+    /// Store `value` under `key` (replacing an older value).
+    pub fn insert(&self, key: impl Into<String>, value: Value) {
+        let key = key.into();
+        let Ok(mut e) = self.entries.lock() else {
+            return;
+        };
+        if e.map.insert(key.clone(), value).is_some() {
+            e.order.retain(|k| k != &key);
+        }
+        e.order.push_back(key);
+        while e.order.len() > Self::CAPACITY {
+            if let Some(old) = e.order.pop_front() {
+                e.map.remove(&old);
+            }
+        }
+    }
+
+    /// Values whose keys start with `prefix`.
+    pub fn scan(&self, prefix: &str) -> Vec<(String, Value)> {
+        self.entries.lock().map_or_else(
+            |_| Vec::new(),
+            |e| {
+                e.map
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(prefix))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            },
+        )
+    }
+
+    /// Forget `key`.
+    pub fn remove(&self, key: &str) {
+        if let Ok(mut e) = self.entries.lock() {
+            if e.map.remove(key).is_some() {
+                e.order.retain(|k| k != key);
+            }
+        }
     }
 }
 

@@ -92,7 +92,9 @@ impl Paginator {
             }
         };
         params.retain(|_, v| !v.is_null());
-        if let Some(size) = spec.page_size {
+        // Flows page edges they do not know (graph.request): Graph's own default size there.
+        let sized = spec.kind == ops::OpKind::Request;
+        if let Some(size) = spec.page_size.filter(|_| sized) {
             if !params.contains_key(spec.page_size_param) {
                 let want =
                     max_items.map_or(u64::from(size.max), |m| m.clamp(1, u64::from(size.max)));
@@ -180,14 +182,24 @@ impl Paginator {
                     params.insert("after".into(), Value::String(c.clone()));
                 }
                 let (_, prepared) = ops::prepare(op, Value::Object(params), &ctx(&self.client))?;
-                let Prepared::Request(req) = prepared else {
-                    return Err(Error::internal(format!(
-                        "{op}: paginated flows are not supported"
-                    )));
-                };
-                inner
-                    .send(&req, true, &self.report, self.options.cancel.as_ref())
-                    .await
+                match prepared {
+                    Prepared::Request(req) => {
+                        inner
+                            .send(&req, true, &self.report, self.options.cancel.as_ref())
+                            .await
+                    }
+                    // A paginated flow (graph.request) returns one page per run; it decides
+                    // itself what may be retried.
+                    Prepared::Flow(run) => {
+                        run(crate::flow::Executor {
+                            client: self.client.clone(),
+                            op_id: self.spec.id,
+                            options: self.options.clone(),
+                            report: self.report.clone(),
+                        })
+                        .await
+                    }
+                }
             }
             Next::Url(url) => {
                 inner
@@ -262,13 +274,20 @@ fn follow(
     let next_url = text("/next");
     let fresh = |seen: &mut HashSet<String>, c: String| seen.insert(c.clone()).then_some(c);
     match style {
-        PagingStyle::Cursor | PagingStyle::Nested(_) => {
+        PagingStyle::Cursor => {
             // Meta: stop when `next` is absent, never because a page is short.
             next_url.as_ref()?;
             match after {
                 Some(c) => fresh(seen_cursors, c).map(Next::Cursor),
                 None => next_url.and_then(|u| fresh(seen_urls, u)).map(Next::Url),
             }
+        }
+        PagingStyle::Nested(_) => {
+            // A nested page's `next` addresses the inner edge directly (another account's
+            // `/media`, which the token may not read): only its cursor goes back into the
+            // expansion (`.after(c)`), and `next` just says whether there is more.
+            next_url.as_ref()?;
+            after.and_then(|c| fresh(seen_cursors, c)).map(Next::Cursor)
         }
         PagingStyle::AfterOnly => {
             if got == 0 {
@@ -385,6 +404,30 @@ mod tests {
         assert!(
             step(PagingStyle::AfterOnly, p("B"), 0, &mut seen).is_none(),
             "an empty page ends it"
+        );
+    }
+
+    #[test]
+    fn nested_pages_resume_from_their_cursor_never_from_next() {
+        let mut seen = Default::default();
+        let p = json!({"cursors": {"after": "A"}, "next": "https://x/v27.0/other/media?after=A"});
+        assert!(matches!(
+            step(PagingStyle::Nested("/x"), p.clone(), 2, &mut seen),
+            Some(Next::Cursor(c)) if c == "A"
+        ));
+        assert!(
+            step(PagingStyle::Nested("/x"), p, 2, &mut seen).is_none(),
+            "repeated cursor"
+        );
+        let last = json!({"cursors": {"after": "B"}});
+        assert!(
+            step(PagingStyle::Nested("/x"), last, 2, &mut seen).is_none(),
+            "no next: done"
+        );
+        let url_only = json!({"next": "https://x/v27.0/other/media?after=C"});
+        assert!(
+            step(PagingStyle::Nested("/x"), url_only, 2, &mut seen).is_none(),
+            "the inner edge's URL is not followed"
         );
     }
 

@@ -136,7 +136,7 @@ fn handle_inner(
 
 fn get(ctx: &Ctx, caller: &Caller, segs: &[&str], sel: &[FieldSel]) -> Result<Value, GraphError> {
     let world = ctx.world;
-    // Hashtag search is a Facebook Login feature (§1.6); the sandbox does not serve it yet.
+    // Hashtag search is a Facebook Login feature (§1.6), served by `content::route`.
     if segs.first() == Some(&"ig_hashtag_search") {
         fb_only(caller)?;
     }

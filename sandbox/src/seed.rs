@@ -117,8 +117,8 @@ pub(crate) fn build(seed: u64, media_count: usize, bulk_comments: usize, now: i6
         accounts: vec![account],
         tokens,
     });
-    crate::messaging::seed(&mut world);
-    crate::content::seed(&mut world);
+    crate::messaging::seed(&mut world, now);
+    crate::content::seed(&mut world, now);
     world
 }
 

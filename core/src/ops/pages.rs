@@ -38,6 +38,15 @@ impl Operation for List {
         max: 100,
     });
     const LOGINS: &'static [Login] = &[Login::Facebook];
+    const KNOWN_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "category",
+        "tasks",
+        "instagram_business_account",
+        "connected_instagram_account",
+        "access_token",
+    ];
     const LIMITS: &'static [&'static str] = &[
         "Facebook Login only (a Facebook User token)",
         "needs pages_show_list; Business Manager assets may also need business_management",

@@ -8,6 +8,7 @@
 //! goes from the person's IGSID to the account, an echo the other way round.
 
 use crate::insights;
+use crate::messaging::Change;
 use crate::prng::{hash_str, mix};
 use crate::seed;
 use crate::world::{Comment, Mention, ProductType, World, STORY_LIFETIME_SECS};
@@ -202,8 +203,9 @@ pub(crate) fn common(o: &Opts) -> Result<Common, String> {
     })
 }
 
-/// The default customer: a stable IGSID for the seed.
-fn default_igsid(seed: u64) -> String {
+/// The default customer: a stable IGSID for the seed (also the messaging seed's person who
+/// wrote minutes ago).
+pub(crate) fn default_igsid(seed: u64) -> String {
     (1_000_000_000_000_000 + mix(seed, hash_str("igsid")) % 9_000_000_000_000_000).to_string()
 }
 
@@ -371,12 +373,15 @@ fn messaging_item(
                 thread.last_incoming_at = Some(c.now);
                 thread.last_mid = Some(mid.clone());
             }
+            // The message joins the conversation (and, incoming, opens its window there).
+            crate::messaging::record_webhook_message(world, c.account, c.igsid, &m, c.now, echo);
             ("message", m, json!({"mid": mid}))
         }
         "message_edit" => {
             let mid = target_mid(world, c, o, false)?;
             let text = opt_str(o, "text")?.unwrap_or("Edited: see you at 5 \u{2014} not 4!");
             let num = opt_uint(o, "num_edit", 1, 5)?.unwrap_or(1);
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Edit(text));
             (
                 "message_edit",
                 json!({"mid": mid, "text": text, "num_edit": num}),
@@ -385,6 +390,7 @@ fn messaging_item(
         }
         "message_deleted" => {
             let mid = target_mid(world, c, o, false)?;
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Deleted);
             (
                 "message",
                 json!({"mid": mid, "is_deleted": true}),
@@ -401,6 +407,7 @@ fn messaging_item(
                 .map(|(_, e)| *e)
                 .unwrap_or("\u{2764}\u{fe0f}");
             let emoji = opt_str(o, "emoji")?.unwrap_or(default_emoji);
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::React(name));
             (
                 "reaction",
                 json!({"mid": mid, "action": "react", "reaction": name, "emoji": emoji}),
@@ -409,6 +416,7 @@ fn messaging_item(
         }
         "unreact" => {
             let mid = target_mid(world, c, o, true)?;
+            crate::messaging::record_webhook_change(world, c.igsid, &mid, Change::Unreact);
             (
                 "reaction",
                 json!({"mid": mid, "action": "unreact"}),
@@ -429,6 +437,7 @@ fn messaging_item(
                 .entry(c.igsid.to_owned())
                 .or_default();
             thread.last_incoming_at = Some(c.now);
+            crate::messaging::record_postback(world, c.account, c.igsid, c.now);
             ("postback", p, json!({"mid": mid}))
         }
         "referral" => {
