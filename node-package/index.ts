@@ -5,6 +5,7 @@
 export { InstagramClient, type ClientOptions, type WarningLogger } from './src/client';
 export { startSandbox, type Sandbox, type SandboxOptions, type SimulateEvent, type SimulateOptions } from './src/sandbox';
 export * as webhooks from './src/webhooks';
+export * as shortcode from './src/shortcode';
 export type {
 	WebhookEvent,
 	WebhookEventType,

@@ -367,6 +367,63 @@ pub fn webhook_event_schema() -> napi::Result<String> {
     .map_err(throw)
 }
 
+/// `instagram_graph::shortcode` failures as `invalid_params`, named by the JS function.
+fn shortcode_result<T>(what: &str, r: Result<T, ig::shortcode::ShortcodeError>) -> ig::Result<T> {
+    r.map_err(|e| ig::Error::invalid_params(format!("shortcode.{what}: {}", e.message)))
+}
+
+/// The media pk (decimal text: pks exceed 2^53) a shortcode spells; private-share suffixes dropped.
+#[napi]
+pub fn shortcode_to_pk(shortcode: String) -> napi::Result<String> {
+    guard_sync("shortcode.toPk", &[], || {
+        shortcode_result("toPk", ig::shortcode::to_pk(&shortcode)).map(|pk| pk.to_string())
+    })
+    .map_err(throw)
+}
+
+/// The shortcode of a media pk given as decimal text (or a legacy `<pk>_<owner>` id).
+#[napi]
+pub fn shortcode_from_pk(pk: String) -> napi::Result<String> {
+    guard_sync("shortcode.fromPk", &[], || {
+        shortcode_result("fromPk", ig::shortcode::from_pk_str(&pk))
+    })
+    .map_err(throw)
+}
+
+/// The shortcode in a post, reel or IGTV URL.
+#[napi]
+pub fn shortcode_from_url(url: String) -> napi::Result<String> {
+    guard_sync("shortcode.fromUrl", &[], || {
+        shortcode_result("fromUrl", ig::shortcode::from_url(&url))
+    })
+    .map_err(throw)
+}
+
+/// The public shortcode of a URL or a bare (possibly private-share) shortcode.
+#[napi]
+pub fn shortcode_parse(input: String) -> napi::Result<String> {
+    guard_sync("shortcode.parse", &[], || {
+        shortcode_result("parse", ig::shortcode::parse(&input))
+    })
+    .map_err(throw)
+}
+
+/// Creation time (Unix seconds) encoded in a media pk given as decimal text; `null` when it
+/// encodes none.
+#[napi]
+pub fn shortcode_created_at(pk: String) -> napi::Result<Option<f64>> {
+    guard_sync("shortcode.createdAt", &[], || {
+        let t = pk.trim();
+        let n = t.parse::<u128>().map_err(|_| {
+            ig::Error::invalid_params(format!(
+                "shortcode.createdAt: {t:?} is not a media pk (decimal digits)"
+            ))
+        })?;
+        Ok(ig::shortcode::created_at(n).map(|s| s as f64))
+    })
+    .map_err(throw)
+}
+
 /// The default Graph API version of this build (`v27.0`).
 #[napi]
 pub fn default_api_version() -> String {

@@ -84,6 +84,58 @@ fn _panic_in_future(
     }
 }
 
+/// `instagram_graph::shortcode` failures as `InvalidParamsError`, named by the Python function.
+fn shortcode_result<T>(
+    py: Python<'_>,
+    what: &str,
+    r: Result<T, instagram_graph::shortcode::ShortcodeError>,
+) -> PyResult<T> {
+    r.map_err(|e| {
+        let err =
+            instagram_graph::Error::invalid_params(format!("shortcode.{what}: {}", e.message));
+        errors::to_pyerr(py, &err)
+    })
+}
+
+/// The media pk (decimal text) a shortcode spells; private-share suffixes dropped.
+#[pyfunction]
+fn shortcode_to_pk(py: Python<'_>, shortcode: &str) -> PyResult<String> {
+    shortcode_result(py, "to_pk", instagram_graph::shortcode::to_pk(shortcode))
+        .map(|pk| pk.to_string())
+}
+
+/// The shortcode of a media pk given as decimal text (or a legacy `<pk>_<owner>` id).
+#[pyfunction]
+fn shortcode_from_pk(py: Python<'_>, pk: &str) -> PyResult<String> {
+    shortcode_result(py, "from_pk", instagram_graph::shortcode::from_pk_str(pk))
+}
+
+/// The shortcode in a post, reel or IGTV URL.
+#[pyfunction]
+fn shortcode_from_url(py: Python<'_>, url: &str) -> PyResult<String> {
+    shortcode_result(py, "from_url", instagram_graph::shortcode::from_url(url))
+}
+
+/// The public shortcode of a URL or a bare (possibly private-share) shortcode.
+#[pyfunction]
+fn shortcode_parse(py: Python<'_>, value: &str) -> PyResult<String> {
+    shortcode_result(py, "parse", instagram_graph::shortcode::parse(value))
+}
+
+/// Creation time (Unix seconds) encoded in a media pk given as decimal text; None when it
+/// encodes none.
+#[pyfunction]
+fn shortcode_created_at(py: Python<'_>, pk: &str) -> PyResult<Option<i64>> {
+    let n = pk.trim().parse::<u128>().map_err(|_| {
+        let err = instagram_graph::Error::invalid_params(format!(
+            "shortcode.created_at: {:?} is not a media pk (decimal digits)",
+            pk.trim()
+        ));
+        errors::to_pyerr(py, &err)
+    })?;
+    Ok(instagram_graph::shortcode::created_at(n))
+}
+
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     runtime::configure();
@@ -105,6 +157,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook::webhook_parse_objects, m)?)?;
     m.add_function(wrap_pyfunction!(webhook::webhook_fields, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_event_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(shortcode_to_pk, m)?)?;
+    m.add_function(wrap_pyfunction!(shortcode_from_pk, m)?)?;
+    m.add_function(wrap_pyfunction!(shortcode_from_url, m)?)?;
+    m.add_function(wrap_pyfunction!(shortcode_parse, m)?)?;
+    m.add_function(wrap_pyfunction!(shortcode_created_at, m)?)?;
     m.add_class::<client::Client>()?;
     m.add_class::<paginator::Paginator>()?;
     m.add_class::<sandbox::Sandbox>()?;

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import _native, errors, sandbox, webhooks
+from . import _native, errors, sandbox, shortcode, webhooks
 from ._client import (
     DEFAULT_API_VERSION,
     AsyncClient,
@@ -105,6 +105,7 @@ __all__ = [
     "errors",
     "operations",
     "sandbox",
+    "shortcode",
     "webhooks",
 ]
 

@@ -35,6 +35,21 @@ def webhook_fields() -> str:
 def webhook_event_schema() -> str:
     """The normalized webhook events' schema as a JSON object (what tools/generate.py reads)."""
 
+def shortcode_to_pk(shortcode: str) -> str:
+    """The media pk (decimal text) a shortcode spells; raises InvalidParamsError."""
+
+def shortcode_from_pk(pk: str) -> str:
+    """The shortcode of a media pk given as decimal text (or ``<pk>_<owner>``)."""
+
+def shortcode_from_url(url: str) -> str:
+    """The shortcode in a post, reel or IGTV URL; raises InvalidParamsError."""
+
+def shortcode_parse(value: str) -> str:
+    """The public shortcode of a URL or a bare shortcode; raises InvalidParamsError."""
+
+def shortcode_created_at(pk: str) -> int | None:
+    """Creation time (Unix seconds) encoded in a media pk, or None."""
+
 @final
 class Client:
     """A Graph API client for one access token (thread-safe)."""

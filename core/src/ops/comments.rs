@@ -1,12 +1,12 @@
 //! IG Comments on media: reading, replying, moderating, and the private reply (a DM to the
 //! commenter).
 
-use super::params::{fields, node_id, object_id, Paging, ParamError};
+use super::params::{fields, object_id, Paging, ParamError};
+use super::target::messaging_target;
 use super::{Flow, OpContext, Operation, PageSize};
-use crate::config::Login;
 use crate::error::{Error, ErrorKind, Result};
 use crate::flow::Executor;
-use crate::request::{Credential, GraphRequest, Method};
+use crate::request::{GraphRequest, Method};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -306,9 +306,9 @@ impl Operation for Delete {
 
 /// Send a private reply: a DM to the person who wrote a comment, answering that comment.
 /// Meta allows one per comment, within 7 days of it (Live comments: only while the broadcast
-/// is live); it does not open the 24-hour messaging window. Facebook Login sends through the
-/// Page with the Page's token; Instagram Login through the account. Returns
-/// `{recipient_id, message_id}`.
+/// is live); it does not open the 24-hour messaging window. Instagram Login sends as the
+/// account (`/me/messages`); Facebook Login sends as the Page with the Page's token, like the
+/// `messages.*` operations. Returns `{recipient_id, message_id}`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateReply {
@@ -317,29 +317,15 @@ pub struct PrivateReply {
     /// Message text (UTF-8, at most 1,000 bytes).
     #[schemars(length(min = 1, max = 1000))]
     pub text: String,
-    /// Instagram Login: the account that sends (defaults to `me`). Facebook Login: picks the Page linked to this account when `page_id` is left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ig_user_id: Option<String>,
-    /// Facebook Login: the Page that sends; may be left out when the token manages exactly one Page with a linked Instagram account (or give `ig_user_id`).
+    /// Facebook Login: the Page that sends (with its Page token); may be left out when the token manages exactly one Page with a linked Instagram account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("x-login" = "facebook"))]
     pub page_id: Option<String>,
 }
 
-/// Who sends a private reply, before any request.
-#[derive(Debug, Clone, PartialEq)]
-enum Sender {
-    /// Instagram Login: `/{ig_user_id|me}/messages` with the user token.
-    Account(String),
-    /// Facebook Login, Page given.
-    Page(String),
-    /// Facebook Login, Page to find among the token's Pages (optionally the one linked to
-    /// this account).
-    FindPage(Option<String>),
-}
-
 impl PrivateReply {
-    fn checked(&self, ctx: &OpContext) -> std::result::Result<(String, Value, Sender), ParamError> {
+    /// The request, before any I/O: `/{node}/messages` with the sender's credential.
+    fn request(&self, ctx: &OpContext) -> std::result::Result<GraphRequest, ParamError> {
         let comment = object_id("comment_id", &self.comment_id)?;
         if self.text.trim().is_empty() {
             return Err(ParamError::new("text", "must not be empty"));
@@ -353,93 +339,38 @@ impl PrivateReply {
                 ),
             ));
         }
-        let given = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let account = match given(&self.ig_user_id) {
-            Some(a) => Some(node_id("ig_user_id", &a)?),
-            None => None,
-        };
-        let sender =
-            match (ctx.login, given(&self.page_id)) {
-                (Login::Instagram, Some(_)) => return Err(ParamError::new(
-                    "page_id",
-                    "is a Facebook Login setting; Instagram Login sends as the token's own account",
-                )),
-                (Login::Instagram, None) => Sender::Account(account.unwrap_or_else(|| "me".into())),
-                (Login::Facebook, Some(p)) => Sender::Page(object_id("page_id", &p)?),
-                (Login::Facebook, None) => Sender::FindPage(account),
-            };
+        let (node, credential) = messaging_target(ctx, self.page_id.as_deref())?;
         let body = json!({"recipient": {"comment_id": comment}, "message": {"text": self.text}});
-        Ok((comment, body, sender))
+        Ok(GraphRequest::post([node, "messages".to_owned()])
+            .with_credential(credential)
+            .json(body))
     }
 }
 
-/// The Page of the token's user that sends for Facebook Login: the one linked to `account`, or
-/// the only one with a linked Instagram account.
-async fn find_page(ex: &Executor, op: &str, account: Option<&str>) -> Result<String> {
-    let pages = ex
-        .paginate(
-            "pages.list",
-            json!({"fields": "id,instagram_business_account{id}", "limit": 100}),
-            Some(1000),
-        )?
-        .collect_all()
-        .await?;
-    let linked: Vec<(String, String)> = pages
-        .iter()
-        .filter_map(|p| {
-            let page = p.get("id")?.as_str()?.to_owned();
-            let ig = p
-                .pointer("/instagram_business_account/id")?
-                .as_str()?
-                .to_owned();
-            Some((page, ig))
-        })
-        .collect();
-    if let Some(a) = account {
-        return linked
-            .iter()
-            .find(|(_, ig)| ig == a)
-            .map(|(p, _)| p.clone())
-            .ok_or_else(|| {
-                Error::invalid_params(format!(
-                    "{op}: params.ig_user_id: none of the token's Pages is linked to Instagram account {a}; give page_id"
-                ))
-            });
-    }
-    match linked.as_slice() {
-        [(one, _)] => Ok(one.clone()),
-        [] => Err(Error::invalid_params(format!(
-            "{op}: params.page_id: is required: the token manages no Page with a linked Instagram account"
-        ))),
-        many => Err(Error::invalid_params(format!(
-            "{op}: params.page_id: is required: the token manages {} Pages with a linked Instagram account ({}); pick one",
-            many.len(),
-            many.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
-}
+/// What the messaging layer appends to an `outside_window` error (the 24-hour rule, which is
+/// not the rule of private replies).
+const WINDOW_EXPLANATION: &str = " — outside the messaging window: ";
 
-/// Graph's refusals of a private reply, with the rule that usually explains them.
+/// Graph's refusals of a private reply, with the rule behind them.
 fn explain_refusal(mut e: Error, comment: &str) -> Error {
-    let explain = matches!(
+    let rule = if e.kind == ErrorKind::OutsideWindow {
+        if let Some(i) = e.message.find(WINDOW_EXPLANATION) {
+            e.message.truncate(i);
+        }
+        format!(
+            "a private reply must be sent within 7 days of the comment (Live comments: while the broadcast is live); comment {comment} is too old to answer privately"
+        )
+    } else if matches!(
         e.kind,
-        ErrorKind::InvalidParams
-            | ErrorKind::Permission
-            | ErrorKind::NotFound
-            | ErrorKind::Conflict
-            | ErrorKind::Api
-    ) || e.kind.as_str() == "outside_window";
-    if explain {
-        e.message = format!(
-            "{} (private reply to comment {comment} refused: Meta allows one private reply per comment, within 7 days of the comment — Live comments only while live — and follow-ups only after the person answers)",
-            e.message
-        );
-    }
+        ErrorKind::InvalidParams | ErrorKind::Permission | ErrorKind::Conflict | ErrorKind::Api
+    ) {
+        format!(
+            "Meta allows one private reply per comment, within 7 days of the comment; if comment {comment} was already answered privately, further messages are possible only after the person replies"
+        )
+    } else {
+        return e;
+    };
+    e.message = format!("{} — private reply refused: {rule}", e.message);
     e
 }
 
@@ -447,7 +378,7 @@ impl Flow for PrivateReply {
     const ID: &'static str = "comments.private_reply";
     const SUMMARY: &'static str = "Reply privately to a comment";
     const HTTP: &'static str =
-        "POST /{ig_user_id|me}/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}";
+        "POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}";
     // A repeated call is a second DM (and Meta refuses it): never repeated on a guess.
     const IDEMPOTENT: bool = false;
     const LIMITS: &'static [&'static str] = &[
@@ -459,25 +390,16 @@ impl Flow for PrivateReply {
     ];
 
     fn validate(&self, ctx: &OpContext) -> std::result::Result<(), ParamError> {
-        self.checked(ctx).map(|_| ())
+        self.request(ctx).map(|_| ())
     }
 
     async fn run(self, ex: Executor) -> Result<Value> {
         let ctx = OpContext { login: ex.login() };
-        let (comment, body, sender) = self.checked(&ctx).map_err(|e| e.into_error(Self::ID))?;
-        let req = match sender {
-            Sender::Account(a) => GraphRequest::post([a, "messages".to_owned()]),
-            Sender::Page(p) => GraphRequest::post([p.clone(), "messages".to_owned()])
-                .with_credential(Credential::Page(p)),
-            Sender::FindPage(account) => {
-                let p = find_page(&ex, Self::ID, account.as_deref()).await?;
-                GraphRequest::post([p.clone(), "messages".to_owned()])
-                    .with_credential(Credential::Page(p))
-            }
-        };
-        ex.send_write(req.json(body), false)
+        let req = self.request(&ctx).map_err(|e| e.into_error(Self::ID))?;
+        // A flow of one request, so that a refusal can say which private-reply rule it broke.
+        ex.send_write(req, false)
             .await
-            .map_err(|e| explain_refusal(e, &comment))
+            .map_err(|e| explain_refusal(e, self.comment_id.trim()))
     }
 }
 
@@ -499,6 +421,7 @@ pub(super) fn specs() -> Vec<super::OpSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Login;
     use crate::ops::{prepare, Prepared};
     use crate::request::Body;
 
@@ -636,24 +559,32 @@ mod tests {
 
     #[test]
     fn private_reply_targets() {
+        use crate::request::Credential;
         let op = |v: Value| -> PrivateReply { serde_json::from_value(v).unwrap() };
-        let (c, body, s) = op(json!({"comment_id": "178", "text": "hi"}))
-            .checked(&ctx(Login::Instagram))
+        let r = op(json!({"comment_id": "178", "text": "hi"}))
+            .request(&ctx(Login::Instagram))
             .unwrap();
-        assert_eq!(c, "178");
         assert_eq!(
-            body,
-            json!({"recipient": {"comment_id": "178"}, "message": {"text": "hi"}})
+            (r.method, r.path.clone()),
+            (Method::Post, vec!["me".into(), "messages".into()])
         );
-        assert_eq!(s, Sender::Account("me".into()));
-        let (_, _, s) = op(json!({"comment_id": "178", "text": "hi", "page_id": "1001"}))
-            .checked(&ctx(Login::Facebook))
+        assert_eq!(r.credential, Credential::User);
+        assert_eq!(
+            r.body,
+            Some(Body::Json(
+                json!({"recipient": {"comment_id": "178"}, "message": {"text": "hi"}})
+            ))
+        );
+        let r = op(json!({"comment_id": "178", "text": "hi", "page_id": "1001"}))
+            .request(&ctx(Login::Facebook))
             .unwrap();
-        assert_eq!(s, Sender::Page("1001".into()));
-        let (_, _, s) = op(json!({"comment_id": "178", "text": "hi", "ig_user_id": "1784"}))
-            .checked(&ctx(Login::Facebook))
+        assert_eq!(r.path, vec!["1001", "messages"]);
+        assert_eq!(r.credential, Credential::Page("1001".into()));
+        let r = op(json!({"comment_id": "178", "text": "hi"}))
+            .request(&ctx(Login::Facebook))
             .unwrap();
-        assert_eq!(s, Sender::FindPage(Some("1784".into())));
+        assert_eq!(r.path, vec!["me", "messages"]);
+        assert_eq!(r.credential, Credential::LinkedPage);
         let e = prepare(
             "comments.private_reply",
             json!({"comment_id": "178", "text": "hi", "page_id": "1001"}),
@@ -692,6 +623,39 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("params.comment_id"), "{}", e.message);
+    }
+
+    #[test]
+    fn refusals_name_the_private_reply_rule() {
+        let body = |code: i64, sub: Option<i64>, msg: &str| json!({"error": {"message": msg, "type": "OAuthException", "code": code, "error_subcode": sub}});
+        let e = Error::from_graph(
+            400,
+            Some(&body(10900, None, "(#10900) Activity already replied to")),
+        );
+        let e = explain_refusal(e, "178");
+        assert!(
+            e.message.contains("one private reply per comment"),
+            "{}",
+            e.message
+        );
+        let e = Error::from_graph(
+            400,
+            Some(&body(10, Some(2534022), "(#10) outside of allowed window")),
+        );
+        assert_eq!(e.kind, ErrorKind::OutsideWindow);
+        let e = explain_refusal(e, "178");
+        assert!(
+            e.message.contains("within 7 days of the comment"),
+            "{}",
+            e.message
+        );
+        assert!(
+            !e.message.contains("24 hours"),
+            "not the DM window's rule: {}",
+            e.message
+        );
+        let e = Error::new(ErrorKind::Transport, "connection reset");
+        assert_eq!(explain_refusal(e, "178").message, "connection reset");
     }
 
     #[test]

@@ -204,8 +204,12 @@ impl Operation for Collaborators {
     const ID: &'static str = "media.collaborators";
     const SUMMARY: &'static str = "List a media's collaborators";
     const HTTP: &'static str = "GET /{media_id}/collaborators";
-    const LIMITS: &'static [&'static str] =
-        &["returns id, username and invite_status of each invited collaborator"];
+    const LOGINS: &'static [Login] = &[Login::Facebook];
+    const LIMITS: &'static [&'static str] = &[
+        "Facebook Login only (Meta documents the edge for the Instagram API with Facebook Login)",
+        "the media's creator only; feed images, reels and carousels (not stories)",
+        "up to 5 collaborators; only accounts that allow collaborator tagging are returned",
+    ];
 
     fn build(&self, _ctx: &OpContext) -> std::result::Result<GraphRequest, ParamError> {
         let id = object_id("media_id", &self.media_id)?;
@@ -580,12 +584,21 @@ mod tests {
         );
         assert_eq!(r.path, vec!["17900000000000001", "collaborators"]);
         assert!(r.query.is_empty());
+        let e = prepare(
+            "media.collaborators",
+            json!({"media_id": "179"}),
+            &OpContext {
+                login: Login::Instagram,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unsupported);
         assert!(err("media.children", json!({}), Login::Instagram)
             .starts_with("media.children: params.media_id: is required"));
         assert!(err(
             "media.collaborators",
             json!({"media_id": "me"}),
-            Login::Instagram
+            Login::Facebook
         )
         .contains("params.media_id"));
     }

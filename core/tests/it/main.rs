@@ -1,12 +1,14 @@
 //! The core's one integration binary: fixtures, a scripted fake Graph server, and the sandbox.
 
 mod auth;
+mod comments;
 mod conformance;
 mod engine;
 mod fake;
 mod fixtures;
 mod graph_request;
 mod hashtags;
+mod media_ops;
 mod messaging;
 mod paging;
 mod sandbox;
