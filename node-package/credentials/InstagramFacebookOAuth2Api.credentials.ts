@@ -1,4 +1,5 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import { API_VERSION_OPTIONS, DEFAULT_API_VERSION } from '../nodes/shared/generated/api-versions';
 
 /**
  * Facebook Login's default permissions: every feature of the node (graph-api.md §1.11.3), with
@@ -107,10 +108,10 @@ export class InstagramFacebookOAuth2Api implements ICredentialType {
 		{
 			displayName: 'API Version',
 			name: 'apiVersion',
-			type: 'string',
-			default: 'v27.0',
-			placeholder: 'v27.0',
-			description: 'Graph API version to call',
+			type: 'options',
+			options: API_VERSION_OPTIONS,
+			default: DEFAULT_API_VERSION,
+			description: 'Graph API version to call (an expression can name any other vNN.N)',
 		},
 		{
 			displayName: 'Base URL',

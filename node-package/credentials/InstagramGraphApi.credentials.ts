@@ -7,7 +7,11 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
-import { renewSession, signRequest } from '../src/credential-token';
+import { API_VERSION_OPTIONS, DEFAULT_API_VERSION } from '../nodes/shared/generated/api-versions';
+import { graphBase, renewSession, signRequest, textField } from '../src/credential-token';
+
+/** Where the package's README explains how to get a token for each login. */
+export const TOKEN_DOCS = 'https://github.com/instagram-graph/instagram-graph/blob/main/node-package/README.md#getting-a-token';
 
 /**
  * An Instagram access token (Instagram Login or Facebook Login), with the Graph API version,
@@ -28,6 +32,13 @@ import { renewSession, signRequest } from '../src/credential-token';
  * signs with appsecret_proof and follows the login flavour): n8n would prefer a declarative
  * `test` here over `testedBy`, so there is none.
  */
+/** A request whose URL is relative, completed with the credential's host and version. */
+export function withGraphBase(credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): IHttpRequestOptions {
+	if (request.baseURL || /^[a-z][a-z0-9+.-]*:\/\//i.test(request.url)) return request;
+	const version = textField(credentials, 'apiVersion') ?? 'v27.0';
+	return { ...request, url: `${graphBase(credentials)}/${version}/${request.url.replace(/^\/+/, '')}` };
+}
+
 export class InstagramGraphApi implements ICredentialType {
 	name = 'instagramGraphApi';
 
@@ -35,7 +46,14 @@ export class InstagramGraphApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/instagram.svg', dark: 'file:../icons/instagram.dark.svg' };
 
-	documentationUrl = 'https://developers.facebook.com/docs/instagram-platform';
+	documentationUrl = TOKEN_DOCS;
+
+	/** The HTTP Request node's hint when it uses this credential (n8n's "Custom API Call"). */
+	httpRequestNode = {
+		name: 'Instagram Graph API',
+		docsUrl: TOKEN_DOCS,
+		apiBaseUrlPlaceholder: 'https://graph.instagram.com/v27.0/me',
+	};
 
 	properties: INodeProperties[] = [
 		{
@@ -64,6 +82,32 @@ export class InstagramGraphApi implements ICredentialType {
 			default: 0,
 		},
 		{
+			displayName: 'Login',
+			name: 'login',
+			type: 'options',
+			options: [
+				{
+					name: 'Instagram Login (graph.instagram.com)',
+					value: 'instagram',
+					description: 'A token of an Instagram professional account (Business Login for Instagram)',
+				},
+				{
+					name: 'Facebook Login (graph.facebook.com)',
+					value: 'facebook',
+					description: 'A token of a Facebook user or Page whose Page is linked to the Instagram account',
+				},
+			],
+			default: 'instagram',
+			description: 'Which login the token comes from; decides the Graph host and what is available',
+		},
+		{
+			displayName:
+				'How to get a token: <a href="https://github.com/instagram-graph/instagram-graph/blob/main/node-package/README.md#getting-a-token" target="_blank">step by step in the README</a> (Meta: <a href="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login" target="_blank">Instagram Login</a>, <a href="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/get-started" target="_blank">Facebook Login</a>)',
+			name: 'tokenNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'string',
@@ -74,29 +118,12 @@ export class InstagramGraphApi implements ICredentialType {
 				'Instagram user access token (Instagram Login; a short-lived one is exchanged for a long-lived one when the app secret is set) or a Page/User token (Facebook Login). Replaced by the renewed token after each exchange or refresh.',
 		},
 		{
-			displayName: 'Login',
-			name: 'login',
-			type: 'options',
-			options: [
-				{
-					name: 'Facebook Login (graph.facebook.com)',
-					value: 'facebook',
-				},
-				{
-					name: 'Instagram Login (graph.instagram.com)',
-					value: 'instagram',
-				},
-			],
-			default: 'instagram',
-			description: 'Which login the token comes from; decides the Graph host and what is available',
-		},
-		{
 			displayName: 'API Version',
 			name: 'apiVersion',
-			type: 'string',
-			default: 'v27.0',
-			placeholder: 'v27.0',
-			description: 'Graph API version to call',
+			type: 'options',
+			options: API_VERSION_OPTIONS,
+			default: DEFAULT_API_VERSION,
+			description: 'Graph API version to call (an expression can name any other vNN.N)',
 		},
 		{
 			displayName: 'App ID',
@@ -129,6 +156,16 @@ export class InstagramGraphApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://graph.instagram.com',
 			description: 'Optional. Another host instead of Meta, for example a sandbox or a proxy.',
+			displayOptions: { show: { login: ['instagram'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://graph.facebook.com',
+			description: 'Optional. Another host instead of Meta, for example a sandbox or a proxy.',
+			displayOptions: { show: { login: ['facebook'] } },
 		},
 	];
 
@@ -141,6 +178,12 @@ export class InstagramGraphApi implements ICredentialType {
 		return await renewSession(credentials);
 	}
 
+	/**
+	 * Signs every request n8n sends with this credential (the HTTP Request node of "Custom API
+	 * Call" too): `access_token`, and `appsecret_proof` when the app secret is set. A relative
+	 * URL (`/me/media`, or `me/media` without `baseURL`) gets the credential's host and API
+	 * version, so `GET /me` works as in the Graph API Explorer.
+	 */
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> =>
-		signRequest(credentials, requestOptions);
+		signRequest(credentials, withGraphBase(credentials, requestOptions));
 }

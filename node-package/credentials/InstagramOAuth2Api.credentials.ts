@@ -1,4 +1,5 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import { API_VERSION_OPTIONS, DEFAULT_API_VERSION } from '../nodes/shared/generated/api-versions';
 
 /** Instagram Login's default scopes (the `instagram_business_*` set, graph-api.md §1.11.3). */
 const defaultScopes = [
@@ -109,10 +110,10 @@ export class InstagramOAuth2Api implements ICredentialType {
 		{
 			displayName: 'API Version',
 			name: 'apiVersion',
-			type: 'string',
-			default: 'v27.0',
-			placeholder: 'v27.0',
-			description: 'Graph API version to call',
+			type: 'options',
+			options: API_VERSION_OPTIONS,
+			default: DEFAULT_API_VERSION,
+			description: 'Graph API version to call (an expression can name any other vNN.N)',
 		},
 		{
 			displayName: 'Base URL',

@@ -97,6 +97,13 @@ function jsdoc(lines, indent) {
 
 // ---------------------------------------------------------------- schema subset
 
+/** Singular of an array param's name, for its item type and n8n entry (`buttons` → `button`). */
+function singular(name) {
+	if (name.endsWith('ies')) return `${name.slice(0, -3)}y`;
+	if (name.endsWith('s') && !name.endsWith('ss')) return name.slice(0, -1);
+	return `${name}_item`;
+}
+
 /** Classify a param schema into the subset documented in core/src/ops/mod.rs. */
 function kindOf(opId, name, s) {
 	const t = s.type;
@@ -106,12 +113,35 @@ function kindOf(opId, name, s) {
 	}
 	if (t === 'string' && Array.isArray(s.enum)) return 'enum';
 	if (t === 'string' || t === 'integer' || t === 'number' || t === 'boolean') return t;
+	if (t === 'object' && s.properties === undefined) return 'object';
 	if (t === 'array' && s.items?.type === 'string') return Array.isArray(s.items.enum) ? 'enum_list' : 'string_list';
+	if (t === 'array' && s.items?.type === 'object' && s.items.properties) return 'object_list';
 	throw new Error(`${opId}.${name}: unsupported schema ${JSON.stringify(s)}`);
 }
 
-function tsType(kind, s) {
-	switch (kind) {
+/** The item properties of an array-of-objects schema, required first (depth-limited by the core's test). */
+function itemParamsOf(opId, s, depth) {
+	if (depth > 2) throw new Error(`${opId}: objects nest at most twice`);
+	const required = new Set(s.items.required ?? []);
+	const list = Object.entries(s.items.properties).map(([name, schema]) => {
+		const kind = kindOf(opId, name, schema);
+		return {
+			name,
+			schema,
+			kind,
+			required: required.has(name),
+			items: kind === 'object_list' ? itemParamsOf(opId, schema, depth + 1) : undefined,
+		};
+	});
+	return [...list.filter((p) => p.required), ...list.filter((p) => !p.required)];
+}
+
+/** TypeScript item interface name of an array-of-objects param (`MessagesSendButtonTemplateButton`). */
+const itemTypeName = (prefix, name) => `${prefix}${pascal(singular(name))}`;
+
+function tsType(p, prefix) {
+	const s = p.schema;
+	switch (p.kind) {
 		case 'string':
 			return 'string';
 		case 'integer':
@@ -127,25 +157,49 @@ function tsType(kind, s) {
 			return 'string[]';
 		case 'enum_list':
 			return `Array<${s.items.enum.map(lit).join(' | ')}>`;
+		case 'object':
+			return 'Record<string, unknown>';
+		case 'object_list':
+			return `${itemTypeName(prefix, p.name)}[]`;
 	}
 }
+
+/** The login flavour a param is for (`x-login`), and the one it is required with (`x-required-with`). */
+const loginOf = (s) => s['x-login'] ?? null;
+/**
+ * `ig_user_id` is required with Facebook Login wherever it is optional (params::ig_user),
+ * annotated or not — except beside a `page_id`, where the Page can stand for the account.
+ */
+const requiredWith = (name, s, required, props) =>
+	s['x-required-with'] ?? (name === 'ig_user_id' && !required && !('page_id' in props) ? 'facebook' : null);
 
 function paramsOf(op) {
 	const props = op.params?.properties ?? {};
 	const required = new Set(op.params?.required ?? []);
+	const cursors = new Set(op.paginated ? (op.paging?.cursor_params ?? ['after', 'before']) : []);
 	// Required params first (they lead in the n8n form too), then the catalogue's order.
-	const list = Object.entries(props).map(([name, s]) => ({
-		name,
-		schema: s,
-		kind: kindOf(op.id, name, s),
-		required: required.has(name),
-		// The page-size param of a paginated edge: the core picks it when walking pages.
-		pageSize: op.paginated && op.page_size?.param === name,
-	}));
+	const list = Object.entries(props).map(([name, s]) => {
+		const kind = kindOf(op.id, name, s);
+		return {
+			name,
+			schema: s,
+			kind,
+			required: required.has(name),
+			// The page-size param of a paginated edge: the core picks it when walking pages.
+			pageSize: op.paginated && op.page_size?.param === name,
+			// Cursors of a paginated edge: the node walks pages itself (Return All / Limit).
+			cursor: cursors.has(name) && kind === 'string',
+			login: loginOf(s),
+			requiredWith: requiredWith(name, s, required.has(name), props),
+			items: kind === 'object_list' ? itemParamsOf(op.id, s, 1) : undefined,
+		};
+	});
 	return [...list.filter((p) => p.required), ...list.filter((p) => !p.required)];
 }
 
 // ---------------------------------------------------------------- src/generated/operations.ts
+
+const FLAVOUR = { facebook: 'Facebook Login', instagram: 'Instagram Login' };
 
 function paramDoc(p) {
 	const s = p.schema;
@@ -154,7 +208,26 @@ function paramDoc(p) {
 	if (s.minimum !== undefined || s.maximum !== undefined) {
 		lines.push(`Range: ${s.minimum ?? '…'}–${s.maximum ?? '…'}.`);
 	}
+	if (s.maxItems !== undefined) lines.push(`At most ${s.maxItems} items.`);
+	if (s.maxLength !== undefined) lines.push(`At most ${s.maxLength} characters.`);
+	if (p.login) lines.push(`Only with ${FLAVOUR[p.login] ?? p.login}.`);
+	if (p.requiredWith && !p.required) lines.push(`Required with ${FLAVOUR[p.requiredWith] ?? p.requiredWith}.`);
 	return lines;
+}
+
+/** Item interfaces of the array-of-objects params (nested ones too), before the params interface. */
+function itemInterfaces(prefix, ps, out) {
+	for (const p of ps.filter((x) => x.kind === 'object_list')) {
+		const name = itemTypeName(prefix, p.name);
+		for (const q of p.items) if (q.kind === 'object_list') itemInterfaces(name, [q], out);
+		out.push(jsdoc([`One item of \`${p.name}\`${p.schema.items.description ? `: ${p.schema.items.description}` : ''}.`], 0));
+		out.push(`export interface ${name} {`);
+		for (const q of p.items) {
+			out.push(jsdoc(paramDoc(q), 1));
+			out.push(`\t${q.name}${q.required ? '' : '?'}: ${tsType(q, name)};`);
+		}
+		out.push('}', '');
+	}
 }
 
 function opDoc(op, extra) {
@@ -169,8 +242,9 @@ function genOperationsTs(ops) {
 	const out = [HEADER, "import type { GraphObject, Page, PaginateOptions, Timestamp } from '../types';", ''];
 	for (const op of ops) {
 		const name = `${pascal(op.id)}Params`;
-		out.push(jsdoc([`Params of \`${op.id}\`: ${op.summary}.`], 0));
 		const ps = paramsOf(op);
+		itemInterfaces(pascal(op.id), ps, out);
+		out.push(jsdoc([`Params of \`${op.id}\`: ${op.summary}.`], 0));
 		if (ps.length === 0) {
 			out.push(`export type ${name} = Record<string, never>;`, '');
 			continue;
@@ -178,7 +252,7 @@ function genOperationsTs(ops) {
 		out.push(`export interface ${name} {`);
 		for (const p of ps) {
 			out.push(jsdoc(paramDoc(p), 1));
-			out.push(`\t${p.name}${p.required ? '' : '?'}: ${tsType(p.kind, p.schema)};`);
+			out.push(`\t${p.name}${p.required ? '' : '?'}: ${tsType(p, pascal(op.id))};`);
 		}
 		out.push('}', '');
 	}
@@ -276,30 +350,132 @@ function genOperationsTs(ops) {
 
 // ---------------------------------------------------------------- n8n properties
 
+/**
+ * Operations the action node leaves out: webhook subscription plumbing (the Instagram Trigger
+ * does it) and the token flows (the credentials do them). They stay in the Node and Python APIs.
+ */
+const N8N_HIDDEN = [/^auth\./, /^subscriptions\./, /^subscribed_apps\./];
+const hiddenFromN8n = (op) => N8N_HIDDEN.some((re) => re.test(op.id)) || op.n8n === false;
+
 /** Catalogue markdown → an n8n description that follows n8n's lint conventions. */
 function n8nDescription(text) {
 	let d = String(text ?? '')
 		.replace(/\s+/g, ' ')
 		.trim()
+		// How the package is built is no concern of the panel.
+		.replace(/\s*\((?:through |via |in )?the Rust core\)/gi, '')
+		.replace(/(?:^|(?<=\. ))[^.]*\b(?:Rust core|the core)\b[^.]*\.\s*/g, '')
+		.trim()
 		.replace(/`([^`]+)`/g, '<code>$1</code>')
 		// n8n writes "ID" in prose; Graph field lists inside <code> keep their literal spelling.
-		.replace(/(^|[\s(])id(?=[\s.;:)]|$)/g, '$1ID');
-	const egLess = d.replace('e.g.', '');
+		.replace(/(^|[\s(])id(?=[\s.;:),]|$)/g, '$1ID');
+	const egLess = d.replace(/e\.g\./g, '');
 	const sentences = egLess.split('. ').length;
 	if (sentences === 1 && d.endsWith('.')) d = d.slice(0, -1);
-	if (sentences === 2 && !d.endsWith('.') && !d.endsWith('</code>')) d += '.';
+	if (sentences >= 2 && !d.endsWith('.') && !d.endsWith('</code>')) d += '.';
 	return d;
 }
 
-/** Resource display name: n8n wants singular option names ("Comment", not "Comments"). */
-const resourceName = (r) => title(/[^s]s$/.test(r) ? r.slice(0, -1) : r);
+/** Resource display names (singular, as n8n's options are); others are derived. */
+const RESOURCE_NAMES = {
+	accounts: 'Account',
+	user: 'User',
+	mentions: 'Mention',
+	media: 'Media',
+	stories: 'Story',
+	comments: 'Comment',
+	hashtags: 'Hashtag',
+	messages: 'Message',
+	conversations: 'Conversation',
+	messenger_profile: 'Messenger Profile',
+	graph: 'Graph API',
+	pages: 'Page',
+};
+const resourceName = (r) => RESOURCE_NAMES[r] ?? title(/ies$/.test(r) ? `${r.slice(0, -3)}y` : /[^s]s$/.test(r) ? r.slice(0, -1) : r);
+
+/**
+ * n8n's names for the operations (the option name, and the `action` the node picker shows and
+ * the canvas uses as node name): "Get Many" for lists, "Get", "Create", "Delete", "Send ...".
+ * Ids not listed get the same rules (list → Get Many, get → Get, a paginated edge → Get Many
+ * <edge>, else the id in title case) and an action from the summary.
+ */
+const OP_NAMES = {
+	'accounts.list': ['Get Many', 'Get many accounts'],
+	'user.get': ['Get', 'Get an account profile'],
+	'user.profile': ['Get User Profile', 'Get the profile of a messaging user'],
+	'user.business_discovery': ['Get Business Account', 'Get another business account'],
+	'user.business_discovery_media': ['Get Many Business Account Media', 'Get many media of another business account'],
+	'user.recently_searched_hashtags': ['Get Recently Searched Hashtags', 'Get recently searched hashtags'],
+	'user.content_publishing_limit': ['Get Publishing Limit', 'Get the content publishing limit'],
+	'user.tags': ['Get Many Tagged Media', 'Get many media the account is tagged in'],
+	'user.mentioned_media': ['Get Mentioned Media', 'Get a media the account is mentioned in'],
+	'user.mentioned_comment': ['Get Mentioned Comment', 'Get a comment the account is mentioned in'],
+	'user.live_media': ['Get Many Live Media', 'Get many live media'],
+	'user.collaboration_invites': ['Get Many Collaboration Invites', 'Get many collaboration invites'],
+	'user.respond_collaboration_invite': ['Respond to Collaboration Invite', 'Accept or decline a collaboration invite'],
+	'mentions.reply': ['Reply', 'Reply to a mention'],
+	'media.list': ['Get Many', 'Get many media'],
+	'media.get': ['Get', 'Get a media'],
+	'media.children': ['Get Children', 'Get the children of a carousel'],
+	'media.collaborators': ['Get Collaborators', 'Get the collaborators of a media'],
+	'media.set_comments_enabled': ['Set Comments Enabled', 'Turn comments on or off on a media'],
+	'media.delete': ['Delete', 'Delete a media'],
+	'media.poll_attachment': ['Get Poll Results', 'Get the poll results of a media'],
+	'media.prompt_response': ['Get Prompt Responses', 'Get the prompt responses of a media'],
+	'media.by_shortcode': ['Get by URL or Shortcode', 'Get a media by URL or shortcode'],
+	'stories.list': ['Get Many', 'Get many stories'],
+	'stories.get': ['Get', 'Get a story'],
+	'comments.list': ['Get Many', 'Get many comments'],
+	'comments.get': ['Get', 'Get a comment'],
+	'comments.replies': ['Get Many Replies', 'Get many replies to a comment'],
+	'comments.create': ['Create', 'Create a comment'],
+	'comments.reply': ['Reply', 'Reply to a comment'],
+	'comments.hide': ['Hide or Unhide', 'Hide or unhide a comment'],
+	'comments.delete': ['Delete', 'Delete a comment'],
+	'comments.private_reply': ['Send Private Reply', 'Send a private reply to a commenter'],
+	'hashtags.search': ['Search', 'Search a hashtag'],
+	'hashtags.get': ['Get', 'Get a hashtag'],
+	'hashtags.top_media': ['Get Many Top Media', 'Get many top media of a hashtag'],
+	'hashtags.recent_media': ['Get Many Recent Media', 'Get many recent media of a hashtag'],
+	'messages.send_text': ['Send Text', 'Send a text message'],
+	'messages.send_media': ['Send Media', 'Send a media message'],
+	'messages.send_images': ['Send Images', 'Send several images'],
+	'messages.send_sticker': ['Send Sticker', 'Send a heart sticker'],
+	'messages.share_post': ['Share Post', 'Share a post in a message'],
+	'messages.send_button_template': ['Send Button Template', 'Send a button template'],
+	'messages.send_generic_template': ['Send Generic Template', 'Send a generic template'],
+	'messages.send_quick_replies': ['Send Quick Replies', 'Send a message with quick replies'],
+	'messages.react': ['React', 'React to a message'],
+	'messages.unreact': ['Remove Reaction', 'Remove a reaction from a message'],
+	'messages.sender_action': ['Send Sender Action', 'Send a typing or seen indicator'],
+	'messages.upload_attachment': ['Upload Attachment', 'Upload a reusable attachment'],
+	'messages.get': ['Get', 'Get a message'],
+	'conversations.list': ['Get Many', 'Get many conversations'],
+	'conversations.messages': ['Get Many Messages', 'Get many messages of a conversation'],
+	'messenger_profile.get': ['Get', 'Get the messenger profile'],
+	'messenger_profile.set_ice_breakers': ['Set Ice Breakers', 'Set the ice breakers'],
+	'messenger_profile.set_persistent_menu': ['Set Persistent Menu', 'Set the persistent menu'],
+	'messenger_profile.delete': ['Delete', 'Delete messenger profile settings'],
+	'graph.request': ['Request', 'Send a Graph API request'],
+	'pages.list': ['Get Many', 'Get many pages'],
+};
+
+/** The option name and action of an operation (see OP_NAMES). */
+function opNames(op) {
+	const known = OP_NAMES[op.id];
+	if (known) return known;
+	const noun = resourceName(op.resource).toLowerCase();
+	if (op.operation === 'list') return ['Get Many', `Get many ${noun}s`.replace(/ias$/, 'ia').replace(/ys$/, 'ies')];
+	if (op.operation === 'get') return ['Get', `Get a ${noun}`];
+	const name = op.paginated && !/^(get|list)_/.test(op.operation) ? `Get Many ${title(op.operation)}` : title(op.operation);
+	return [name, n8nAction(op.summary)];
+}
 
 /**
  * n8n shows `action` in the node picker and wants it in sentence case (its lint rule: every word
  * after the first lowercase, or all capitals; no hyphens, apostrophes or brackets). So "List the
  * account's media" becomes "List the media of the account", "a Page's access token" "a page
- * access token", "long-lived" "long lived", "Instagram" "IG"; a parenthesis is dropped. The
- * summary itself stays the operation's description.
+ * access token", "long-lived" "long lived", "Instagram" "IG"; a parenthesis is dropped.
  */
 function n8nAction(summary) {
 	const words = summary
@@ -319,14 +495,119 @@ function n8nAction(summary) {
 		.join(' ');
 }
 
+/** Whether an operation only reads: every Graph call it documents is a GET. */
+function readsOnly(op) {
+	if (op.id === 'graph.request') return null;
+	const verbs = String(op.http ?? '').match(/\b(GET|POST|DELETE|PUT|PATCH)\b/g) ?? [];
+	return verbs.length > 0 && verbs.every((v) => v === 'GET');
+}
+
+/** The operation's description: its summary, and whether it reads or writes (for AI tools too). */
+function opDescription(op) {
+	const reads = readsOnly(op);
+	const effect =
+		reads === null ? 'Reads or writes, depending on the method.' : reads ? 'Reads only, changes nothing.' : 'Writes to Instagram.';
+	return n8nDescription(`${op.summary.replace(/\.$/, '')}. ${effect}`);
+}
+
 /** Names n8n's lint treats as secrets: their string fields are masked (typeOptions.password). */
 const SENSITIVE_PARAM = /secret|password|token|apikey/i;
 
-/** Whether a param is its own top-level n8n field (else it sits in the "Options" collection). */
+/** Params that pick a Graph object: a resource locator (From List / By ID / By URL). */
+const LOCATORS = {
+	ig_user_id: {
+		locator: 'account',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchAccounts', searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17841400000000000' },
+		],
+	},
+	page_id: {
+		locator: 'page',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPages', searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '100000000000000' },
+		],
+	},
+	media_id: {
+		locator: 'media',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchMedia', searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17900000000000000' },
+			{ displayName: 'By URL or Shortcode', name: 'url', type: 'string', placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/' },
+		],
+	},
+	conversation_id: {
+		locator: 'conversation',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6...' },
+		],
+	},
+	comment_id: {
+		locator: 'comment',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchComments', searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17800000000000000' },
+		],
+	},
+};
+const locatorOf = (p) => (p.kind === 'string' && LOCATORS[p.name] ? LOCATORS[p.name] : undefined);
+
+/** Top-level n8n field, else in the "Options" collection. */
 function isTopLevel(p) {
-	return p.required || p.kind === 'string' || p.schema.default !== undefined;
+	if (p.name === 'fields' && p.kind === 'string') return false;
+	return (
+		p.required ||
+		locatorOf(p) !== undefined ||
+		p.login !== null ||
+		p.kind === 'object' ||
+		p.kind === 'object_list' ||
+		(p.kind === 'enum' && p.schema.default !== undefined)
+	);
 }
 
+/** Display order of the top-level fields: the account, then the object, then the rest. */
+function topRank(p) {
+	if (p.name === 'ig_user_id') return 0;
+	if (p.name === 'page_id') return 1;
+	if (locatorOf(p) || /_id$/.test(p.name) || p.name === 'shortcode' || p.name === 'username') return 2;
+	if (p.required) return 3;
+	return 4;
+}
+
+/** Graph's top-level field names of a `fields` value (`a,b{c},d.limit(2){e}` → a, b, d). */
+function fieldNames(text) {
+	const out = [];
+	let depth = 0;
+	let cur = '';
+	for (const ch of String(text ?? '')) {
+		if (ch === '{' || ch === '(') depth++;
+		if (ch === '}' || ch === ')') depth--;
+		if (ch === ',' && depth === 0) {
+			out.push(cur);
+			cur = '';
+		} else cur += ch;
+	}
+	out.push(cur);
+	return out.map((f) => f.trim().split(/[.{(]/)[0].trim()).filter((f) => f !== '');
+}
+
+/** Descriptions of date-time fields, in the words of n8n's date-time picker. */
+function timestampDescription(text) {
+	const d = String(text ?? '')
+		.replace(/\s*\((?:Unix seconds|a Unix time)[^)]*\)/gi, '')
+		.replace(/\btime\b(?=[.)]?$)/, 'date and time')
+		.replace(/\.$/, '');
+	return `${d}. Pick a date and time (without a time zone it is read as UTC).`;
+}
+
+/** One n8n field (type, default, options) of a param or of an item property. */
 function n8nField(p, show) {
 	const s = p.schema;
 	const field = {
@@ -341,6 +622,7 @@ function n8nField(p, show) {
 	switch (p.kind) {
 		case 'string':
 			field.default = s.default ?? '';
+			if (s.format === 'uri' || /(^|_)url$/.test(p.name)) field.placeholder = 'https://';
 			break;
 		case 'integer':
 		case 'number':
@@ -363,6 +645,7 @@ function n8nField(p, show) {
 		case 'timestamp':
 			field.type = 'dateTime';
 			field.default = '';
+			field.description = n8nDescription(timestampDescription(s.description));
 			break;
 		case 'enum':
 			field.type = 'options';
@@ -378,13 +661,91 @@ function n8nField(p, show) {
 			field.options = [...s.items.enum].sort().map((v) => ({ name: title(v), value: v }));
 			field.default = s.default ?? [];
 			break;
+		case 'object':
+			field.type = 'json';
+			field.default = '{}';
+			break;
+		case 'object_list': {
+			const item = singular(p.name);
+			field.type = 'fixedCollection';
+			field.default = {};
+			field.placeholder = `Add ${title(item)}`;
+			field.typeOptions = { multipleValues: true, sortable: true };
+			if (s.maxItems !== undefined) field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
+			field.options = [{ displayName: title(item), name: item, values: p.items.map((q) => n8nField(q, undefined)) }];
+			break;
+		}
+	}
+	const locator = locatorOf(p);
+	if (locator) {
+		field.type = 'resourceLocator';
+		field.default = { mode: 'list', value: '' };
+		field.modes = locator.modes;
+	}
+	if (p.login) {
+		const only = `Only with ${FLAVOUR[p.login]}`;
+		field.description = field.description ? `${only}. ${field.description.replace(/\.?$/, '.')}` : only;
 	}
 	if (field.type === 'string' && SENSITIVE_PARAM.test(p.name)) field.typeOptions = { ...field.typeOptions, password: true };
 	if (field.typeOptions && Object.values(field.typeOptions).every((v) => v === undefined)) delete field.typeOptions;
 	return field;
 }
 
-function genPropertiesTs(ops) {
+/** The "Authentication" values whose credential can be of a login flavour. */
+const AUTH_FOR = { facebook: ['accessToken', 'facebookOAuth2'], instagram: ['accessToken', 'instagramOAuth2'] };
+const OTHER = { facebook: 'instagram', instagram: 'facebook' };
+
+/**
+ * The n8n fields of a param. `x-login` params are shown only with the Authentications that can
+ * be of that flavour; a param required with one flavour (`x-required-with`) is required in the
+ * panel with that flavour's OAuth2 credential, and says so with the access-token credential,
+ * whose flavour the panel cannot know.
+ */
+function topFields(p, show) {
+	const base = p.login ? { ...show, authentication: AUTH_FOR[p.login] } : show;
+	if (!p.requiredWith || p.required) return [n8nField(p, base)];
+	const flavour = FLAVOUR[p.requiredWith];
+	const pick = locatorOf(p) ? ` — pick the ${locatorOf(p).locator} from the list` : '';
+	const requiredKind = p.requiredWith === 'facebook' ? 'facebookOAuth2' : 'instagramOAuth2';
+	const otherKind = p.requiredWith === 'facebook' ? 'instagramOAuth2' : 'facebookOAuth2';
+	const plain = n8nField(p, base).description;
+	const other = FLAVOUR[OTHER[p.requiredWith]];
+	const self = p.name === 'ig_user_id' ? `with ${other} leave it empty for the account you logged in with` : `optional with ${other}`;
+	return [
+		{ ...n8nField({ ...p, required: true }, { ...base, authentication: [requiredKind] }), description: `Required with ${flavour}${pick}` },
+		{
+			...n8nField(p, { ...base, authentication: [otherKind] }),
+			description: p.name === 'ig_user_id' ? 'Leave empty for the account you logged in with' : plain,
+		},
+		{
+			...n8nField(p, { ...base, authentication: ['accessToken'] }),
+			description: `Required with ${flavour}${pick}; ${self}`,
+		},
+	];
+}
+
+/** n8n metadata of one param (how the node reads and converts its value). */
+function paramMeta(p, place) {
+	const locator = locatorOf(p);
+	const meta = {
+		kind: p.kind,
+		place,
+		label: title(p.name),
+		locator: locator?.locator,
+		login: p.login ?? undefined,
+		requiredWith: p.requiredWith ?? undefined,
+		// The field's default as n8n holds it (see collectParams: left at it, the param is omitted).
+		default: p.schema.default !== undefined && p.name !== 'fields' ? n8nField(p, undefined).default : undefined,
+	};
+	if (p.kind === 'object_list') {
+		meta.item = singular(p.name);
+		meta.items = Object.fromEntries(p.items.map((q) => [q.name, paramMeta(q, 'item')]));
+	}
+	return meta;
+}
+
+function genPropertiesTs(allOps) {
+	const ops = allOps.filter((o) => !hiddenFromN8n(o));
 	const resources = [...new Set(ops.map((o) => o.resource))];
 	const props = [];
 	props.push({
@@ -405,36 +766,42 @@ function genPropertiesTs(ops) {
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [r] } },
-			options: [...rops]
-				.sort((a, b) => title(a.operation).localeCompare(title(b.operation)))
-				.map((o) => ({
-					name: title(o.operation),
-					value: o.operation,
-					description: n8nDescription(o.summary),
-					action: n8nAction(o.summary),
-				})),
+			options: rops
+				.map((o) => {
+					const [name, action] = opNames(o);
+					return { name, value: o.operation, description: opDescription(o), action };
+				})
+				.sort((a, b) => a.name.localeCompare(b.name)),
 			default: rops[0].operation,
 		});
 	}
 	const meta = {};
 	for (const op of ops) {
 		const show = { resource: [op.resource], operation: [op.operation] };
-		const ps = paramsOf(op).filter((p) => !p.pageSize);
+		const ps = paramsOf(op).filter((p) => !p.pageSize && !p.cursor);
+		const fieldsParam = ps.find((p) => p.name === 'fields' && p.kind === 'string');
+		const known = op.known_fields?.length ? [...op.known_fields] : fieldNames(fieldsParam?.schema.default);
+		const fieldsMeta = fieldsParam && known.length ? { known, default: fieldsParam.schema.default ?? null } : undefined;
 		meta[op.id] = {
 			paginated: op.paginated,
-			params: Object.fromEntries(
-				ps.map((p) => [
-					p.name,
-					{
-						kind: p.kind,
-						place: isTopLevel(p) ? 'top' : 'options',
-						// The field's default as n8n holds it (see collectParams: left at it, the param is omitted).
-						default: p.schema.default !== undefined ? n8nField(p, undefined).default : undefined,
-					},
-				]),
-			),
+			reads: readsOnly(op),
+			logins: [...op.logins],
+			fields: fieldsMeta,
+			params: Object.fromEntries(ps.map((p) => [p.name, paramMeta(p, isTopLevel(p) ? 'top' : 'options')])),
 		};
-		for (const p of ps.filter(isTopLevel)) props.push(n8nField(p, show));
+		// A one-flavour operation says so where the credential's flavour may be the other one.
+		if (op.logins.length === 1) {
+			const need = FLAVOUR[op.logins[0]];
+			props.push({
+				displayName: `This operation needs ${need}: use a credential of that login`,
+				name: 'loginNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { ...show, authentication: op.logins[0] === 'facebook' ? ['accessToken', 'instagramOAuth2'] : ['accessToken', 'facebookOAuth2'] } },
+			});
+		}
+		const top = ps.filter(isTopLevel).sort((a, b) => topRank(a) - topRank(b));
+		for (const p of top) props.push(...topFields(p, show));
 		if (op.paginated) {
 			props.push({
 				displayName: 'Return All',
@@ -454,7 +821,31 @@ function genPropertiesTs(ops) {
 				description: 'Max number of results to return',
 			});
 		}
-		const rest = ps.filter((p) => !isTopLevel(p));
+		const rest = ps.filter((p) => !isTopLevel(p) && p !== fieldsParam).map((p) => n8nField(p, undefined));
+		if (fieldsParam && fieldsMeta) {
+			const dflt = fieldNames(fieldsParam.schema.default);
+			rest.push({
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'multiOptions',
+				options: [...known].sort().map((f) => ({ name: title(f), value: f })),
+				default: [],
+				description: dflt.length
+					? `Fields to return. None selected: ${dflt.join(', ')}.`
+					: 'Fields to return. None selected: the fields Graph returns by default.',
+			});
+			rest.push({
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'string',
+				default: '',
+				placeholder: 'children{id,media_url}',
+				description:
+					'More fields in Graph syntax, comma-separated, with nested edges such as <code>children{id,media_url}</code>; added to the selected ones',
+			});
+		} else if (fieldsParam) {
+			rest.push(n8nField(fieldsParam, undefined));
+		}
 		if (rest.length) {
 			props.push({
 				displayName: 'Options',
@@ -463,7 +854,7 @@ function genPropertiesTs(ops) {
 				placeholder: 'Add option',
 				displayOptions: { show },
 				default: {},
-				options: rest.map((p) => n8nField(p, undefined)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				options: rest.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			});
 		}
 	}
@@ -471,19 +862,53 @@ function genPropertiesTs(ops) {
 		HEADER,
 		// Graph's `fields` syntax (`id,username`) is literal text, not prose: n8n's casing rule for "ID"
 		// does not apply to it.
-		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id */',
+		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-placeholder-miscased-id */',
 		"import type { INodeProperties } from 'n8n-workflow';",
 		'',
-		'/** How a field value becomes a Graph param (see ParamKind in the node). */',
-		"export type ParamKind = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'enum' | 'string_list' | 'enum_list';",
+		'/** How a field value becomes a Graph param (see convertValue in params.ts). */',
+		'export type ParamKind =',
+		"\t| 'string'",
+		"\t| 'integer'",
+		"\t| 'number'",
+		"\t| 'boolean'",
+		"\t| 'timestamp'",
+		"\t| 'enum'",
+		"\t| 'string_list'",
+		"\t| 'enum_list'",
+		"\t| 'object'",
+		"\t| 'object_list';",
 		'',
-		'/**',
-		' * Per operation: whether it is paginated, where each param lives in the node parameters, and the',
-		" * field's default where the catalogue documents one.",
-		' */',
+		'/** What a resource locator picks (its list search method in the node). */',
+		"export type Locator = 'account' | 'page' | 'media' | 'conversation' | 'comment';",
+		'',
+		'/** How the node reads one param: where it lives, its kind, its label for errors. */',
+		'export interface ParamMeta {',
+		'\tkind: ParamKind;',
+		"\t/** A top-level field, in the \"Options\" collection, or a property of a fixed-collection item. */",
+		"\tplace: 'top' | 'options' | 'item';",
+		'\t/** The display name (errors name the field as the panel does). */',
+		'\tlabel: string;',
+		"\t/** The field's default where the catalogue documents one (left at it, the param is omitted). */",
+		'\tdefault?: unknown;',
+		'\tlocator?: Locator;',
+		"\t/** The only login flavour it applies to. */",
+		"\tlogin?: 'facebook' | 'instagram';",
+		"\t/** The login flavour that requires it. */",
+		"\trequiredWith?: 'facebook' | 'instagram';",
+		'\t/** Fixed collections: the entry name (`button`) and the item properties. */',
+		'\titem?: string;',
+		'\titems?: Record<string, ParamMeta>;',
+		'}',
+		'',
+		'/** Per operation: paging, reads or writes, logins, the fields choice and every param. */',
 		'export interface OperationMeta {',
 		'\tpaginated: boolean;',
-		"\tparams: Record<string, { kind: ParamKind; place: 'top' | 'options'; default?: unknown }>;",
+		'\t/** Only GETs (`null`: depends on the params, graph.request). */',
+		'\treads: boolean | null;',
+		"\tlogins: Array<'facebook' | 'instagram'>;",
+		'\t/** The `fields` param as a multi-select (+ Custom Fields): its choices and the default set. */',
+		'\tfields?: { known: string[]; default: string | null };',
+		'\tparams: Record<string, ParamMeta>;',
 		'}',
 		'',
 		'/** Operation metadata by id (`resource.operation`). */',
@@ -676,6 +1101,40 @@ function genWebhookEventsTs(schema) {
 	].join('\n');
 }
 
+// ---------------------------------------------------------------- nodes/shared/generated/api-versions.ts
+
+const VERSIONS_HEADER =
+	'// generated by scripts/generate.mjs — do not edit. Source: the core\'s table of known Graph API\n' +
+	'// versions (core/src/version.rs, KNOWN_VERSIONS). Regenerate with `make node-gen`.\n';
+
+/** The known versions of core/src/version.rs, newest first: the credentials' "API Version" options. */
+function genApiVersionsTs(versionRs) {
+	const re = /name:\s*"(v\d+\.\d+)",\s*released:\s*d\((\d+),\s*(\d+),\s*(\d+)\),\s*expires:\s*(?:Some\(d\((\d+),\s*(\d+),\s*(\d+)\)\)|None)/g;
+	const pad = (n) => String(n).padStart(2, '0');
+	const versions = [...versionRs.matchAll(re)].map((m) => ({
+		name: m[1],
+		released: `${m[2]}-${pad(m[3])}-${pad(m[4])}`,
+		expires: m[5] ? `${m[5]}-${pad(m[6])}-${pad(m[7])}` : null,
+	}));
+	if (versions.length === 0) throw new Error('core/src/version.rs: no KNOWN_VERSIONS entries found');
+	const options = versions.reverse().map((v) => ({
+		name: v.name,
+		value: v.name,
+		description: v.expires ? `Released ${v.released}, Meta retires it on ${v.expires}` : `Released ${v.released}, the newest`,
+	}));
+	return [
+		VERSIONS_HEADER,
+		"import type { INodePropertyOptions } from 'n8n-workflow';",
+		'',
+		'/** The Graph API versions the core knows, newest (the default) first. */',
+		`export const API_VERSION_OPTIONS: INodePropertyOptions[] = ${tsValue(options, 0)};`,
+		'',
+		'/** The default version (the newest known). */',
+		`export const DEFAULT_API_VERSION = ${lit(options[0].value)};`,
+		'',
+	].join('\n');
+}
+
 // ---------------------------------------------------------------- main
 
 function arg(name) {
@@ -697,6 +1156,7 @@ const outputs = [
 	['nodes/Instagram/generated/properties.ts', genPropertiesTs(ops)],
 	['nodes/InstagramTrigger/generated/events.ts', genTriggerEventsTs(webhookFields)],
 	['src/generated/webhook-events.ts', genWebhookEventsTs(eventSchema)],
+	['nodes/shared/generated/api-versions.ts', genApiVersionsTs(readFileSync(arg('--versions') ?? join(ROOT, '..', 'core', 'src', 'version.rs'), 'utf8'))],
 ];
 let stale = 0;
 for (const [rel, text] of outputs) {

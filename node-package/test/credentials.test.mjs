@@ -120,7 +120,7 @@ describe('credential shapes', () => {
 			assert.equal(typeof Cred, 'function', file);
 			const c = new Cred();
 			assert.ok(c.icon?.light?.startsWith('file:') && c.icon?.dark?.startsWith('file:'), file);
-			assert.match(c.documentationUrl, /^https:\/\/developers\.facebook\.com\//, file);
+			assert.match(c.documentationUrl, /^https:\/\/(developers\.facebook\.com\/|github\.com\/instagram-graph\/instagram-graph\/blob\/main\/node-package\/README\.md#getting-a-token)/, file);
 		}
 	});
 

@@ -44,6 +44,73 @@ const catalogue = [
 		limits: ['one per second'],
 	},
 	{
+		id: 'widgets.send_card',
+		resource: 'widgets',
+		operation: 'send_card',
+		summary: 'Send a card',
+		description: 'Arrays of objects nested twice, a free-form object, one-flavour and required-with params.',
+		http: 'POST /{page_id}/messages',
+		params: {
+			type: 'object',
+			additionalProperties: false,
+			required: ['elements'],
+			properties: {
+				elements: {
+					type: 'array',
+					maxItems: 10,
+					description: 'Cards of the template.',
+					items: {
+						type: 'object',
+						additionalProperties: false,
+						required: ['title'],
+						properties: {
+							title: { type: 'string', maxLength: 80, description: 'Title of the card.' },
+							buttons: {
+								type: 'array',
+								maxItems: 3,
+								description: 'Buttons of the card.',
+								items: {
+									type: 'object',
+									required: ['type', 'title'],
+									properties: {
+										type: { type: 'string', enum: ['web_url', 'postback'], description: 'Kind of button.' },
+										title: { type: 'string', maxLength: 20, description: 'Label.' },
+										url: { type: 'string', format: 'uri', description: 'Where it opens.' },
+									},
+								},
+							},
+						},
+					},
+				},
+				body: { type: 'object', description: 'Extra JSON.' },
+				page_id: { type: 'string', 'x-login': 'facebook', description: 'The Page that sends.' },
+				ig_user_id: { type: 'string', 'x-required-with': 'facebook', description: 'The account.' },
+				media_id: { type: 'string', description: 'A media.' },
+				fields: { type: 'string', default: 'id,title', description: 'Fields to return.' },
+			},
+		},
+		paginated: false,
+		page_size: null,
+		idempotent: false,
+		logins: ['facebook'],
+		limits: [],
+		known_fields: ['id', 'title', 'children'],
+	},
+	{
+		id: 'auth.secret_flow',
+		resource: 'auth',
+		operation: 'secret_flow',
+		summary: 'A token flow',
+		description: null,
+		http: 'GET /oauth',
+		params: { type: 'object', additionalProperties: false, required: [], properties: {} },
+		paginated: false,
+		page_size: null,
+		idempotent: true,
+		logins: ['facebook', 'instagram'],
+		limits: [],
+	},
+	{
 		id: 'widgets.list',
 		resource: 'widgets',
 		operation: 'list',
@@ -54,9 +121,15 @@ const catalogue = [
 			type: 'object',
 			additionalProperties: false,
 			required: [],
-			properties: { limit: { type: 'integer', minimum: 1, maximum: 50, description: 'Page size.' } },
+			properties: {
+				limit: { type: 'integer', minimum: 1, maximum: 50, description: 'Page size.' },
+				after: { type: 'string', description: 'Cursor.' },
+				before: { type: 'string', description: 'Cursor.' },
+				since: { type: ['integer', 'string'], 'x-timestamp': true, description: 'Only widgets made at or after this time (Unix seconds or a date).' },
+			},
 		},
 		paginated: true,
+		paging: { style: 'cursor', cursor_params: ['after', 'before'] },
 		page_size: { param: 'limit', default: 25, max: 50 },
 		idempotent: true,
 		logins: ['facebook', 'instagram'],
@@ -100,7 +173,12 @@ describe('generator over the full schema subset', () => {
 			const bad: WidgetsUpdateItemParams = { widget_id: '1', color: 'purple' };
 			// @ts-expect-error a required param is missing
 			const missing: WidgetsUpdateItemParams = { color: 'red' };
-			export { p, q, ids, pag, bad, missing };`,
+			import type { WidgetsSendCardParams, WidgetsSendCardElement } from './generated/operations';
+			const el: WidgetsSendCardElement = { title: 'T', buttons: [{ type: 'postback', title: 'Go' }] };
+			const card: WidgetsSendCardParams = { elements: [el], body: { any: [1, 2] }, page_id: '1' };
+			// @ts-expect-error a button needs its title
+			const noTitle: WidgetsSendCardElement = { title: 'T', buttons: [{ type: 'postback' }] };
+			export { p, q, ids, pag, bad, missing, card, noTitle };`,
 		);
 		const program = ts.createProgram([join(dir, 'src/generated/operations.ts'), join(dir, 'nodes/Instagram/generated/properties.ts'), usage], {
 			strict: true,
@@ -122,6 +200,10 @@ describe('generator over the full schema subset', () => {
 		assert.match(text, /metrics\?: Array<'reach' \| 'likes'>;/);
 		assert.match(text, /at\?: Timestamp;/);
 		assert.match(text, /Limits: one per second\./);
+		assert.match(text, /export interface WidgetsSendCardElementButton \{/);
+		assert.match(text, /body\?: Record<string, unknown>;/);
+		assert.match(text, /Only with Facebook Login\./);
+		assert.match(text, /Required with Facebook Login\./);
 	});
 
 	test('n8n properties and metadata', () => {
@@ -133,17 +215,18 @@ describe('generator over the full schema subset', () => {
 			{
 				widget_id: 'string/top',
 				color: 'enum/top',
-				size: 'integer/top',
+				size: 'integer/options',
 				ratio: 'number/options',
 				hide: 'boolean/options',
 				tags: 'string_list/options',
 				metrics: 'enum_list/options',
 				at: 'timestamp/options',
 				mode: 'enum/options',
-				link: 'string/top',
+				link: 'string/options',
 			},
 		);
-		assert.deepEqual(Object.keys(OPERATION_META['widgets.list'].params), [], 'the page-size param is not a field');
+		assert.deepEqual(Object.keys(OPERATION_META['widgets.list'].params), ['since'], 'page size and cursors are not fields');
+		assert.equal(OPERATION_META['auth.secret_flow'], undefined, 'token flows are hidden from the node');
 
 		const show = (p) => p.displayOptions?.show?.operation?.[0];
 		const top = Object.fromEntries(properties.filter((p) => show(p) === 'update_item').map((p) => [p.name, p]));
@@ -151,11 +234,11 @@ describe('generator over the full schema subset', () => {
 		assert.equal(top.widget_id.required, true);
 		assert.equal(top.color.type, 'options');
 		assert.deepEqual(top.color.options.map((o) => o.value), ['blue', 'green', 'red']);
-		assert.equal(top.size.type, 'number');
-		assert.equal(top.size.default, 3);
-		assert.deepEqual(top.size.typeOptions, { minValue: 1, maxValue: 10, numberPrecision: 0 });
-		assert.equal(top.link.displayName, 'Link');
 		const opts = Object.fromEntries(top.options.options.map((p) => [p.name, p]));
+		assert.equal(opts.size.type, 'number');
+		assert.equal(opts.size.default, 3);
+		assert.deepEqual(opts.size.typeOptions, { minValue: 1, maxValue: 10, numberPrecision: 0 });
+		assert.equal(opts.link.displayName, 'Link');
 		assert.equal(opts.hide.type, 'boolean');
 		assert.match(opts.hide.description, /^Whether to hide the widget$/);
 		assert.equal(opts.tags.type, 'string');
@@ -170,9 +253,72 @@ describe('generator over the full schema subset', () => {
 		const update = operation.options.find((o) => o.value === 'update_item');
 		assert.equal(update.name, 'Update Item');
 		assert.equal(update.action, 'Update the item of the widget');
+		assert.match(update.description, /Writes to Instagram/);
+		const list = operation.options.find((o) => o.value === 'list');
+		assert.equal(list.name, 'Get Many');
+		assert.equal(list.action, 'Get many widgets');
+		assert.match(list.description, /Reads only/);
 		const resource = properties.find((p) => p.name === 'resource');
 		assert.deepEqual(resource.options, [{ name: 'Widget', value: 'widgets' }]);
 		assert.ok(properties.some((p) => p.name === 'returnAll' && show(p) === 'list'));
+		const listProps = properties.filter((p) => show(p) === 'list');
+		assert.ok(!listProps.some((p) => ['after', 'before'].includes(p.name)));
+		const since = listProps.find((p) => p.name === 'options').options.find((o) => o.name === 'since');
+		assert.equal(since.type, 'dateTime');
+		assert.equal(since.description, 'Only widgets made at or after this date and time. Pick a date and time (without a time zone it is read as UTC).');
+	});
+
+	test('arrays of objects, objects, fields, locators and login annotations', () => {
+		const { properties, OPERATION_META } = load('nodes/Instagram/generated/properties.ts');
+		const card = properties.filter((p) => p.displayOptions?.show?.operation?.[0] === 'send_card');
+		const names = card.map((p) => p.name);
+		assert.deepEqual(names.slice(0, 1), ['loginNotice'], 'a one-flavour operation carries a notice');
+		// The account first, then the Page, then the object, then the rest.
+		assert.deepEqual(names.filter((n) => n !== 'loginNotice' && n !== 'options'), ['ig_user_id', 'ig_user_id', 'ig_user_id', 'page_id', 'media_id', 'elements', 'body']);
+		const ig = card.filter((p) => p.name === 'ig_user_id');
+		assert.deepEqual(ig.map((p) => [p.displayOptions.show.authentication, Boolean(p.required)]), [
+			[['facebookOAuth2'], true],
+			[['instagramOAuth2'], false],
+			[['accessToken'], false],
+		]);
+		assert.equal(ig[0].type, 'resourceLocator');
+		assert.deepEqual(ig[0].default, { mode: 'list', value: '' });
+		assert.equal(ig[0].modes[0].typeOptions.searchListMethod, 'searchAccounts');
+		assert.match(ig[2].description, /^Required with Facebook Login — pick the account from the list/);
+		const page = card.find((p) => p.name === 'page_id');
+		assert.deepEqual(page.displayOptions.show.authentication, ['accessToken', 'facebookOAuth2']);
+		assert.match(page.description, /^Only with Facebook Login/);
+		const media = card.find((p) => p.name === 'media_id');
+		assert.deepEqual(media.modes.map((m) => m.name), ['list', 'id', 'url']);
+		const elements = card.find((p) => p.name === 'elements');
+		assert.equal(elements.type, 'fixedCollection');
+		assert.deepEqual(elements.default, {});
+		assert.equal(elements.typeOptions.multipleValues, true);
+		assert.equal(elements.options[0].name, 'element');
+		const buttons = elements.options[0].values.find((v) => v.name === 'buttons');
+		assert.equal(buttons.type, 'fixedCollection');
+		assert.equal(buttons.options[0].name, 'button');
+		assert.deepEqual(buttons.options[0].values.map((v) => [v.name, v.type, Boolean(v.required)]), [
+			['type', 'options', true],
+			['title', 'string', true],
+			['url', 'string', false],
+		]);
+		const body = card.find((p) => p.name === 'body');
+		assert.equal(body.type, 'json');
+		const options = card.find((p) => p.name === 'options').options;
+		const fields = options.find((o) => o.name === 'fields');
+		assert.equal(fields.type, 'multiOptions');
+		assert.deepEqual(fields.options.map((o) => o.value), ['children', 'id', 'title']);
+		assert.deepEqual(fields.default, []);
+		assert.ok(options.some((o) => o.name === 'customFields'));
+		const meta = OPERATION_META['widgets.send_card'];
+		assert.deepEqual(meta.fields, { known: ['id', 'title', 'children'], default: 'id,title' });
+		assert.equal(meta.params.elements.item, 'element');
+		assert.equal(meta.params.elements.items.buttons.item, 'button');
+		assert.equal(meta.params.ig_user_id.locator, 'account');
+		assert.equal(meta.params.ig_user_id.requiredWith, 'facebook');
+		assert.equal(meta.params.page_id.login, 'facebook');
+		assert.equal(meta.reads, false);
 	});
 });
 
@@ -194,5 +340,74 @@ describe('node parameter conversion', () => {
 		assert.equal(convertValue('string_list', ' , '), undefined);
 		assert.deepEqual(convertValue('enum_list', ['reach']), ['reach']);
 		assert.equal(convertValue('enum_list', []), undefined);
+	});
+});
+
+describe('node parameter conversion of collections, JSON and fields; plain output', () => {
+	const { collectParams } = require('../dist/nodes/Instagram/params.js');
+	const { plainItems } = require('../dist/nodes/Instagram/output.js');
+	const node = { name: 'Instagram', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
+	const meta = {
+		paginated: false,
+		reads: false,
+		logins: ['facebook'],
+		fields: { known: ['id', 'title'], default: 'id,title' },
+		params: {
+			elements: {
+				kind: 'object_list',
+				place: 'top',
+				label: 'Elements',
+				item: 'element',
+				items: {
+					title: { kind: 'string', place: 'item', label: 'Title' },
+					buttons: {
+						kind: 'object_list',
+						place: 'item',
+						label: 'Buttons',
+						item: 'button',
+						items: { title: { kind: 'string', place: 'item', label: 'Title' }, url: { kind: 'string', place: 'item', label: 'URL' } },
+					},
+				},
+			},
+			body: { kind: 'object', place: 'top', label: 'Body' },
+			media_id: { kind: 'string', place: 'top', label: 'Media ID', locator: 'media' },
+			fields: { kind: 'string', place: 'options', label: 'Fields' },
+		},
+	};
+	const ctx = (values) => ({ getNode: () => node, getNodeParameter: (name, _i, fallback) => (name in values ? values[name] : fallback) });
+
+	test('fixed collections nest, JSON parses, fields join, a media URL is left to look up', () => {
+		const { params, lookups } = collectParams(
+			ctx({
+				elements: { element: [{ title: ' Hi ', buttons: { button: [{ title: 'Go', url: '' }] } }] },
+				body: '{"a": 1}',
+				media_id: { __rl: true, mode: 'url', value: 'https://www.instagram.com/reel/Cabc123/' },
+				options: { fields: ['id'], customFields: 'children{id}' },
+			}),
+			0,
+			meta,
+		);
+		assert.deepEqual(params, { elements: [{ title: 'Hi', buttons: [{ title: 'Go' }] }], body: { a: 1 }, fields: 'id,children{id}' });
+		assert.deepEqual(lookups, [{ param: 'media_id', shortcode: 'https://www.instagram.com/reel/Cabc123/' }]);
+	});
+
+	test('bad JSON names the field', () => {
+		assert.throws(() => collectParams(ctx({ body: '{nope' }), 3, meta), (e) => /^Body: not valid JSON/.test(e.message) && e.context.itemIndex === 3);
+		assert.throws(() => collectParams(ctx({ body: '[1]' }), 0, meta), /Body: must be a JSON object/);
+	});
+
+	test('plain items: nested edges unwrapped, id first, same keys with nulls', () => {
+		const out = plainItems(
+			[
+				{ caption: 'a', children: { data: [{ id: 'c1' }], paging: { cursors: { after: 'x' } } }, id: '1' },
+				{ id: '2', extra: true },
+			],
+			['caption', 'children', 'like_count'],
+		);
+		assert.deepEqual(out, [
+			{ id: '1', caption: 'a', children: [{ id: 'c1' }], like_count: null, extra: null },
+			{ id: '2', caption: null, children: null, like_count: null, extra: true },
+		]);
+		assert.deepEqual(Object.keys(out[0]), ['id', 'caption', 'children', 'like_count', 'extra']);
 	});
 });

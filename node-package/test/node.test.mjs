@@ -92,8 +92,8 @@ describe('Instagram node: execute()', () => {
 		assert.equal(out[0].json.user_id, undefined);
 		assert.equal(out[0].json.media_count, mediaCount);
 		// A field set to something else is sent as set.
-		const [own] = await context({ params: { resource: 'user', operation: 'get', fields: 'username' }, credentials: creds }).run();
-		assert.deepEqual(Object.keys(own[0].json).sort(), ['id', 'username']);
+		const [own] = await context({ params: { resource: 'user', operation: 'get', options: { fields: ['username'] } }, credentials: creds }).run();
+		assert.deepEqual(Object.keys(own[0].json), ['id', 'username']);
 	});
 
 	test('media.list returnAll → every media, each paired to its input', async () => {
@@ -119,8 +119,8 @@ describe('Instagram node: execute()', () => {
 		const [out] = await context({
 			items: [{ json: { a: 1 } }, { json: { a: 2 } }],
 			params: [
-				{ resource: 'media', operation: 'list', limit: 2, fields: 'id' },
-				{ resource: 'media', operation: 'list', limit: 3, fields: 'id,media_type' },
+				{ resource: 'media', operation: 'list', limit: 2, options: { fields: ['id'] } },
+				{ resource: 'media', operation: 'list', limit: 3, options: { fields: ['id'], customFields: 'media_type' } },
 			],
 			credentials: creds,
 		}).run();
@@ -135,7 +135,7 @@ describe('Instagram node: execute()', () => {
 	test('empty optional params are omitted, not sent as ""', async () => {
 		const before = (await stats(sb)).by_endpoint['GET /me/media'] ?? 0;
 		const [out] = await context({
-			params: { resource: 'media', operation: 'list', ig_user_id: '', fields: '  ', limit: 3, options: { since: '' } },
+			params: { resource: 'media', operation: 'list', ig_user_id: { __rl: true, mode: 'list', value: '' }, limit: 3, options: { since: '', customFields: '  ' } },
 			credentials: creds,
 		}).run();
 		assert.equal(out.length, 3);
@@ -150,10 +150,9 @@ describe('Instagram node: execute()', () => {
 			params: {
 				resource: 'media',
 				operation: 'list',
-				ig_user_id: sb.igUserId,
-				fields: 'id,timestamp',
+				ig_user_id: { __rl: true, mode: 'id', value: sb.igUserId },
 				returnAll: true,
-				options: { since: pivot.replace('+0000', 'Z') },
+				options: { fields: ['id', 'timestamp'], since: pivot.replace('+0000', 'Z') },
 			},
 			credentials: creds,
 		}).run();
@@ -178,7 +177,7 @@ describe('Instagram node: execute()', () => {
 			items: [{ json: {} }, { json: {} }],
 			params: [
 				{ resource: 'media', operation: 'get', media_id: '999999999999' },
-				{ resource: 'user', operation: 'get', fields: 'user_id' },
+				{ resource: 'user', operation: 'get', options: { fields: ['user_id'] } },
 			],
 			credentials: creds,
 			continueOnFail: true,
@@ -212,7 +211,9 @@ describe('Instagram node: execute()', () => {
 			(e) => {
 				assert.ok(e instanceof NodeApiError, e?.constructor?.name);
 				assert.equal(e.context.itemIndex, 1);
-				assert.equal(e.httpCode, '400'); // Graph answers 400 with code 100, subcode 33
+				// Graph's code (100, subcode 33), not the HTTP status (400).
+				assert.equal(e.httpCode, '100');
+				assert.match(e.description, /Graph error 100, subcode 33/);
 				return true;
 			},
 		);
@@ -222,7 +223,7 @@ describe('Instagram node: execute()', () => {
 		const before = (await stats(sb)).requests;
 		await assert.rejects(
 			context({ params: { resource: 'media', operation: 'get', media_id: '' }, credentials: creds }).run(),
-			(e) => e instanceof NodeOperationError && /media_id/.test(e.message) && e.context.itemIndex === 0,
+			(e) => e instanceof NodeOperationError && /^Media ID is required — pick the media from the list/.test(e.message) && e.context.itemIndex === 0,
 		);
 		await assert.rejects(
 			context({ params: { resource: 'media', operation: 'list', limit: 0 }, credentials: creds }).run(),
@@ -258,7 +259,7 @@ describe('Instagram node: execute()', () => {
 		try {
 			const base = { accessToken: strict.accessToken, login: 'instagram', apiVersion: 'v25.0', baseUrl: strict.url };
 			const [out] = await context({
-				params: { resource: 'user', operation: 'get', fields: 'user_id' },
+				params: { resource: 'user', operation: 'get', options: { fields: ['user_id'] } },
 				credentials: { ...base, appSecret: strict.appSecret },
 			}).run();
 			assert.equal(out[0].json.user_id, strict.igUserId);
@@ -367,7 +368,7 @@ describe('Instagram node: Request Options, progress, hints, cancellation', () =>
 		const o = observed();
 		const [out] = await context({
 			items: [{ json: {} }, { json: {} }],
-			params: { resource: 'user', operation: 'get', fields: 'id' },
+			params: { resource: 'user', operation: 'get', options: { fields: ['id'] } },
 			credentials: { ...creds, apiVersion: 'v99.0' },
 			extra: o.extra,
 		}).run();
@@ -420,33 +421,75 @@ describe('Instagram node: description', () => {
 	});
 
 	test('every catalogue operation and param is in the generated properties', () => {
+		const hidden = (id) => /^(auth|subscriptions|subscribed_apps)\./.test(id);
 		const resource = d.properties.find((p) => p.name === 'resource');
-		assert.deepEqual(new Set(resource.options.map((o) => o.value)), new Set(ops.map((o) => o.resource)));
-		for (const op of ops) {
-			const show = { resource: op.resource, operation: op.operation, returnAll: false };
-			const operation = d.properties.find((p) => p.name === 'operation' && visible(p, show));
-			assert.ok(operation.options.some((o) => o.value === op.operation), op.id);
-			const shown = d.properties.filter((p) => p.displayOptions?.show?.operation && visible(p, show));
-			const names = new Set(shown.flatMap((p) => (p.type === 'collection' ? p.options.map((o) => o.name) : [p.name])));
-			for (const [name, schema] of Object.entries(op.params.properties)) {
-				if (op.paginated && name === op.page_size.param) continue;
-				assert.ok(names.has(name), `${op.id}: ${name} missing`);
-				const top = shown.find((p) => p.name === name);
-				if (op.params.required.includes(name)) assert.equal(top?.required, true, `${op.id}: ${name} required`);
-				if (top && schema.default !== undefined) assert.deepEqual(top.default, schema.default);
-			}
-			const returnAll = shown.find((p) => p.name === 'returnAll');
-			const limit = shown.find((p) => p.name === 'limit');
-			if (op.paginated) {
-				assert.equal(returnAll.type, 'boolean');
-				assert.equal(limit.type, 'number');
-				assert.equal(limit.default, 50);
-				assert.deepEqual(limit.displayOptions.show.returnAll, [false]);
-			} else {
-				assert.equal(returnAll, undefined);
-				assert.equal(limit, undefined);
+		const shownOps = ops.filter((o) => !hidden(o.id));
+		assert.deepEqual(new Set(resource.options.map((o) => o.value)), new Set(shownOps.map((o) => o.resource)));
+		for (const op of ops.filter((o) => hidden(o.id))) {
+			const operation = d.properties.find((p) => p.name === 'operation' && p.displayOptions.show.resource[0] === op.resource);
+			assert.ok(!operation?.options.some((o) => o.value === op.operation), `${op.id} is hidden from the node`);
+		}
+		for (const op of shownOps) {
+			for (const authentication of ['accessToken', 'instagramOAuth2', 'facebookOAuth2']) {
+				const show = { resource: op.resource, operation: op.operation, returnAll: false, authentication };
+				const operation = d.properties.find((p) => p.name === 'operation' && visible(p, show));
+				const option = operation.options.find((o) => o.value === op.operation);
+				assert.ok(option, op.id);
+				assert.match(option.description, /(Reads only|Writes to Instagram|Reads or writes)/, op.id);
+				assert.ok(!/rust|core/i.test(option.description), op.id);
+				const shown = d.properties.filter((p) => p.displayOptions?.show?.operation && visible(p, show));
+				const names = new Set(shown.flatMap((p) => (p.type === 'collection' ? p.options.map((o) => o.name) : [p.name])));
+				const cursors = op.paginated ? ['after', 'before', op.page_size.param] : [];
+				for (const [name, schema] of Object.entries(op.params.properties)) {
+					if (cursors.includes(name)) {
+						assert.ok(!names.has(name) || name === 'limit', `${op.id}: ${name} is paging, not a field`);
+						continue;
+					}
+					if (schema['x-login'] && !(schema['x-login'] === 'facebook' ? ['accessToken', 'facebookOAuth2'] : ['accessToken', 'instagramOAuth2']).includes(authentication)) {
+						assert.ok(!names.has(name), `${op.id}: ${name} hidden with ${authentication}`);
+						continue;
+					}
+					assert.ok(names.has(name), `${op.id}: ${name} missing (${authentication})`);
+					const top = shown.filter((p) => p.name === name);
+					assert.ok(top.length <= 1, `${op.id}: ${name} shown once`);
+					if (op.params.required.includes(name)) assert.equal(top[0]?.required, true, `${op.id}: ${name} required`);
+					if (name === 'ig_user_id' && !op.params.required.includes(name) && !('page_id' in op.params.properties)) {
+						assert.equal(Boolean(top[0].required), authentication === 'facebookOAuth2', `${op.id}: ig_user_id required with Facebook Login only`);
+						if (authentication !== 'instagramOAuth2') assert.match(top[0].description, /Required with Facebook Login — pick the account from the list/);
+					}
+				}
+				const fields = shown.find((p) => p.name === 'options')?.options.find((o) => o.name === 'fields');
+				if (op.params.properties.fields?.type === 'string' && (op.known_fields.length || op.params.properties.fields.default)) {
+					assert.equal(fields.type, 'multiOptions', op.id);
+					assert.ok(shown.find((p) => p.name === 'options').options.some((o) => o.name === 'customFields'), op.id);
+				}
+				const returnAll = shown.find((p) => p.name === 'returnAll');
+				const limit = shown.find((p) => p.name === 'limit');
+				if (op.paginated) {
+					assert.equal(returnAll.type, 'boolean');
+					assert.equal(limit.type, 'number');
+					assert.equal(limit.default, 50);
+					assert.deepEqual(limit.displayOptions.show.returnAll, [false]);
+				} else {
+					assert.equal(returnAll, undefined);
+					assert.equal(limit, undefined);
+				}
 			}
 		}
+	});
+
+	test('resource locators and list searches', () => {
+		const node = new Instagram();
+		const locators = d.properties.filter((p) => p.type === 'resourceLocator');
+		assert.ok(locators.length > 0);
+		for (const p of locators) {
+			for (const mode of p.modes.filter((m) => m.type === 'list')) {
+				assert.equal(typeof node.methods.listSearch[mode.typeOptions.searchListMethod], 'function', mode.typeOptions.searchListMethod);
+			}
+		}
+		const media = locators.find((p) => p.name === 'media_id');
+		assert.deepEqual(media.modes.map((m) => m.name), ['list', 'id', 'url']);
+		assert.equal(typeof node.methods.loadOptions.getAccounts, 'function');
 	});
 });
 
@@ -472,5 +515,113 @@ describe('InstagramGraphApi credential', () => {
 		// (CredentialsTester.getCredentialTestFunction), so the core-backed test needs none here.
 		assert.equal(c.test, undefined);
 		assert.ok(c.icon && c.documentationUrl);
+	});
+});
+
+describe('Instagram node: every operation through a mocked client', () => {
+	const { InstagramClient } = require('../dist/src/client.js');
+	const { OPERATION_META } = require('../dist/nodes/Instagram/generated/properties.js');
+	const byId = Object.fromEntries(ig.operations().map((o) => [o.id, o]));
+
+	/** A sample value of an n8n field, as the panel would hold it once filled. */
+	function sample(prop) {
+		switch (prop.type) {
+			case 'resourceLocator':
+				return { __rl: true, mode: 'id', value: '17841400000000001' };
+			case 'number':
+				return prop.typeOptions?.minValue ?? 1;
+			case 'boolean':
+				return true;
+			case 'options':
+				return prop.options[0].value;
+			case 'multiOptions':
+				return [prop.options[0].value];
+			case 'json':
+				return '{"a": 1}';
+			case 'dateTime':
+				return '2026-01-31T00:00:00';
+			case 'fixedCollection': {
+				const entry = prop.options[0];
+				return { [entry.name]: [Object.fromEntries(entry.values.map((v) => [v.name, sample(v)]))] };
+			}
+			default:
+				return /url/i.test(prop.name) ? 'https://example.com/a.jpg' : 'abc';
+		}
+	}
+
+	test('generated properties → params → the client call, for every operation and authentication', async () => {
+		const calls = [];
+		const saved = { call: InstagramClient.prototype.call, paginate: InstagramClient.prototype.paginate };
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params, login: this.login });
+			return { id: '1', data: undefined };
+		};
+		InstagramClient.prototype.paginate = async function* (opId, params) {
+			calls.push({ opId, params, login: this.login, paged: true });
+			yield { id: '1' };
+			yield { id: '2', extra: { data: [{ id: '3' }], paging: { cursors: { after: 'x' } } } };
+		};
+		try {
+			const props = new Instagram().description.properties;
+			for (const [opId, meta] of Object.entries(OPERATION_META)) {
+				const [resource, operation] = opId.split('.');
+				const login = meta.logins.includes('instagram') ? 'instagram' : 'facebook';
+				const values = { resource, operation, authentication: 'accessToken', returnAll: false };
+				const top = props.filter((p) => p.displayOptions?.show?.operation?.includes(operation) && visible(p, values));
+				for (const p of top) {
+					if (p.type === 'notice') continue;
+					if (p.type === 'collection') values[p.name] = Object.fromEntries(p.options.map((o) => [o.name, sample(o)]));
+					else if (p.name !== 'returnAll' && p.name !== 'limit') values[p.name] = sample(p);
+				}
+				if (login === 'instagram') delete values.page_id;
+				calls.length = 0;
+				const [out] = await context({ params: values, credentials: { ...creds, login } }).run();
+				assert.equal(calls.length, 1, opId);
+				assert.equal(calls[0].opId, opId);
+				assert.equal(Boolean(calls[0].paged), meta.paginated, opId);
+				const schema = byId[opId].params;
+				for (const [k, v] of Object.entries(calls[0].params)) {
+					assert.ok(k in schema.properties, `${opId}: ${k} is a param`);
+					const t = schema.properties[k].type;
+					const ok =
+						(t === 'array' && Array.isArray(v)) ||
+						(t === 'object' && typeof v === 'object' && !Array.isArray(v)) ||
+						(Array.isArray(t) && t.includes(typeof v === 'number' ? 'integer' : typeof v)) ||
+						(t === 'integer' && Number.isInteger(v)) ||
+						t === typeof v;
+					assert.ok(ok, `${opId}: ${k} = ${JSON.stringify(v)} fits ${JSON.stringify(t)}`);
+				}
+				for (const name of schema.required) assert.ok(name in calls[0].params, `${opId}: required ${name} sent`);
+				// Plain items: the same keys everywhere, id first, nested edges as arrays.
+				const keys = Object.keys(out[0].json);
+				assert.equal(keys[0], 'id', opId);
+				for (const o of out) assert.deepEqual(Object.keys(o.json), keys, opId);
+				if (meta.paginated) assert.deepEqual(out[1].json.extra, [{ id: '3' }]);
+			}
+		} finally {
+			Object.assign(InstagramClient.prototype, saved);
+		}
+	});
+
+	test('a media by URL is looked up with media.by_shortcode first', async () => {
+		if (!OPERATION_META['media.get']) return;
+		const calls = [];
+		const saved = InstagramClient.prototype.call;
+		InstagramClient.prototype.call = async function (opId, params) {
+			calls.push({ opId, params });
+			return opId === 'media.by_shortcode' ? { id: '17900000000000123' } : { id: params.media_id };
+		};
+		try {
+			const url = 'https://www.instagram.com/p/C1a2B3c4D5e/';
+			const [out] = await context({
+				params: { resource: 'media', operation: 'get', media_id: { __rl: true, mode: 'url', value: url } },
+				credentials: creds,
+			}).run();
+			assert.deepEqual(calls[0], { opId: 'media.by_shortcode', params: { shortcode: url } });
+			assert.equal(calls[1].params.media_id, '17900000000000123');
+			assert.equal(out[0].json.id, '17900000000000123');
+		} finally {
+			InstagramClient.prototype.call = saved;
+		}
 	});
 });

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,59 @@ SYNTHETIC = [
         },
     },
     {
+        "id": "things.send_template",
+        "resource": "things",
+        "operation": "send_template",
+        "summary": "Send a template",
+        "description": "Arrays of objects, nested twice, and free-form objects.",
+        "http": "POST /{page_id}/messages",
+        "paginated": False,
+        "idempotent": False,
+        "logins": ["facebook", "instagram"],
+        "params": {
+            "type": "object",
+            "required": ["elements"],
+            "properties": {
+                "elements": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "description": "Cards.",
+                    "items": {
+                        "type": "object",
+                        "required": ["title"],
+                        "properties": {
+                            "title": {"type": "string", "maxLength": 80, "description": "T."},
+                            "buttons": {
+                                "type": "array",
+                                "maxItems": 3,
+                                "description": "Buttons.",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["type"],
+                                    "properties": {
+                                        "type": {
+                                            "type": "string",
+                                            "enum": ["web_url", "postback"],
+                                            "description": "Kind.",
+                                        },
+                                        "url": {"type": "string", "description": "U."},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "body": {"type": "object", "description": "Free JSON."},
+                "page_id": {"type": "string", "x-login": "facebook", "description": "Page."},
+                "ig_user_id": {
+                    "type": "string",
+                    "x-required-with": "facebook",
+                    "description": "Account.",
+                },
+            },
+        },
+    },
+    {
         "id": "things.ping",
         "resource": "things",
         "operation": "ping",
@@ -62,6 +116,14 @@ SYNTHETIC = [
         "params": {"type": "object", "properties": {}, "required": []},
     },
 ]
+
+
+EMPTY_EVENTS: dict[str, Any] = {
+    "common": [{"key": "event_type", "type": {"type": "string"}, "nullable": False, "doc": ""}],
+    "messaging": [],
+    "webhook_field": [],
+    "events": [],
+}
 
 
 def test_committed_generated_file_is_current() -> None:
@@ -113,9 +175,70 @@ def test_generator_maps_the_schema_subset() -> None:
     assert asyncio.run(async_ops.ping()) == {"op": "things.ping"}
 
 
+def test_generator_maps_objects_and_arrays_of_objects() -> None:
+    gen = load_generator()
+    text = gen.render(SYNTHETIC)
+    assert "from typing import Any, Literal, TypedDict" in text
+    assert "        elements: Sequence[ThingsSendTemplateElement]," in text
+    assert "        body: Mapping[str, Any] | None = None," in text
+    assert "class ThingsSendTemplateElementButton(TypedDict, total=False):" in text
+    assert "class ThingsSendTemplateElement(TypedDict, total=False):" in text
+    assert "    buttons: list[ThingsSendTemplateElementButton]" in text
+    assert '    type: Literal["web_url", "postback"]' in text
+    assert text.index("class ThingsSendTemplateElementButton") < text.index(
+        "class ThingsSendTemplateElement("
+    )
+    assert "Required keys: ``title``." in text
+    assert "Only with Facebook Login." in text
+    assert "Required with Facebook Login." in text
+    assert "At most 10 items." in text
+    namespace: dict[str, Any] = {}
+    source = text.replace("from ._json import JsonDict", "JsonDict = dict")
+    exec(compile(source, "generated", "exec"), namespace)  # noqa: S102 - our own output
+    calls: list[tuple[str, Any]] = []
+
+    def call(op: str, params: Any) -> dict[str, Any]:
+        calls.append((op, params))
+        return {}
+
+    ops = namespace["ThingsOperations"](call)
+    card = {"title": "Hi", "buttons": [{"type": "postback"}]}
+    ops.send_template(elements=[card], body={"a": 1}, page_id="9")
+    assert calls == [
+        (
+            "things.send_template",
+            {"elements": [card], "body": {"a": 1}, "ig_user_id": None, "page_id": "9"},
+        )
+    ]
+
+
+def test_generator_cli_reads_a_catalogue_file(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text(json.dumps(SYNTHETIC), encoding="utf-8")
+    events = tmp_path / "events.json"
+    events.write_text(json.dumps(EMPTY_EVENTS), encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(TOOLS / "generate.py"),
+            "--catalogue",
+            str(catalogue),
+            "--events",
+            str(events),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "class ThingsSendTemplateElement(" in (tmp_path / "_generated.py").read_text("utf-8")
+
+
 def test_generator_rejects_schemas_outside_the_subset() -> None:
     gen = load_generator()
-    bad = [dict(SYNTHETIC[1], params={"type": "object", "properties": {"x": {"type": "object"}}})]
+    bad = [dict(SYNTHETIC[1], params={"type": "object", "properties": {"x": {"type": "file"}}})]
     with pytest.raises(SystemExit, match=r"params\.x: unsupported schema"):
         gen.render(bad)
     clash = [dict(SYNTHETIC[1], resource="call", id="call.ping")]

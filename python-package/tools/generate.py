@@ -75,6 +75,48 @@ def literal(values: list[Any]) -> str:
     return "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
+def singular(name: str) -> str:
+    """Singular of an array param's name, for its item type (``buttons`` → ``button``)."""
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith("s") and not name.endswith("ss"):
+        return name[:-1]
+    return name + "_item"
+
+
+ITEM_TYPES: dict[str, list[str]] = {}
+"""TypedDict classes of the array-of-objects params, by name (filled while rendering)."""
+
+
+def item_type(prefix: str, name: str, schema: dict[str, Any], depth: int = 1) -> str:
+    """A ``TypedDict`` (``total=False``) for the items of an array-of-objects param; nested
+    arrays of objects get their own. Required keys are documented (Python 3.10 has no
+    ``Required``); the core validates them before any request."""
+    if depth > 2:
+        raise SystemExit(f"generate.py: {prefix}.{name}: objects nest at most twice")
+    cls = prefix + camel(singular(name))
+    items = schema["items"]
+    required = set(items.get("required", []))
+    props: dict[str, Any] = items.get("properties", {})
+    lines = [f"class {cls}(TypedDict, total=False):"]
+    doc = f"One item of ``{name}``"
+    if items.get("description"):
+        doc += ": " + rst(str(items["description"]).strip().rstrip("."))
+    if required:
+        doc += ". Required keys: " + ", ".join(f"``{k}``" for k in props if k in required)
+    lines += docstring_lines(doc + ".", "    ")
+    lines.append("")
+    for key, sub in props.items():
+        if sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
+            annot = f"list[{item_type(cls, key, sub, depth + 1)}]"
+        else:
+            annot = py_type(cls, key, sub)
+        lines += annotation(key, annot)
+        lines += docstring_lines(param_doc(sub, key in required), "    ")
+    ITEM_TYPES[cls] = lines
+    return cls
+
+
 def py_type(op_id: str, name: str, schema: dict[str, Any]) -> str:
     """Python annotation of one param, from the catalogue's JSON Schema subset."""
     t = schema.get("type")
@@ -90,12 +132,16 @@ def py_type(op_id: str, name: str, schema: dict[str, Any]) -> str:
         return "float"
     if t == "boolean":
         return "bool"
+    if t == "object" and "properties" not in schema:
+        return "Mapping[str, Any]"
     if t == "array":
         items = schema.get("items", {})
         if "enum" in items:
             return f"Sequence[{literal(items['enum'])}]"
         if items.get("type") == "string":
             return "Sequence[str]"
+        if items.get("type") == "object" and isinstance(items.get("properties"), dict):
+            return f"Sequence[{item_type(camel(op_id.replace('.', '_')), name, schema)}]"
     raise SystemExit(f"generate.py: {op_id}: params.{name}: unsupported schema {schema}")
 
 
@@ -117,6 +163,9 @@ def rst(text: str) -> str:
     return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
 
 
+FLAVOUR = {"facebook": "Facebook Login", "instagram": "Instagram Login"}
+
+
 def param_doc(schema: dict[str, Any], required: bool) -> str:
     parts = [rst(schema.get("description", "").strip())]
     if "enum" in schema:
@@ -131,6 +180,16 @@ def param_doc(schema: dict[str, Any], required: bool) -> str:
         parts.append(f"At most {hi}.")
     if schema.get("x-timestamp"):
         parts.append("Also accepts a ``datetime`` (naive = UTC) or ``date``.")
+    if "maxItems" in schema:
+        parts.append(f"At most {schema['maxItems']} items.")
+    if "maxLength" in schema:
+        parts.append(f"At most {schema['maxLength']} characters.")
+    login = schema.get("x-login")
+    if login:
+        parts.append(f"Only with {FLAVOUR.get(login, login)}.")
+    needed = schema.get("x-required-with")
+    if needed and not required:
+        parts.append(f"Required with {FLAVOUR.get(needed, needed)}.")
     if "default" in schema:
         parts.append(f"Default: ``{schema['default']}``.")
     if required:
@@ -260,14 +319,19 @@ def render(catalogue: list[dict[str, Any]]) -> str:
             raise SystemExit(f"generate.py: resource {r!r} cannot be a client attribute")
     resources = list(by_resource)
     ids = [op["id"] for op in catalogue]
+    ITEM_TYPES.clear()
     body: list[str] = []
     for is_async in (False, True):
         for r in resources:
             body += ["", "", *resource_class(r, by_resource[r], is_async)]
         body += ["", "", *mixin(resources, is_async)]
+    items: list[str] = []
+    for lines in ITEM_TYPES.values():
+        items += ["", "", *lines]
     abc_names = ["Awaitable", "Callable", "Mapping"]
     if any("Sequence[" in line for line in body):
         abc_names.append("Sequence")
+    typing_names = ["Any", "Literal", *(["TypedDict"] if ITEM_TYPES else [])]
     out = [
         HEADER,
         '"""Namespaced operation methods (``client.media.list(...)``), generated from the',
@@ -277,7 +341,7 @@ def render(catalogue: list[dict[str, Any]]) -> str:
         "",
         "import datetime",
         f"from collections.abc import {', '.join(abc_names)}",
-        "from typing import Any, Literal",
+        f"from typing import {', '.join(typing_names)}",
         "",
         "from ._json import JsonDict",
         "",
@@ -298,7 +362,7 @@ def render(catalogue: list[dict[str, Any]]) -> str:
         "OPERATION_IDS: tuple[OperationId, ...] = (",
     ]
     out += [f'    "{i}",' for i in ids]
-    out += [")", *body]
+    out += [")", *items, *body]
     return "\n".join(out) + "\n"
 
 
@@ -451,15 +515,29 @@ def render_events(schema: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a file is stale")
+    parser.add_argument("--catalogue", type=Path, help="read the catalogue from this JSON file")
+    parser.add_argument("--events", type=Path, help="read the webhook event schema from this file")
+    parser.add_argument("--out", type=Path, help="write into this directory instead of the package")
     args = parser.parse_args()
-    native = load_native()
+    native: Any = None if args.catalogue and args.events else load_native()
+    catalogue = (
+        json.loads(args.catalogue.read_text(encoding="utf-8"))
+        if args.catalogue
+        else json.loads(native.operations())
+    )
+    schema = (
+        json.loads(args.events.read_text(encoding="utf-8"))
+        if args.events
+        else json.loads(native.webhook_event_schema())
+    )
+    out_dir: Path = args.out or PACKAGE_DIR
     outputs = [
-        (TARGET, render(json.loads(native.operations()))),
-        (EVENTS_TARGET, render_events(json.loads(native.webhook_event_schema()))),
+        (out_dir / TARGET.name, render(catalogue)),
+        (out_dir / EVENTS_TARGET.name, render_events(schema)),
     ]
     stale = 0
     for target, text in outputs:
-        rel = target.relative_to(PACKAGE_DIR.parent.parent)
+        rel = target.relative_to(PACKAGE_DIR.parent.parent) if args.out is None else target
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if args.check:
             if current != text:

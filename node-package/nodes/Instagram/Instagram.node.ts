@@ -16,14 +16,26 @@ import type { AbortSignalLike, Progress } from '../../src/types';
 import {
 	authenticationFor,
 	authenticationProperty as authentication,
+	credentialTypeOf,
 	optionsFrom,
 	resolveCredential,
 	toAuthentication,
-	toNodeError,
 	type ResolvedCredential,
 } from '../shared/credentials';
-import { OPERATION_META, properties } from './generated/properties';
-import { collectParams } from './params';
+import { uiError, type ErrorContext } from './errors';
+import { OPERATION_META, properties, type OperationMeta } from './generated/properties';
+import { isEdgePage, plainItems } from './output';
+import { collectParams, fieldNames } from './params';
+import { getAccounts, searchAccounts, searchComments, searchConversations, searchMedia, searchPages } from './search';
+
+/** The value n8n gives the "Custom API Call" it adds to every node whose credential authenticates. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/** The top-level field names an item asks for: the selected fields, else the operation's default set. */
+function requestedFields(meta: OperationMeta, params: IDataObject): string[] {
+	if (typeof params.fields === 'string') return fieldNames(params.fields);
+	return meta.fields ? fieldNames(meta.fields.default) : [];
+}
 
 /** The client policy of the node's "Request Options" (reliability knobs of the core). */
 type Policy = Pick<ClientOptions, 'maxRetries' | 'retry' | 'maxTotalWaitMs' | 'highWaterMark' | 'maxConcurrency'>;
@@ -133,6 +145,23 @@ function hintClient(ctx: IExecuteFunctions, client: InstagramClient, credential:
 	}
 }
 
+/** Turns a media "By URL or Shortcode" into its id (media.by_shortcode, or the id given). */
+async function resolveLookups(
+	client: InstagramClient,
+	params: IDataObject,
+	lookups: Array<{ param: string; shortcode: string }>,
+	signal: AbortSignalLike | undefined,
+): Promise<void> {
+	for (const l of lookups) {
+		const found = await client.call(
+			'media.by_shortcode' as never,
+			{ shortcode: l.shortcode, ...(typeof params.ig_user_id === 'string' ? { ig_user_id: params.ig_user_id } : {}) },
+			{ signal },
+		);
+		params[l.param] = String(found.id);
+	}
+}
+
 /**
  * The JSON of an error item under continueOnFail: `error` (the message) and `details` (the
  * core's fields: kind, Graph code, subcode, fbtrace_id, ...). Only these two keys, and no
@@ -144,7 +173,8 @@ function errorJson(error: unknown, nodeError: Error): IDataObject {
 		const details: IDataObject = { ...(error.toJSON() as unknown as IDataObject) };
 		delete details.message;
 		delete details.name;
-		return { error: error.message, details };
+		// The panel's words; the core's own text stays in details.
+		return { error: nodeError.message, details: { ...details, core_message: error.message } };
 	}
 	return { error: nodeError.message };
 }
@@ -157,7 +187,8 @@ export class Instagram implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read an Instagram professional account through the Graph API (Rust core)',
+		description:
+			'Read and manage an Instagram professional account: media, stories, comments, mentions, hashtags, messages and the raw Graph API',
 		defaults: {
 			name: 'Instagram',
 		},
@@ -188,6 +219,8 @@ export class Instagram implements INodeType {
 	};
 
 	methods = {
+		listSearch: { searchAccounts, searchPages, searchMedia, searchConversations, searchComments },
+		loadOptions: { getAccounts },
 		credentialTest: {
 			/**
 			 * n8n's "Test" button, through the core: unlike the credential's declarative request
@@ -227,6 +260,8 @@ export class Instagram implements INodeType {
 		const kind = toAuthentication(this.getNodeParameter('authentication', 0, 'accessToken'));
 
 		for (let i = 0; i < items.length; i++) {
+			let opId: string | undefined;
+			let meta: OperationMeta | undefined;
 			try {
 				const policy = policyOf(this, i);
 				const key = JSON.stringify(policy);
@@ -239,12 +274,21 @@ export class Instagram implements INodeType {
 				}
 				const resource = this.getNodeParameter('resource', i) as string;
 				const operation = this.getNodeParameter('operation', i) as string;
-				const opId = `${resource}.${operation}`;
-				const meta = OPERATION_META[opId];
+				if (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
+					throw new NodeOperationError(this.getNode(), 'Custom API Call runs in an HTTP Request node', {
+						itemIndex: i,
+						description:
+							'Pick "Graph API → Request" in this node (signed, versioned and paced like every operation), or add an HTTP Request node with this credential (predefined credential type).',
+					});
+				}
+				opId = `${resource}.${operation}`;
+				meta = OPERATION_META[opId];
 				if (!meta) {
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${opId}"`, { itemIndex: i });
 				}
-				const params = collectParams(this, i, meta);
+				const { params, lookups } = collectParams(this, i, meta);
+				await resolveLookups(client, params, lookups, signal);
+				const requested = requestedFields(meta, params);
 				const onProgress = progressLogger(this, i);
 				if (meta.paginated) {
 					const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
@@ -254,15 +298,18 @@ export class Instagram implements INodeType {
 							itemIndex: i,
 						});
 					}
-					for await (const item of client.paginate(opId, params, { maxItems, onProgress, signal })) {
-						out.push({ json: item as IDataObject, pairedItem: { item: i } });
-					}
+					const items: unknown[] = [];
+					for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+					for (const json of plainItems(items, requested)) out.push({ json, pairedItem: { item: i } });
 				} else {
-					const result = await client.call(opId, params, { onProgress, signal });
-					out.push({ json: result as IDataObject, pairedItem: { item: i } });
+					const result = await client.call(opId as never, params, { onProgress, signal });
+					// A list answered in one page (children, collaborators, ...): one item per entry.
+					const items = isEdgePage(result) ? result.data : [result];
+					for (const json of plainItems(items, requested)) out.push({ json, pairedItem: { item: i } });
 				}
 			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, i);
+				const info: ErrorContext = { opId, meta, credentialName: this.getNode().credentials?.[credentialTypeOf(kind)]?.name };
+				const nodeError = uiError(this.getNode(), error, i, info);
 				if (this.continueOnFail()) {
 					out.push({ json: errorJson(error, nodeError), pairedItem: { item: i } });
 					continue;

@@ -4,6 +4,17 @@
 import type { GraphObject, Page, PaginateOptions, Timestamp } from '../types';
 
 /**
+ * Params of `accounts.list`: List the accounts the token can act for.
+ */
+export interface AccountsListParams {
+	/**
+	 * Also return each Page's access token as `page_access_token` (Facebook Login only). Page tokens are secrets: leave this off unless you need them.
+	 * Only with Facebook Login.
+	 */
+	include_page_tokens?: boolean;
+}
+
+/**
  * Params of `user.get`: Get the account's profile.
  */
 export interface UserGetParams {
@@ -14,8 +25,135 @@ export interface UserGetParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
+}
+
+/**
+ * Params of `user.profile`: Get the profile of a person who messaged the account.
+ */
+export interface UserProfileParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID) from a messaging webhook or conversation.
+	 */
+	recipient_id: string;
+	/**
+	 * Fields to return, comma-separated.
+	 * @defaultValue `"name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user,is_verified_user"`
+	 */
+	fields?: string;
+	/**
+	 * Facebook Login: the Page whose token reads the profile (the Page linked to the account). Optional when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `user.business_discovery`: Get another business account by username.
+ */
+export interface UserBusinessDiscoveryParams {
+	/**
+	 * Your IG professional account id (`1784…`), from accounts.list: the account that looks.
+	 */
+	ig_user_id: string;
+	/**
+	 * Username of the account to discover (with or without `@`).
+	 */
+	username: string;
+	/**
+	 * Fields of the discovered account, comma-separated in Graph syntax.
+	 * @defaultValue `"id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `user.business_discovery_media`: List another business account's media.
+ */
+export interface UserBusinessDiscoveryMediaParams {
+	/**
+	 * Your IG professional account id (`1784…`), from accounts.list: the account that looks.
+	 */
+	ig_user_id: string;
+	/**
+	 * Username of the account whose media to list (with or without `@`).
+	 */
+	username: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each media, comma-separated in Graph syntax (`view_count` for reels).
+	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,permalink,timestamp,like_count,comments_count"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–50; Graph's default is 25).
+	 * Range: 1–50.
+	 */
+	limit?: number;
+	/**
+	 * Only media published at or after this time (Unix seconds or a date such as `2026-01-31`).
+	 */
+	since?: Timestamp;
+	/**
+	 * Only media published at or before this time (Unix seconds or a date such as `2026-01-31`).
+	 */
+	until?: Timestamp;
+}
+
+/**
+ * Params of `user.recently_searched_hashtags`: List hashtags searched in the last 7 days.
+ */
+export interface UserRecentlySearchedHashtagsParams {
+	/**
+	 * IG professional account id (`1784…`), from accounts.list.
+	 */
+	ig_user_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each hashtag, comma-separated (Graph's default is `id`).
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–30; Graph's default is 25).
+	 * Range: 1–30.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `user.content_publishing_limit`: Get the account's publishing quota usage.
+ */
+export interface UserContentPublishingLimitParams {
+	/**
+	 * Fields to return: `quota_usage`, `config`.
+	 * @defaultValue `"quota_usage,config"`
+	 */
+	fields?: string;
+	/**
+	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
+	 */
+	ig_user_id?: string;
+	/**
+	 * Count usage from this time on (at most 24 hours ago; Unix seconds or a date).
+	 */
+	since?: Timestamp;
 }
 
 /**
@@ -43,6 +181,128 @@ export interface UserTagsParams {
 }
 
 /**
+ * Params of `user.mentioned_media`: Get a media that mentions the account.
+ */
+export interface UserMentionedMediaParams {
+	/**
+	 * Your IG professional account id (`1784…`), the one that was mentioned.
+	 */
+	ig_user_id: string;
+	/**
+	 * Id of the media whose caption mentions you (from the `mentions` webhook).
+	 */
+	media_id: string;
+	/**
+	 * Fields of the media, comma-separated in Graph syntax.
+	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,permalink,timestamp,username,like_count,comments_count"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `user.mentioned_comment`: Get a comment that mentions the account.
+ */
+export interface UserMentionedCommentParams {
+	/**
+	 * Id of the comment that mentions you (from the `mentions` webhook).
+	 */
+	comment_id: string;
+	/**
+	 * Your IG professional account id (`1784…`), the one that was mentioned.
+	 */
+	ig_user_id: string;
+	/**
+	 * Fields of the comment, comma-separated in Graph syntax.
+	 * @defaultValue `"id,text,timestamp,like_count,media{id}"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `user.live_media`: List the account's live videos in progress.
+ */
+export interface UserLiveMediaParams {
+	/**
+	 * Fields of each live media, comma-separated in Graph syntax.
+	 * @defaultValue `"id,media_type,media_product_type,permalink,timestamp,username"`
+	 */
+	fields?: string;
+	/**
+	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
+	 */
+	ig_user_id?: string;
+	/**
+	 * Only live media started at or after this time (Unix seconds or a date).
+	 */
+	since?: Timestamp;
+	/**
+	 * Only live media started at or before this time (Unix seconds or a date).
+	 */
+	until?: Timestamp;
+}
+
+/**
+ * Params of `user.collaboration_invites`: List pending collaboration invites.
+ */
+export interface UserCollaborationInvitesParams {
+	/**
+	 * IG professional account id (`1784…`), from accounts.list.
+	 */
+	ig_user_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Page size (1–25; Graph's default is 10).
+	 * Range: 1–25.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `user.respond_collaboration_invite`: Accept or decline a collaboration invite.
+ */
+export interface UserRespondCollaborationInviteParams {
+	/**
+	 * `true` to accept the invite, `false` to decline it.
+	 */
+	accept: boolean;
+	/**
+	 * IG professional account id (`1784…`), the invited account.
+	 */
+	ig_user_id: string;
+	/**
+	 * Id of the media of the invite (`media_id` of user.collaboration_invites).
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `mentions.reply`: Reply to a mention of the account.
+ */
+export interface MentionsReplyParams {
+	/**
+	 * Your IG professional account id (`1784…`), the one that was mentioned.
+	 */
+	ig_user_id: string;
+	/**
+	 * Id of the media with the mention (from the `mentions` webhook).
+	 */
+	media_id: string;
+	/**
+	 * Text of the reply (at most 2200 characters).
+	 * At most 2200 characters.
+	 */
+	message: string;
+	/**
+	 * Id of the comment with the mention, when the mention is in a comment rather than the caption.
+	 */
+	comment_id?: string;
+}
+
+/**
  * Params of `media.list`: List the account's media.
  */
 export interface MediaListParams {
@@ -61,6 +321,7 @@ export interface MediaListParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 	/**
@@ -94,6 +355,95 @@ export interface MediaGetParams {
 }
 
 /**
+ * Params of `media.children`: Get the items of a carousel.
+ */
+export interface MediaChildrenParams {
+	/**
+	 * IG media id of the carousel (`media_type` `CAROUSEL_ALBUM`).
+	 */
+	media_id: string;
+	/**
+	 * Fields of each item, comma-separated in Graph syntax (items have no caption or permalink).
+	 * @defaultValue `"id,media_type,media_url,thumbnail_url,timestamp"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `media.collaborators`: List a media's collaborators.
+ */
+export interface MediaCollaboratorsParams {
+	/**
+	 * IG media id.
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `media.set_comments_enabled`: Turn comments on or off.
+ */
+export interface MediaSetCommentsEnabledParams {
+	/**
+	 * `true` to allow comments, `false` to turn them off.
+	 */
+	comment_enabled: boolean;
+	/**
+	 * IG media id.
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `media.delete`: Delete a media.
+ */
+export interface MediaDeleteParams {
+	/**
+	 * IG media id of the account's own media.
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `media.poll_attachment`: Get a media's caption poll results.
+ */
+export interface MediaPollAttachmentParams {
+	/**
+	 * IG media id of a feed post, carousel or reel (stories are not supported).
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `media.prompt_response`: Get responses to a media's comment prompt.
+ */
+export interface MediaPromptResponseParams {
+	/**
+	 * IG media id of a feed post, carousel or reel (stories are not supported).
+	 */
+	media_id: string;
+}
+
+/**
+ * Params of `media.by_shortcode`: Find a media by shortcode or URL.
+ */
+export interface MediaByShortcodeParams {
+	/**
+	 * A shortcode (`BGvuInzyFAe`) or a post/reel URL (`https://www.instagram.com/p/BGvuInzyFAe/`, `/reel/`, `/reels/`, `/tv/`).
+	 */
+	shortcode: string;
+	/**
+	 * Fields of the media, comma-separated in Graph syntax (`id`, `shortcode`, `permalink` and `timestamp` are always added).
+	 * @defaultValue `"id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count,shortcode"`
+	 */
+	fields?: string;
+	/**
+	 * IG professional account id (`1784…`) that owns the media. Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
+	 */
+	ig_user_id?: string;
+}
+
+/**
  * Params of `stories.list`: List the account's live stories.
  */
 export interface StoriesListParams {
@@ -112,6 +462,7 @@ export interface StoriesListParams {
 	fields?: string;
 	/**
 	 * IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
+	 * Required with Facebook Login.
 	 */
 	ig_user_id?: string;
 	/**
@@ -119,6 +470,21 @@ export interface StoriesListParams {
 	 * Range: 1–100.
 	 */
 	limit?: number;
+}
+
+/**
+ * Params of `stories.get`: Get one live story.
+ */
+export interface StoriesGetParams {
+	/**
+	 * IG media id of the story (from stories.list or a `story_insights`/mention webhook).
+	 */
+	media_id: string;
+	/**
+	 * Fields to return, comma-separated in Graph syntax.
+	 * @defaultValue `"id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp"`
+	 */
+	fields?: string;
 }
 
 /**
@@ -143,10 +509,866 @@ export interface CommentsListParams {
 	 */
 	fields?: string;
 	/**
+	 * Also return each comment's replies, nested under `replies` (adds `replies{id,text,timestamp,username,like_count,hidden,parent_id}` to `fields` unless they already select `replies`).
+	 * @defaultValue `false`
+	 */
+	include_replies?: boolean;
+	/**
 	 * Page size (1–50; Graph's default is 25).
 	 * Range: 1–50.
 	 */
 	limit?: number;
+}
+
+/**
+ * Params of `comments.get`: Get one comment.
+ */
+export interface CommentsGetParams {
+	/**
+	 * IG comment id.
+	 */
+	comment_id: string;
+	/**
+	 * Fields to return, comma-separated in Graph syntax (`username` and `from` need comment-management permission).
+	 * @defaultValue `"id,text,timestamp,username,like_count,hidden,parent_id"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `comments.replies`: List replies to a comment.
+ */
+export interface CommentsRepliesParams {
+	/**
+	 * IG comment id (a top-level comment; replies have no replies).
+	 */
+	comment_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each reply, comma-separated in Graph syntax.
+	 * @defaultValue `"id,text,timestamp,username,like_count,hidden,parent_id"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–50; Graph's default is 25).
+	 * Range: 1–50.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `comments.create`: Comment on a media.
+ */
+export interface CommentsCreateParams {
+	/**
+	 * IG media id to comment on.
+	 */
+	media_id: string;
+	/**
+	 * Comment text (1–2,200 characters).
+	 * At most 2200 characters.
+	 */
+	message: string;
+}
+
+/**
+ * Params of `comments.reply`: Reply to a comment.
+ */
+export interface CommentsReplyParams {
+	/**
+	 * IG comment id of a top-level comment (replies cannot be replied to).
+	 */
+	comment_id: string;
+	/**
+	 * Reply text (1–2,200 characters).
+	 * At most 2200 characters.
+	 */
+	message: string;
+}
+
+/**
+ * Params of `comments.hide`: Hide or unhide a comment.
+ */
+export interface CommentsHideParams {
+	/**
+	 * IG comment id on one of the account's media.
+	 */
+	comment_id: string;
+	/**
+	 * `true` to hide, `false` to show it again.
+	 */
+	hide: boolean;
+}
+
+/**
+ * Params of `comments.delete`: Delete a comment.
+ */
+export interface CommentsDeleteParams {
+	/**
+	 * IG comment id.
+	 */
+	comment_id: string;
+}
+
+/**
+ * Params of `comments.private_reply`: Reply privately to a comment.
+ */
+export interface CommentsPrivateReplyParams {
+	/**
+	 * IG comment id to answer privately.
+	 */
+	comment_id: string;
+	/**
+	 * Message text (UTF-8, at most 1,000 bytes).
+	 * At most 1000 characters.
+	 */
+	text: string;
+	/**
+	 * Instagram Login: the account that sends (defaults to `me`). Facebook Login: picks the Page linked to this account when `page_id` is left out.
+	 */
+	ig_user_id?: string;
+	/**
+	 * Facebook Login: the Page that sends; may be left out when the token manages exactly one Page with a linked Instagram account (or give `ig_user_id`).
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `hashtags.search`: Find a hashtag's id by name.
+ */
+export interface HashtagsSearchParams {
+	/**
+	 * Your IG professional account id (`1784…`), from accounts.list: the account whose budget the search uses.
+	 */
+	ig_user_id: string;
+	/**
+	 * The hashtag to find, with or without `#` (e.g. `coffee`).
+	 */
+	name: string;
+}
+
+/**
+ * Params of `hashtags.get`: Get a hashtag.
+ */
+export interface HashtagsGetParams {
+	/**
+	 * Hashtag id (from hashtags.search).
+	 */
+	hashtag_id: string;
+	/**
+	 * Fields to return: `id`, `name`.
+	 * @defaultValue `"id,name"`
+	 */
+	fields?: string;
+}
+
+/**
+ * Params of `hashtags.top_media`: List a hashtag's top media.
+ */
+export interface HashtagsTopMediaParams {
+	/**
+	 * Hashtag id (from hashtags.search).
+	 */
+	hashtag_id: string;
+	/**
+	 * Your IG professional account id (`1784…`): the account making the query (Graph's `user_id`).
+	 */
+	ig_user_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Fields of each media, comma-separated in Graph syntax (no `username`: Graph does not return it).
+	 * @defaultValue `"id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–50; Graph's default is 25).
+	 * Range: 1–50.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `hashtags.recent_media`: List a hashtag's media of the last 24 hours.
+ */
+export interface HashtagsRecentMediaParams {
+	/**
+	 * Hashtag id (from hashtags.search).
+	 */
+	hashtag_id: string;
+	/**
+	 * Your IG professional account id (`1784…`): the account making the query (Graph's `user_id`).
+	 */
+	ig_user_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Fields of each media, comma-separated in Graph syntax (no `username`: Graph does not return it).
+	 * @defaultValue `"id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–50; Graph's default is 25).
+	 * Range: 1–50.
+	 */
+	limit?: number;
+}
+
+/**
+ * Params of `messages.send_text`: Send a text message.
+ */
+export interface MessagesSendTextParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID), from a messaging webhook or a conversation.
+	 */
+	recipient_id: string;
+	/**
+	 * The message text, at most 1000 bytes in UTF-8.
+	 * At most 1000 characters.
+	 */
+	text: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+	/**
+	 * Reply inline to this message id (`mid`) of the conversation.
+	 */
+	reply_to?: string;
+}
+
+/**
+ * Params of `messages.send_media`: Send an image, audio, video or file.
+ */
+export interface MessagesSendMediaParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * Attachment type: image (png, jpeg ≤ 8 MB), audio (aac, m4a, wav, mp4 ≤ 25 MB), video (mp4, ogg, avi, mov, webm ≤ 25 MB) or file (pdf ≤ 25 MB).
+	 */
+	type: 'image' | 'audio' | 'video' | 'file';
+	/**
+	 * Id of a reusable attachment from messages.upload_attachment (give this or url).
+	 */
+	attachment_id?: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+	/**
+	 * Public https URL of the media (give this or attachment_id).
+	 */
+	url?: string;
+}
+
+/**
+ * Params of `messages.send_images`: Send up to 10 images in one message.
+ */
+export interface MessagesSendImagesParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * Public https URLs of the images (png or jpeg, ≤ 8 MB each), 1 to 10.
+	 * At most 10 items.
+	 */
+	urls: string[];
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messages.send_sticker`: Send a heart sticker.
+ */
+export interface MessagesSendStickerParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+	/**
+	 * The sticker; Instagram offers the heart (`like_heart`).
+	 * @defaultValue `"like_heart"`
+	 */
+	sticker?: 'like_heart';
+}
+
+/**
+ * Params of `messages.share_post`: Share one of the account's posts.
+ */
+export interface MessagesSharePostParams {
+	/**
+	 * Id of the account's own IG media to share.
+	 */
+	media_id: string;
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * One item of `buttons`: A button: `web_url` opens an https `url`, `postback` sends its `payload` back to the webhook..
+ */
+export interface MessagesSendButtonTemplateButton {
+	/**
+	 * Button label, at most 20 characters.
+	 */
+	title: string;
+	/**
+	 * `web_url` (opens `url`) or `postback` (sends `payload` back in a messaging_postbacks webhook).
+	 */
+	type: 'web_url' | 'postback';
+	/**
+	 * `postback` buttons: the text sent back to the webhook, at most 1000 characters.
+	 */
+	payload?: string;
+	/**
+	 * `web_url` buttons: the https URL to open.
+	 */
+	url?: string;
+}
+
+/**
+ * Params of `messages.send_button_template`: Send a text with buttons.
+ */
+export interface MessagesSendButtonTemplateParams {
+	/**
+	 * 1 to 3 buttons.
+	 * At most 3 items.
+	 */
+	buttons: MessagesSendButtonTemplateButton[];
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * The text above the buttons, at most 640 characters.
+	 * At most 640 characters.
+	 */
+	text: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * One item of `buttons`: A button: `web_url` opens an https `url`, `postback` sends its `payload` back to the webhook..
+ */
+export interface MessagesSendGenericTemplateElementButton {
+	/**
+	 * Button label, at most 20 characters.
+	 */
+	title: string;
+	/**
+	 * `web_url` (opens `url`) or `postback` (sends `payload` back in a messaging_postbacks webhook).
+	 */
+	type: 'web_url' | 'postback';
+	/**
+	 * `postback` buttons: the text sent back to the webhook, at most 1000 characters.
+	 */
+	payload?: string;
+	/**
+	 * `web_url` buttons: the https URL to open.
+	 */
+	url?: string;
+}
+
+/**
+ * One item of `elements`: One card of a generic template..
+ */
+export interface MessagesSendGenericTemplateElement {
+	/**
+	 * Card title, at most 80 characters.
+	 */
+	title: string;
+	/**
+	 * Up to 3 buttons under the card.
+	 */
+	buttons?: MessagesSendGenericTemplateElementButton[];
+	/**
+	 * https URL opened when the card itself is tapped (Graph's default_action of type web_url).
+	 */
+	default_action_url?: string;
+	/**
+	 * https URL of the card image.
+	 */
+	image_url?: string;
+	/**
+	 * Card subtitle, at most 80 characters.
+	 */
+	subtitle?: string;
+}
+
+/**
+ * Params of `messages.send_generic_template`: Send a carousel of cards.
+ */
+export interface MessagesSendGenericTemplateParams {
+	/**
+	 * 1 to 10 cards.
+	 * At most 10 items.
+	 */
+	elements: MessagesSendGenericTemplateElement[];
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * One item of `quick_replies`: One quick reply (a button under the message that disappears once tapped)..
+ */
+export interface MessagesSendQuickRepliesQuickReply {
+	/**
+	 * Sent back in the `messages` webhook when tapped, at most 1000 characters.
+	 */
+	payload: string;
+	/**
+	 * The label, at most 20 characters.
+	 */
+	title: string;
+	/**
+	 * Only `text`: Meta disabled the user_phone_number and user_email quick replies in October 2026.
+	 * @defaultValue `"text"`
+	 */
+	content_type?: 'text';
+}
+
+/**
+ * Params of `messages.send_quick_replies`: Send a text with quick replies.
+ */
+export interface MessagesSendQuickRepliesParams {
+	/**
+	 * 1 to 13 quick replies.
+	 * At most 13 items.
+	 */
+	quick_replies: MessagesSendQuickRepliesQuickReply[];
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * The message text, at most 1000 bytes in UTF-8.
+	 * At most 1000 characters.
+	 */
+	text: string;
+	/**
+	 * A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days after the person's last message (instead of 24 hours). Never for automated replies.
+	 */
+	human_agent?: boolean;
+	/**
+	 * Facebook Login: the Page to send as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messages.react`: React to a message.
+ */
+export interface MessagesReactParams {
+	/**
+	 * The message id (`mid`) to react to.
+	 */
+	mid: string;
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+	/**
+	 * The reaction.
+	 * @defaultValue `"love"`
+	 */
+	reaction?: string;
+}
+
+/**
+ * Params of `messages.unreact`: Remove a reaction from a message.
+ */
+export interface MessagesUnreactParams {
+	/**
+	 * The message id (`mid`) whose reaction to remove.
+	 */
+	mid: string;
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messages.sender_action`: Show typing or mark as seen.
+ */
+export interface MessagesSenderActionParams {
+	/**
+	 * The person's Instagram-scoped id (IGSID).
+	 */
+	recipient_id: string;
+	/**
+	 * `typing_on`, `typing_off` or `mark_seen`.
+	 */
+	sender_action: 'typing_on' | 'typing_off' | 'mark_seen';
+	/**
+	 * Facebook Login: the Page to act as; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messages.upload_attachment`: Upload a reusable attachment.
+ */
+export interface MessagesUploadAttachmentParams {
+	/**
+	 * Attachment type: image, audio, video or file (pdf).
+	 */
+	type: 'image' | 'audio' | 'video' | 'file';
+	/**
+	 * Public https URL Meta fetches the media from.
+	 */
+	url: string;
+	/**
+	 * Keep the attachment for reuse across recipients.
+	 * @defaultValue `true`
+	 */
+	is_reusable?: boolean;
+	/**
+	 * Facebook Login: the Page to upload for; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messages.get`: Get a message.
+ */
+export interface MessagesGetParams {
+	/**
+	 * The message id (`mid`).
+	 */
+	mid: string;
+	/**
+	 * Fields to return, comma-separated in Graph syntax.
+	 * @defaultValue `"id,created_time,from,to,message"`
+	 */
+	fields?: string;
+	/**
+	 * Facebook Login: the Page whose conversation holds the message; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `conversations.list`: List conversations.
+ */
+export interface ConversationsListParams {
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each conversation, comma-separated in Graph syntax (`participants`, `messages{...}` expand).
+	 * @defaultValue `"id,updated_time"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+	/**
+	 * Facebook Login: the Page whose conversations to list; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+	/**
+	 * Only the conversation with this person (their IGSID).
+	 */
+	user_id?: string;
+}
+
+/**
+ * Params of `conversations.messages`: List a conversation's messages.
+ */
+export interface ConversationsMessagesParams {
+	/**
+	 * The conversation id (from conversations.list).
+	 */
+	conversation_id: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Fields of each message, comma-separated in Graph syntax.
+	 * @defaultValue `"id,created_time,from,to,message"`
+	 */
+	fields?: string;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+	/**
+	 * Facebook Login: the Page whose conversation it is; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messenger_profile.get`: Get ice breakers and persistent menu.
+ */
+export interface MessengerProfileGetParams {
+	/**
+	 * Which settings to read: ice_breakers, persistent_menu.
+	 * @defaultValue `["ice_breakers","persistent_menu"]`
+	 */
+	fields?: string[];
+	/**
+	 * Facebook Login: the Page whose profile to read; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * One item of `call_to_actions`: One ice breaker: a question shown to people who open a new conversation..
+ */
+export interface MessengerProfileSetIceBreakersIceBreakerCallToAction {
+	/**
+	 * Sent back to the webhook when the question is tapped, at most 1000 characters.
+	 */
+	payload: string;
+	/**
+	 * The question, at most 80 characters.
+	 */
+	question: string;
+}
+
+/**
+ * One item of `ice_breakers`: The ice breakers of one locale..
+ */
+export interface MessengerProfileSetIceBreakersIceBreaker {
+	/**
+	 * 1 to 4 questions.
+	 */
+	call_to_actions: MessengerProfileSetIceBreakersIceBreakerCallToAction[];
+	/**
+	 * `default` (required once) or a locale like `en_US`.
+	 * @defaultValue `"default"`
+	 */
+	locale?: string;
+}
+
+/**
+ * Params of `messenger_profile.set_ice_breakers`: Set the ice breakers.
+ */
+export interface MessengerProfileSetIceBreakersParams {
+	/**
+	 * Per locale, its questions; one entry must have locale `default`.
+	 */
+	ice_breakers: MessengerProfileSetIceBreakersIceBreaker[];
+	/**
+	 * Facebook Login: the Page whose profile to set; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * One item of `call_to_actions`: One item of the persistent menu: `web_url` opens an https `url`, `postback` sends its `payload` back..
+ */
+export interface MessengerProfileSetPersistentMenuPersistentMenuItemCallToAction {
+	/**
+	 * The label, at most 30 characters.
+	 */
+	title: string;
+	/**
+	 * `web_url` or `postback` (Instagram supports no other menu item types).
+	 */
+	type: 'web_url' | 'postback';
+	/**
+	 * `postback` items: the text sent back to the webhook, at most 1000 characters.
+	 */
+	payload?: string;
+	/**
+	 * `web_url` items: the https URL to open.
+	 */
+	url?: string;
+}
+
+/**
+ * One item of `persistent_menu`: The persistent menu of one locale..
+ */
+export interface MessengerProfileSetPersistentMenuPersistentMenuItem {
+	/**
+	 * The menu items.
+	 */
+	call_to_actions: MessengerProfileSetPersistentMenuPersistentMenuItemCallToAction[];
+	/**
+	 * `default` (required once) or a locale like `en_US`.
+	 * @defaultValue `"default"`
+	 */
+	locale?: string;
+}
+
+/**
+ * Params of `messenger_profile.set_persistent_menu`: Set the persistent menu.
+ */
+export interface MessengerProfileSetPersistentMenuParams {
+	/**
+	 * Per locale, its menu; one entry must have locale `default`.
+	 */
+	persistent_menu: MessengerProfileSetPersistentMenuPersistentMenuItem[];
+	/**
+	 * Facebook Login: the Page whose profile to set; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `messenger_profile.delete`: Remove ice breakers or the persistent menu.
+ */
+export interface MessengerProfileDeleteParams {
+	/**
+	 * Which settings to remove: ice_breakers, persistent_menu.
+	 */
+	fields: string[];
+	/**
+	 * Facebook Login: the Page whose profile to change; may be left out when the token manages exactly one Page with a linked Instagram account.
+	 * Only with Facebook Login.
+	 */
+	page_id?: string;
+}
+
+/**
+ * Params of `graph.request`: Send any Graph API request.
+ */
+export interface GraphRequestParams {
+	/**
+	 * Path after the version, e.g. `me`, `17841400000000001/media`; no host, version, `..` or query string.
+	 */
+	path: string;
+	/**
+	 * Resume after this cursor (`paging.cursors.after` of an earlier page).
+	 */
+	after?: string;
+	/**
+	 * Go back before this cursor (`paging.cursors.before` of an earlier page).
+	 */
+	before?: string;
+	/**
+	 * Body of a POST or DELETE as an object, sent as a form (default) or as JSON (`body_format`).
+	 */
+	body?: Record<string, unknown>;
+	/**
+	 * How the body travels: `form` (default) or `json`.
+	 * @defaultValue `"form"`
+	 */
+	body_format?: 'form' | 'json';
+	/**
+	 * Whether repeating the request is harmless, so a write may be retried after an ambiguous failure (GETs always are). Default false.
+	 */
+	idempotent?: boolean;
+	/**
+	 * Page size (1–100; Graph's default is 25).
+	 * Range: 1–100.
+	 */
+	limit?: number;
+	/**
+	 * HTTP method: GET (default), POST or DELETE.
+	 * @defaultValue `"GET"`
+	 */
+	method?: 'GET' | 'POST' | 'DELETE';
+	/**
+	 * Query parameters as an object (`{"fields": "id,caption"}`); objects and arrays are sent as JSON text. Never `access_token` or `appsecret_proof`: the client adds them.
+	 */
+	query?: Record<string, unknown>;
 }
 
 /**
@@ -361,12 +1583,63 @@ export interface SubscribedAppsDeleteParams {
 
 /** Params type of every operation, by id. */
 export interface OperationParams {
+	'accounts.list': AccountsListParams;
 	'user.get': UserGetParams;
+	'user.profile': UserProfileParams;
+	'user.business_discovery': UserBusinessDiscoveryParams;
+	'user.business_discovery_media': UserBusinessDiscoveryMediaParams;
+	'user.recently_searched_hashtags': UserRecentlySearchedHashtagsParams;
+	'user.content_publishing_limit': UserContentPublishingLimitParams;
 	'user.tags': UserTagsParams;
+	'user.mentioned_media': UserMentionedMediaParams;
+	'user.mentioned_comment': UserMentionedCommentParams;
+	'user.live_media': UserLiveMediaParams;
+	'user.collaboration_invites': UserCollaborationInvitesParams;
+	'user.respond_collaboration_invite': UserRespondCollaborationInviteParams;
+	'mentions.reply': MentionsReplyParams;
 	'media.list': MediaListParams;
 	'media.get': MediaGetParams;
+	'media.children': MediaChildrenParams;
+	'media.collaborators': MediaCollaboratorsParams;
+	'media.set_comments_enabled': MediaSetCommentsEnabledParams;
+	'media.delete': MediaDeleteParams;
+	'media.poll_attachment': MediaPollAttachmentParams;
+	'media.prompt_response': MediaPromptResponseParams;
+	'media.by_shortcode': MediaByShortcodeParams;
 	'stories.list': StoriesListParams;
+	'stories.get': StoriesGetParams;
 	'comments.list': CommentsListParams;
+	'comments.get': CommentsGetParams;
+	'comments.replies': CommentsRepliesParams;
+	'comments.create': CommentsCreateParams;
+	'comments.reply': CommentsReplyParams;
+	'comments.hide': CommentsHideParams;
+	'comments.delete': CommentsDeleteParams;
+	'comments.private_reply': CommentsPrivateReplyParams;
+	'hashtags.search': HashtagsSearchParams;
+	'hashtags.get': HashtagsGetParams;
+	'hashtags.top_media': HashtagsTopMediaParams;
+	'hashtags.recent_media': HashtagsRecentMediaParams;
+	'messages.send_text': MessagesSendTextParams;
+	'messages.send_media': MessagesSendMediaParams;
+	'messages.send_images': MessagesSendImagesParams;
+	'messages.send_sticker': MessagesSendStickerParams;
+	'messages.share_post': MessagesSharePostParams;
+	'messages.send_button_template': MessagesSendButtonTemplateParams;
+	'messages.send_generic_template': MessagesSendGenericTemplateParams;
+	'messages.send_quick_replies': MessagesSendQuickRepliesParams;
+	'messages.react': MessagesReactParams;
+	'messages.unreact': MessagesUnreactParams;
+	'messages.sender_action': MessagesSenderActionParams;
+	'messages.upload_attachment': MessagesUploadAttachmentParams;
+	'messages.get': MessagesGetParams;
+	'conversations.list': ConversationsListParams;
+	'conversations.messages': ConversationsMessagesParams;
+	'messenger_profile.get': MessengerProfileGetParams;
+	'messenger_profile.set_ice_breakers': MessengerProfileSetIceBreakersParams;
+	'messenger_profile.set_persistent_menu': MessengerProfileSetPersistentMenuParams;
+	'messenger_profile.delete': MessengerProfileDeleteParams;
+	'graph.request': GraphRequestParams;
 	'pages.list': PagesListParams;
 	'auth.debug_token': AuthDebugTokenParams;
 	'auth.exchange_long_lived': AuthExchangeLongLivedParams;
@@ -386,13 +1659,28 @@ export interface OperationParams {
 export type OperationId = keyof OperationParams;
 
 /** Operations whose results come in cursor pages. */
-export type PaginatedOperationId = 'user.tags' | 'media.list' | 'stories.list' | 'comments.list' | 'pages.list';
+export type PaginatedOperationId = 'user.business_discovery_media' | 'user.recently_searched_hashtags' | 'user.tags' | 'user.collaboration_invites' | 'media.list' | 'stories.list' | 'comments.list' | 'comments.replies' | 'hashtags.top_media' | 'hashtags.recent_media' | 'conversations.list' | 'conversations.messages' | 'graph.request' | 'pages.list';
 
 /** Every operation id, in catalogue order. */
-export const OPERATION_IDS: readonly OperationId[] = ['user.get', 'user.tags', 'media.list', 'media.get', 'stories.list', 'comments.list', 'pages.list', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token', 'subscriptions.list', 'subscriptions.create', 'subscriptions.delete', 'subscribed_apps.list', 'subscribed_apps.create', 'subscribed_apps.delete'];
+export const OPERATION_IDS: readonly OperationId[] = ['accounts.list', 'user.get', 'user.profile', 'user.business_discovery', 'user.business_discovery_media', 'user.recently_searched_hashtags', 'user.content_publishing_limit', 'user.tags', 'user.mentioned_media', 'user.mentioned_comment', 'user.live_media', 'user.collaboration_invites', 'user.respond_collaboration_invite', 'mentions.reply', 'media.list', 'media.get', 'media.children', 'media.collaborators', 'media.set_comments_enabled', 'media.delete', 'media.poll_attachment', 'media.prompt_response', 'media.by_shortcode', 'stories.list', 'stories.get', 'comments.list', 'comments.get', 'comments.replies', 'comments.create', 'comments.reply', 'comments.hide', 'comments.delete', 'comments.private_reply', 'hashtags.search', 'hashtags.get', 'hashtags.top_media', 'hashtags.recent_media', 'messages.send_text', 'messages.send_media', 'messages.send_images', 'messages.send_sticker', 'messages.share_post', 'messages.send_button_template', 'messages.send_generic_template', 'messages.send_quick_replies', 'messages.react', 'messages.unreact', 'messages.sender_action', 'messages.upload_attachment', 'messages.get', 'conversations.list', 'conversations.messages', 'messenger_profile.get', 'messenger_profile.set_ice_breakers', 'messenger_profile.set_persistent_menu', 'messenger_profile.delete', 'graph.request', 'pages.list', 'auth.debug_token', 'auth.exchange_long_lived', 'auth.refresh', 'auth.authorize_url', 'auth.exchange_code', 'auth.page_token', 'subscriptions.list', 'subscriptions.create', 'subscriptions.delete', 'subscribed_apps.list', 'subscribed_apps.create', 'subscribed_apps.delete'];
 
 /** The paginated operation ids. */
-export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['user.tags', 'media.list', 'stories.list', 'comments.list', 'pages.list'];
+export const PAGINATED_OPERATION_IDS: readonly PaginatedOperationId[] = ['user.business_discovery_media', 'user.recently_searched_hashtags', 'user.tags', 'user.collaboration_invites', 'media.list', 'stories.list', 'comments.list', 'comments.replies', 'hashtags.top_media', 'hashtags.recent_media', 'conversations.list', 'conversations.messages', 'graph.request', 'pages.list'];
+
+/**
+ * Methods of the `accounts` resource (`client.accounts`).
+ */
+export interface AccountsMethods {
+	/**
+	 * List the accounts the token can act for. `GET /me/accounts?fields=id,name,instagram_business_account{id,username} (Facebook) · GET /me?fields=user_id,username (Instagram)`
+	 *
+	 * List the Instagram professional accounts the token can act for, one row each: `{ig_user_id, username, page_id, page_name}`. With Facebook Login these are the Pages the user manages that have a linked Instagram account (Pages without one are left out); with Instagram Login it is the token's own account (`page_id` and `page_name` are null).
+	 *
+	 * Limits: Facebook Login: needs pages_show_list; Business Manager assets may also need business_management; Facebook Login: Pages without a linked Instagram professional account are left out; Page access tokens are secrets: returned only with include_page_tokens.
+	 * Logins: facebook, instagram. Operation id `accounts.list`.
+	 */
+	list(params?: AccountsListParams): Promise<GraphObject>;
+}
 
 /**
  * Methods of the `user` resource (`client.user`).
@@ -406,6 +1694,65 @@ export interface UserMethods {
 	 * Logins: facebook, instagram. Operation id `user.get`.
 	 */
 	get(params?: UserGetParams): Promise<GraphObject>;
+	/**
+	 * Get the profile of a person who messaged the account. `GET /{recipient_id}?fields=name,username,profile_pic,… (Page token with Facebook Login)`
+	 *
+	 * Read the profile of a person who messaged the account, by their Instagram-scoped id (IGSID, the `sender.id` of a message webhook): name, username, profile picture, follower count, whether they follow the account and it them, and whether they are verified. Instagram shares it only after the person has messaged the account.
+	 *
+	 * Limits: only after the person has messaged the account (their consent); profile_pic URLs expire; name may be empty; Facebook Login reads with the Page's token.
+	 * Logins: facebook, instagram. Operation id `user.profile`.
+	 */
+	profile(params: UserProfileParams): Promise<GraphObject>;
+	/**
+	 * Get another business account by username. `GET /{ig_user_id}?fields=business_discovery.username({username}){fields}`
+	 *
+	 * Read another Instagram business or creator account by its username (business discovery): profile, follower and media counts. Returns the discovered account itself. Personal, private and age-gated accounts cannot be discovered (a `not_found` error).
+	 *
+	 * Limits: Facebook Login only; only business and creator accounts can be discovered; personal, private and age-gated accounts cannot; counts against the app's Platform rate limit, not the account's.
+	 * Logins: facebook. Operation id `user.business_discovery`.
+	 */
+	businessDiscovery(params: UserBusinessDiscoveryParams): Promise<GraphObject>;
+	/**
+	 * List another business account's media. `GET /{ig_user_id}?fields=business_discovery.username({username}){media.limit(n).after(c){fields}}`
+	 *
+	 * List another business or creator account's media by its username (business discovery), newest first. Pages come through the nested `media.after(…)` cursor: paginate to walk them. Reels can report `view_count` here (only here).
+	 *
+	 * Limits: Facebook Login only; only business and creator accounts can be discovered; like_count is absent when the owner hides likes; one page is the whole answer {business_discovery: {media: {data, paging}}}; paginate yields the media.
+	 * Logins: facebook. Operation id `user.business_discovery_media`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	businessDiscoveryMedia(params: UserBusinessDiscoveryMediaParams): Promise<Page>;
+	/**
+	 * Every item of `user.business_discovery_media`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	businessDiscoveryMediaAll(params: UserBusinessDiscoveryMediaParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * List hashtags searched in the last 7 days. `GET /{ig_user_id}/recently_searched_hashtags`
+	 *
+	 * List the hashtags the account searched (with hashtags.search) in the last 7 days: the 30-unique-hashtags budget as Graph counts it.
+	 *
+	 * Limits: Facebook Login only; at most 30: Meta allows 30 unique hashtag searches per rolling 7 days per account.
+	 * Logins: facebook. Operation id `user.recently_searched_hashtags`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	recentlySearchedHashtags(params: UserRecentlySearchedHashtagsParams): Promise<Page>;
+	/**
+	 * Every item of `user.recently_searched_hashtags`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	recentlySearchedHashtagsAll(params: UserRecentlySearchedHashtagsParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Get the account's publishing quota usage. `GET /{ig_user_id}/content_publishing_limit`
+	 *
+	 * Read how many posts the account published through the API in the last 24 hours (`quota_usage`) and its quota (`config.quota_total` per `config.quota_duration` seconds). Meta's documents disagree on the quota (50 or 100): read it here rather than assume.
+	 *
+	 * Limits: since may be at most 24 hours ago; the quota counts posts, reels and carousels published through the API per rolling 24 hours.
+	 * Logins: facebook, instagram. Operation id `user.content_publishing_limit`.
+	 */
+	contentPublishingLimit(params?: UserContentPublishingLimitParams): Promise<GraphObject>;
 	/**
 	 * List media the account is tagged in. `GET /{ig_user_id}/tags`
 	 *
@@ -422,6 +1769,73 @@ export interface UserMethods {
 	 * Params are validated when called (throws `InvalidParamsError`).
 	 */
 	tagsAll(params: UserTagsParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Get a media that mentions the account. `GET /{ig_user_id}?fields=mentioned_media.media_id({media_id}){fields}`
+	 *
+	 * Read a media of another account whose caption @mentions yours (the `media_id` comes from a `mentions` webhook). Returns the media.
+	 *
+	 * Limits: Facebook Login only (with Instagram Login, mentions arrive in the comments webhook); only media that @mention the account in their caption.
+	 * Logins: facebook. Operation id `user.mentioned_media`.
+	 */
+	mentionedMedia(params: UserMentionedMediaParams): Promise<GraphObject>;
+	/**
+	 * Get a comment that mentions the account. `GET /{ig_user_id}?fields=mentioned_comment.comment_id({comment_id}){fields}`
+	 *
+	 * Read a comment (on any account's media) that @mentions your account; the `comment_id` comes from a `mentions` webhook. Returns the comment.
+	 *
+	 * Limits: Facebook Login only (with Instagram Login, mentions arrive in the comments webhook).
+	 * Logins: facebook. Operation id `user.mentioned_comment`.
+	 */
+	mentionedComment(params: UserMentionedCommentParams): Promise<GraphObject>;
+	/**
+	 * List the account's live videos in progress. `GET /{ig_user_id}/live_media`
+	 *
+	 * List the account's live videos in progress (usually none or one). `since`/`until` restrict by start time.
+	 *
+	 * Limits: only broadcasts in progress; ended lives are gone.
+	 * Logins: facebook, instagram. Operation id `user.live_media`.
+	 */
+	liveMedia(params?: UserLiveMediaParams): Promise<GraphObject>;
+	/**
+	 * List pending collaboration invites. `GET /{ig_user_id}/collaboration_invites`
+	 *
+	 * List the pending collaboration invites of the account: media of other accounts that invited it as a collaborator (`media_id`, `media_owner_username`, `caption`, `media_url`).
+	 *
+	 * Limits: Facebook Login only; feed images, reels and carousels (not stories); 300 calls per account per 24 hours.
+	 * Logins: facebook. Operation id `user.collaboration_invites`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	collaborationInvites(params: UserCollaborationInvitesParams): Promise<Page>;
+	/**
+	 * Every item of `user.collaboration_invites`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	collaborationInvitesAll(params: UserCollaborationInvitesParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Accept or decline a collaboration invite. `POST /{ig_user_id}/collaboration_invites`
+	 *
+	 * Accept or decline a collaboration invite (from user.collaboration_invites): `accept: true` makes the account a collaborator on the media, `false` declines.
+	 *
+	 * Limits: Facebook Login only; pending invites only.
+	 * Logins: facebook. Operation id `user.respond_collaboration_invite`.
+	 */
+	respondCollaborationInvite(params: UserRespondCollaborationInviteParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `mentions` resource (`client.mentions`).
+ */
+export interface MentionsMethods {
+	/**
+	 * Reply to a mention of the account. `POST /{ig_user_id}/mentions`
+	 *
+	 * Reply with a comment where another account @mentioned yours: on the media whose caption mentions you (`media_id` only) or under the comment that mentions you (`media_id` and `comment_id`, both from the `mentions` webhook). Returns the new comment's `{id}`.
+	 *
+	 * Limits: Facebook Login only (with Instagram Login, reply to the comment with comments.reply); message at most 2200 characters; needs instagram_manage_comments.
+	 * Logins: facebook. Operation id `mentions.reply`.
+	 */
+	reply(params: MentionsReplyParams): Promise<GraphObject>;
 }
 
 /**
@@ -452,6 +1866,69 @@ export interface MediaMethods {
 	 * Logins: facebook, instagram. Operation id `media.get`.
 	 */
 	get(params: MediaGetParams): Promise<GraphObject>;
+	/**
+	 * Get the items of a carousel. `GET /{media_id}/children`
+	 *
+	 * List the items (images and videos) of a carousel album, in album order.
+	 *
+	 * Limits: carousels only; other media have no items; items carry no caption, permalink, likes or comments.
+	 * Logins: facebook, instagram. Operation id `media.children`.
+	 */
+	children(params: MediaChildrenParams): Promise<GraphObject>;
+	/**
+	 * List a media's collaborators. `GET /{media_id}/collaborators`
+	 *
+	 * List the collaborators of a media (accounts invited to co-author it), each with `id`, `username` and `invite_status` (accepted, pending or declined).
+	 *
+	 * Limits: Facebook Login only (Meta documents the edge for the Instagram API with Facebook Login); the media's creator only; feed images, reels and carousels (not stories); up to 5 collaborators; only accounts that allow collaborator tagging are returned.
+	 * Logins: facebook. Operation id `media.collaborators`.
+	 */
+	collaborators(params: MediaCollaboratorsParams): Promise<GraphObject>;
+	/**
+	 * Turn comments on or off. `POST /{media_id}?comment_enabled=true|false`
+	 *
+	 * Turn comments on or off for a media. Returns `{"success": true}`.
+	 *
+	 * Limits: not for live video.
+	 * Logins: facebook, instagram. Operation id `media.set_comments_enabled`.
+	 */
+	setCommentsEnabled(params: MediaSetCommentsEnabledParams): Promise<GraphObject>;
+	/**
+	 * Delete a media. `DELETE /{media_id}`
+	 *
+	 * Delete a media of the account: a post, carousel, reel or story. Returns `{"success": true, "deleted_id": "…"}`.
+	 *
+	 * Limits: Facebook Login only (Meta documents DELETE /{media_id} for graph.facebook.com; not for Instagram Login); posts, carousels, reels and stories of the account itself; needs instagram_manage_contents; other media types fail with code -1 / subcode 2207073 (Media Type Not Supported).
+	 * Logins: facebook. Operation id `media.delete`.
+	 */
+	delete(params: MediaDeleteParams): Promise<GraphObject>;
+	/**
+	 * Get a media's caption poll results. `GET /{media_id}/poll_attachment`
+	 *
+	 * Read the caption poll of a media and the share of votes of each option (`option_a`… `option_d`, `option_*_votes_percentage` as fractions). `null` when the media has no poll.
+	 *
+	 * Limits: Facebook Login only (caption add-ons, Sep 2026); its own call: the edge does not support field expansion; not for stories; null when the media has no poll; timestamps come in ISO 8601 (date_format is a removed Graph feature and is never sent).
+	 * Logins: facebook. Operation id `media.poll_attachment`.
+	 */
+	pollAttachment(params: MediaPollAttachmentParams): Promise<GraphObject>;
+	/**
+	 * Get responses to a media's comment prompt. `GET /{media_id}/prompt_response`
+	 *
+	 * Read the responses to a media's caption comment prompt. `null` when the media has no comment prompt.
+	 *
+	 * Limits: Facebook Login only (caption add-ons, Sep 2026); its own call: the edge does not support field expansion; not for stories; null when the media has no comment prompt.
+	 * Logins: facebook. Operation id `media.prompt_response`.
+	 */
+	promptResponse(params: MediaPromptResponseParams): Promise<GraphObject>;
+	/**
+	 * Find a media by shortcode or URL. `GET /{ig_user_id}/media?fields=id,shortcode,permalink,… (paged until found)`
+	 *
+	 * Find the account's Graph media for a shortcode or a post/reel URL. Graph has no lookup by shortcode, so this lists the account's media (newest first, 100 per page) and stops at the first page that contains it. It also stops early, with `not_found`, once the list reaches media published more than a day before the time encoded in the shortcode, provided every media seen so far agrees with that encoding (Instagram's ids carry their creation time; Meta does not document it, so it is checked against the account's own media before being used).
+	 *
+	 * Limits: only the account's own feed media and reels (not stories, not other accounts' media); Graph has no lookup by shortcode: lists /media 100 at a time until found (at most the 10,000 most recent media); stops early, not found, once media are older than the shortcode's encoded creation time minus a day (used only while the account's media agree with that encoding; Meta does not document it).
+	 * Logins: facebook, instagram. Operation id `media.by_shortcode`.
+	 */
+	byShortcode(params: MediaByShortcodeParams): Promise<GraphObject>;
 }
 
 /**
@@ -474,6 +1951,15 @@ export interface StoriesMethods {
 	 * Params are validated when called (throws `InvalidParamsError`).
 	 */
 	listAll(params?: StoriesListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Get one live story. `GET /{media_id}`
+	 *
+	 * Read one live story by its media id. A story is readable for 24 hours after it was posted; after that Graph no longer finds it and the call fails with `not_found`.
+	 *
+	 * Limits: live stories only: 24 hours after posting a story is gone (not_found).
+	 * Logins: facebook, instagram. Operation id `stories.get`.
+	 */
+	get(params: StoriesGetParams): Promise<GraphObject>;
 }
 
 /**
@@ -483,9 +1969,9 @@ export interface CommentsMethods {
 	/**
 	 * List comments on a media. `GET /{media_id}/comments`
 	 *
-	 * List the top-level comments on a media, newest first, in cursor pages. Replies come nested under `replies` when selected in `fields`.
+	 * List the top-level comments on a media, newest first, in cursor pages. Replies come nested under `replies` when `include_replies` is set (or when selected in `fields`).
 	 *
-	 * Limits: limit ≤ 50 per page; top-level comments only; replies via the replies edge; no time filter.
+	 * Limits: limit ≤ 50 per page; top-level comments only; replies nested with include_replies or via comments.replies; no time filter.
 	 * Logins: facebook, instagram. Operation id `comments.list`.
 	 *
 	 * Resolves to one page; see the `…All` method to walk every page.
@@ -496,6 +1982,354 @@ export interface CommentsMethods {
 	 * Params are validated when called (throws `InvalidParamsError`).
 	 */
 	listAll(params: CommentsListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Get one comment. `GET /{comment_id}`
+	 *
+	 * Read one comment or reply.
+	 *
+	 * Logins: facebook, instagram. Operation id `comments.get`.
+	 */
+	get(params: CommentsGetParams): Promise<GraphObject>;
+	/**
+	 * List replies to a comment. `GET /{comment_id}/replies`
+	 *
+	 * List the replies to a top-level comment, in cursor pages.
+	 *
+	 * Limits: limit ≤ 50 per page.
+	 * Logins: facebook, instagram. Operation id `comments.replies`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	replies(params: CommentsRepliesParams): Promise<Page>;
+	/**
+	 * Every item of `comments.replies`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	repliesAll(params: CommentsRepliesParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * Comment on a media. `POST /{media_id}/comments`
+	 *
+	 * Comment on a media as the account. Returns the new comment's `{id}`.
+	 *
+	 * Limits: text ≤ 2,200 characters; fails when comments are turned off on the media; needs instagram_manage_comments (Facebook Login) or instagram_business_manage_comments.
+	 * Logins: facebook, instagram. Operation id `comments.create`.
+	 */
+	create(params: CommentsCreateParams): Promise<GraphObject>;
+	/**
+	 * Reply to a comment. `POST /{comment_id}/replies`
+	 *
+	 * Reply to a top-level comment as the account. Returns the reply's `{id}`.
+	 *
+	 * Limits: text ≤ 2,200 characters; only top-level comments take replies.
+	 * Logins: facebook, instagram. Operation id `comments.reply`.
+	 */
+	reply(params: CommentsReplyParams): Promise<GraphObject>;
+	/**
+	 * Hide or unhide a comment. `POST /{comment_id}?hide=true|false`
+	 *
+	 * Hide a comment from the public (or show it again). Returns `{"success": true}`.
+	 *
+	 * Limits: comments by the media's owner cannot be hidden.
+	 * Logins: facebook, instagram. Operation id `comments.hide`.
+	 */
+	hide(params: CommentsHideParams): Promise<GraphObject>;
+	/**
+	 * Delete a comment. `DELETE /{comment_id}`
+	 *
+	 * Delete a comment on one of the account's media, or one of the account's own comments. Returns `{"success": true}`.
+	 *
+	 * Limits: comments on the account's media, or the account's own comments.
+	 * Logins: facebook, instagram. Operation id `comments.delete`.
+	 */
+	delete(params: CommentsDeleteParams): Promise<GraphObject>;
+	/**
+	 * Reply privately to a comment. `POST /{ig_user_id|me}/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`
+	 *
+	 * Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta allows one per comment, within 7 days of it (Live comments: only while the broadcast is live); it does not open the 24-hour messaging window. Facebook Login sends through the Page with the Page's token; Instagram Login through the account. Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: one private reply per comment, within 7 days of the comment (Live comments: only while live); text ≤ 1,000 bytes UTF-8; does not open the 24-hour messaging window; more messages only after the person replies; Facebook Login: sent by the Page with its Page token (page_id optional with exactly one linked Page); rate: 750 calls per hour per account for posts and reels.
+	 * Logins: facebook, instagram. Operation id `comments.private_reply`.
+	 */
+	privateReply(params: CommentsPrivateReplyParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `hashtags` resource (`client.hashtags`).
+ */
+export interface HashtagsMethods {
+	/**
+	 * Find a hashtag's id by name. `GET /{ig_user_id}/recently_searched_hashtags, then GET /ig_hashtag_search?user_id={ig_user_id}&q={name}`
+	 *
+	 * Find a hashtag's id by its name (`#` optional, case-insensitive). Returns `{id, name}`. Ids are cached by the client, so repeats cost nothing; a new name is checked against Meta's budget of 30 unique hashtags per rolling 7 days (read from user.recently_searched_hashtags) and refused before searching when the budget is spent.
+	 *
+	 * Limits: Facebook Login only; needs the Instagram Public Content Access feature; 30 unique hashtags per rolling 7 days per account: a new one beyond that is refused before searching; repeats are free; ids are cached per client (hashtag ids never change); no emoji hashtags.
+	 * Logins: facebook. Operation id `hashtags.search`.
+	 */
+	search(params: HashtagsSearchParams): Promise<GraphObject>;
+	/**
+	 * Get a hashtag. `GET /{hashtag_id}`
+	 *
+	 * Read a hashtag by its id (from hashtags.search): its `id` and `name`.
+	 *
+	 * Limits: Facebook Login only.
+	 * Logins: facebook. Operation id `hashtags.get`.
+	 */
+	get(params: HashtagsGetParams): Promise<GraphObject>;
+	/**
+	 * List a hashtag's top media. `GET /{hashtag_id}/top_media?user_id={ig_user_id}`
+	 *
+	 * List the most popular public media tagged with a hashtag, in pages (only `after`).
+	 *
+	 * Limits: Facebook Login only; limit ≤ 50 per page; only an after cursor; no username or owner; no ads; not strictly chronological.
+	 * Logins: facebook. Operation id `hashtags.top_media`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	topMedia(params: HashtagsTopMediaParams): Promise<Page>;
+	/**
+	 * Every item of `hashtags.top_media`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	topMediaAll(params: HashtagsTopMediaParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * List a hashtag's media of the last 24 hours. `GET /{hashtag_id}/recent_media?user_id={ig_user_id}`
+	 *
+	 * List the public media tagged with a hashtag in the last 24 hours, in pages (only `after`).
+	 *
+	 * Limits: Facebook Login only; only media of the last 24 hours; limit ≤ 50 per page; only an after cursor; no username or owner; no ads; not strictly chronological.
+	 * Logins: facebook. Operation id `hashtags.recent_media`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	recentMedia(params: HashtagsRecentMediaParams): Promise<Page>;
+	/**
+	 * Every item of `hashtags.recent_media`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	recentMediaAll(params: HashtagsRecentMediaParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+}
+
+/**
+ * Methods of the `messages` resource (`client.messages`).
+ */
+export interface MessagesMethods {
+	/**
+	 * Send a text message. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send a text message to a person (an IGSID who has messaged the account). Optionally as an inline reply to one of their messages (`reply_to`, on both login flavours since Sep 2026). Returns Meta's `{recipient_id, message_id}`.
+	 *
+	 * Limits: text ≤ 1000 bytes (UTF-8); inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_text`.
+	 */
+	sendText(params: MessagesSendTextParams): Promise<GraphObject>;
+	/**
+	 * Send an image, audio, video or file. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send an image, audio, video or file (PDF) message, by https URL or by the id of an attachment uploaded before (`messages.upload_attachment`). Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: image png/jpeg ≤ 8 MB; audio aac/m4a/wav/mp4, video mp4/ogg/avi/mov/webm, file pdf ≤ 25 MB; inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_media`.
+	 */
+	sendMedia(params: MessagesSendMediaParams): Promise<GraphObject>;
+	/**
+	 * Send up to 10 images in one message. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send several images in one message (up to 10, by https URL). Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: 1–10 images, png/jpeg ≤ 8 MB each; inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_images`.
+	 */
+	sendImages(params: MessagesSendImagesParams): Promise<GraphObject>;
+	/**
+	 * Send a heart sticker. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send a sticker: Instagram's heart (`like_heart`). Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_sticker`.
+	 */
+	sendSticker(params: MessagesSendStickerParams): Promise<GraphObject>;
+	/**
+	 * Share one of the account's posts. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Share one of the account's own posts in a message (`MEDIA_SHARE`). Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: only the account's own media; inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.share_post`.
+	 */
+	sharePost(params: MessagesSharePostParams): Promise<GraphObject>;
+	/**
+	 * Send a text with buttons. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send a text with up to 3 buttons (button template): `web_url` buttons open an https URL, `postback` buttons send their payload back in a `messaging_postbacks` webhook. Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: text ≤ 640 characters; 1–3 buttons (web_url or postback), title ≤ 20 characters, payload ≤ 1000; inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_button_template`.
+	 */
+	sendButtonTemplate(params: MessagesSendButtonTemplateParams): Promise<GraphObject>;
+	/**
+	 * Send a carousel of cards. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send a carousel of up to 10 cards (generic template), each with a title, optional subtitle, image, tap URL and up to 3 buttons. Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: 1–10 elements; title and subtitle ≤ 80 characters; ≤ 3 buttons each (title ≤ 20 characters); inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_generic_template`.
+	 */
+	sendGenericTemplate(params: MessagesSendGenericTemplateParams): Promise<GraphObject>;
+	/**
+	 * Send a text with quick replies. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Send a text with up to 13 quick replies. Returns `{recipient_id, message_id}`.
+	 *
+	 * Limits: text ≤ 1000 bytes; 1–13 quick replies, text only, title ≤ 20 characters, payload ≤ 1000; inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag, a human replying) up to 7 days; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.send_quick_replies`.
+	 */
+	sendQuickReplies(params: MessagesSendQuickRepliesParams): Promise<GraphObject>;
+	/**
+	 * React to a message. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * React to one of the person's messages (Instagram's reaction is `love`). Returns `{recipient_id}`.
+	 *
+	 * Limits: inside the messaging window of the person's last message; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.react`.
+	 */
+	react(params: MessagesReactParams): Promise<GraphObject>;
+	/**
+	 * Remove a reaction from a message. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Remove the account's reaction from one of the person's messages. Returns `{recipient_id}`.
+	 *
+	 * Limits: inside the messaging window of the person's last message; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.unreact`.
+	 */
+	unreact(params: MessagesUnreactParams): Promise<GraphObject>;
+	/**
+	 * Show typing or mark as seen. `POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`
+	 *
+	 * Show a typing indicator (`typing_on`, `typing_off`) or mark the person's last message as seen (`mark_seen`). Sent alone, without a message. Returns `{recipient_id}`.
+	 *
+	 * Limits: inside the messaging window of the person's last message; not idempotent: never resent automatically.
+	 * Logins: facebook, instagram. Operation id `messages.sender_action`.
+	 */
+	senderAction(params: MessagesSenderActionParams): Promise<GraphObject>;
+	/**
+	 * Upload a reusable attachment. `POST /me/message_attachments (Instagram) · POST /{page_id}/message_attachments or /me/message_attachments (Facebook, Page token)`
+	 *
+	 * Upload media once and get a reusable `attachment_id` for messages.send_media (`POST /{page_id|me}/message_attachments`). Returns Meta's `{attachment_id}`.
+	 *
+	 * Limits: image png/jpeg ≤ 8 MB; audio, video, file (pdf) ≤ 25 MB.
+	 * Logins: facebook, instagram. Operation id `messages.upload_attachment`.
+	 */
+	uploadAttachment(params: MessagesUploadAttachmentParams): Promise<GraphObject>;
+	/**
+	 * Get a message. `GET /{mid}`
+	 *
+	 * Read one message: who sent it to whom, when, its text and attachments. Only the 20 most recent messages of a conversation can be read in detail.
+	 *
+	 * Limits: only the 20 most recent messages of a conversation can be read in detail.
+	 * Logins: facebook, instagram. Operation id `messages.get`.
+	 */
+	get(params: MessagesGetParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `conversations` resource (`client.conversations`).
+ */
+export interface ConversationsMethods {
+	/**
+	 * List conversations. `GET /me/conversations?platform=instagram (Instagram) · GET /{page_id}/conversations?platform=instagram (Facebook, Page token)`
+	 *
+	 * List the account's Instagram conversations, most recently active first, in cursor pages; with `user_id`, only the conversation with that person. Conversations in the Requests folder inactive for 30 days are not returned.
+	 *
+	 * Limits: Conversations API: 2 calls per second per account; conversations in the Requests folder inactive for 30 days are not returned.
+	 * Logins: facebook, instagram. Operation id `conversations.list`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	list(params?: ConversationsListParams): Promise<Page>;
+	/**
+	 * Every item of `conversations.list`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	listAll(params?: ConversationsListParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+	/**
+	 * List a conversation's messages. `GET /{conversation_id}?fields=messages{...}`
+	 *
+	 * List the messages of a conversation, newest first, in cursor pages (each with the chosen fields). Only the 20 most recent messages can be read in detail.
+	 *
+	 * Limits: Conversations API: 2 calls per second per account; only the 20 most recent messages can be read in detail.
+	 * Logins: facebook, instagram. Operation id `conversations.messages`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	messages(params: ConversationsMessagesParams): Promise<Page>;
+	/**
+	 * Every item of `conversations.messages`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	messagesAll(params: ConversationsMessagesParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
+}
+
+/**
+ * Methods of the `messenger_profile` resource (`client.messengerProfile`).
+ */
+export interface MessengerProfileMethods {
+	/**
+	 * Get ice breakers and persistent menu. `GET /{page_id|me}/messenger_profile?platform=instagram`
+	 *
+	 * Read the account's ice breakers and persistent menu.
+	 *
+	 * Logins: facebook, instagram. Operation id `messenger_profile.get`.
+	 */
+	get(params?: MessengerProfileGetParams): Promise<GraphObject>;
+	/**
+	 * Set the ice breakers. `POST /{page_id|me}/messenger_profile (platform=instagram)`
+	 *
+	 * Set the ice breakers (up to 4 questions per locale, a `default` locale required); replaces the current ones. Returns Meta's `{"result": "success"}`.
+	 *
+	 * Limits: ≤ 4 questions per locale; a default locale is required; question ≤ 80 characters, payload ≤ 1000.
+	 * Logins: facebook, instagram. Operation id `messenger_profile.set_ice_breakers`.
+	 */
+	setIceBreakers(params: MessengerProfileSetIceBreakersParams): Promise<GraphObject>;
+	/**
+	 * Set the persistent menu. `POST /{page_id|me}/messenger_profile (platform=instagram)`
+	 *
+	 * Set the persistent menu (always available in the conversation; `web_url` and `postback` items only), replacing the current one. Returns Meta's `{"result": "success"}`.
+	 *
+	 * Limits: web_url and postback items only; a default locale is required; composer_input_disabled and webview_height_ratio are not supported on Instagram.
+	 * Logins: facebook, instagram. Operation id `messenger_profile.set_persistent_menu`.
+	 */
+	setPersistentMenu(params: MessengerProfileSetPersistentMenuParams): Promise<GraphObject>;
+	/**
+	 * Remove ice breakers or the persistent menu. `DELETE /{page_id|me}/messenger_profile (platform=instagram)`
+	 *
+	 * Remove settings from the profile (`ice_breakers`, `persistent_menu`). Returns Meta's `{"result": "success"}`.
+	 *
+	 * Logins: facebook, instagram. Operation id `messenger_profile.delete`.
+	 */
+	delete(params: MessengerProfileDeleteParams): Promise<GraphObject>;
+}
+
+/**
+ * Methods of the `graph` resource (`client.graph`).
+ */
+export interface GraphMethods {
+	/**
+	 * Send any Graph API request. `{method} /{path}?{query}`
+	 *
+	 * Send any Graph API request relative to the versioned base URL (`me`, `{ig_user_id}/media`, `{media_id}/comments`): the client adds the token and `appsecret_proof`, maps errors, paces and retries (GETs, or writes declared idempotent) like every other operation. Paginate it to walk a list endpoint's cursor pages (`paging.next`).
+	 *
+	 * Limits: the path is relative to the versioned base URL of the client's login flavour; access_token and appsecret_proof are added by the client; removed Graph features (ids=, pretty, debug, date_format, method, callback, field aliases) are refused; writes are retried only with idempotent: true; paginate follows paging.next and cursors.after (edges without next stop after one page).
+	 * Logins: facebook, instagram. Operation id `graph.request`.
+	 *
+	 * Resolves to one page; see the `…All` method to walk every page.
+	 */
+	request(params: GraphRequestParams): Promise<Page>;
+	/**
+	 * Every item of `graph.request`, following `paging.next` one page at a time.
+	 * Params are validated when called (throws `InvalidParamsError`).
+	 */
+	requestAll(params: GraphRequestParams, options?: PaginateOptions): AsyncIterableIterator<GraphObject>;
 }
 
 /**
@@ -657,14 +2491,28 @@ export interface OperationCaller {
  * `call`/`paginate` a subclass implements.
  */
 export abstract class OperationMethods implements OperationCaller {
+	/** The `accounts` operations. */
+	readonly accounts: AccountsMethods;
 	/** The `user` operations. */
 	readonly user: UserMethods;
+	/** The `mentions` operations. */
+	readonly mentions: MentionsMethods;
 	/** The `media` operations. */
 	readonly media: MediaMethods;
 	/** The `stories` operations. */
 	readonly stories: StoriesMethods;
 	/** The `comments` operations. */
 	readonly comments: CommentsMethods;
+	/** The `hashtags` operations. */
+	readonly hashtags: HashtagsMethods;
+	/** The `messages` operations. */
+	readonly messages: MessagesMethods;
+	/** The `conversations` operations. */
+	readonly conversations: ConversationsMethods;
+	/** The `messenger_profile` operations. */
+	readonly messengerProfile: MessengerProfileMethods;
+	/** The `graph` operations. */
+	readonly graph: GraphMethods;
 	/** The `pages` operations. */
 	readonly pages: PagesMethods;
 	/** The `auth` operations. */
@@ -675,23 +2523,97 @@ export abstract class OperationMethods implements OperationCaller {
 	readonly subscribedApps: SubscribedAppsMethods;
 
 	constructor() {
+		this.accounts = {
+			list: async (params?: AccountsListParams) => (await this.call('accounts.list', params)) as GraphObject,
+		};
 		this.user = {
 			get: async (params?: UserGetParams) => (await this.call('user.get', params)) as GraphObject,
+			profile: async (params?: UserProfileParams) => (await this.call('user.profile', params)) as GraphObject,
+			businessDiscovery: async (params?: UserBusinessDiscoveryParams) => (await this.call('user.business_discovery', params)) as GraphObject,
+			businessDiscoveryMedia: async (params?: UserBusinessDiscoveryMediaParams) => (await this.call('user.business_discovery_media', params)) as Page,
+			businessDiscoveryMediaAll: (params?: UserBusinessDiscoveryMediaParams, options?: PaginateOptions) => this.paginate('user.business_discovery_media', params, options),
+			recentlySearchedHashtags: async (params?: UserRecentlySearchedHashtagsParams) => (await this.call('user.recently_searched_hashtags', params)) as Page,
+			recentlySearchedHashtagsAll: (params?: UserRecentlySearchedHashtagsParams, options?: PaginateOptions) => this.paginate('user.recently_searched_hashtags', params, options),
+			contentPublishingLimit: async (params?: UserContentPublishingLimitParams) => (await this.call('user.content_publishing_limit', params)) as GraphObject,
 			tags: async (params?: UserTagsParams) => (await this.call('user.tags', params)) as Page,
 			tagsAll: (params?: UserTagsParams, options?: PaginateOptions) => this.paginate('user.tags', params, options),
+			mentionedMedia: async (params?: UserMentionedMediaParams) => (await this.call('user.mentioned_media', params)) as GraphObject,
+			mentionedComment: async (params?: UserMentionedCommentParams) => (await this.call('user.mentioned_comment', params)) as GraphObject,
+			liveMedia: async (params?: UserLiveMediaParams) => (await this.call('user.live_media', params)) as GraphObject,
+			collaborationInvites: async (params?: UserCollaborationInvitesParams) => (await this.call('user.collaboration_invites', params)) as Page,
+			collaborationInvitesAll: (params?: UserCollaborationInvitesParams, options?: PaginateOptions) => this.paginate('user.collaboration_invites', params, options),
+			respondCollaborationInvite: async (params?: UserRespondCollaborationInviteParams) => (await this.call('user.respond_collaboration_invite', params)) as GraphObject,
+		};
+		this.mentions = {
+			reply: async (params?: MentionsReplyParams) => (await this.call('mentions.reply', params)) as GraphObject,
 		};
 		this.media = {
 			list: async (params?: MediaListParams) => (await this.call('media.list', params)) as Page,
 			listAll: (params?: MediaListParams, options?: PaginateOptions) => this.paginate('media.list', params, options),
 			get: async (params?: MediaGetParams) => (await this.call('media.get', params)) as GraphObject,
+			children: async (params?: MediaChildrenParams) => (await this.call('media.children', params)) as GraphObject,
+			collaborators: async (params?: MediaCollaboratorsParams) => (await this.call('media.collaborators', params)) as GraphObject,
+			setCommentsEnabled: async (params?: MediaSetCommentsEnabledParams) => (await this.call('media.set_comments_enabled', params)) as GraphObject,
+			delete: async (params?: MediaDeleteParams) => (await this.call('media.delete', params)) as GraphObject,
+			pollAttachment: async (params?: MediaPollAttachmentParams) => (await this.call('media.poll_attachment', params)) as GraphObject,
+			promptResponse: async (params?: MediaPromptResponseParams) => (await this.call('media.prompt_response', params)) as GraphObject,
+			byShortcode: async (params?: MediaByShortcodeParams) => (await this.call('media.by_shortcode', params)) as GraphObject,
 		};
 		this.stories = {
 			list: async (params?: StoriesListParams) => (await this.call('stories.list', params)) as Page,
 			listAll: (params?: StoriesListParams, options?: PaginateOptions) => this.paginate('stories.list', params, options),
+			get: async (params?: StoriesGetParams) => (await this.call('stories.get', params)) as GraphObject,
 		};
 		this.comments = {
 			list: async (params?: CommentsListParams) => (await this.call('comments.list', params)) as Page,
 			listAll: (params?: CommentsListParams, options?: PaginateOptions) => this.paginate('comments.list', params, options),
+			get: async (params?: CommentsGetParams) => (await this.call('comments.get', params)) as GraphObject,
+			replies: async (params?: CommentsRepliesParams) => (await this.call('comments.replies', params)) as Page,
+			repliesAll: (params?: CommentsRepliesParams, options?: PaginateOptions) => this.paginate('comments.replies', params, options),
+			create: async (params?: CommentsCreateParams) => (await this.call('comments.create', params)) as GraphObject,
+			reply: async (params?: CommentsReplyParams) => (await this.call('comments.reply', params)) as GraphObject,
+			hide: async (params?: CommentsHideParams) => (await this.call('comments.hide', params)) as GraphObject,
+			delete: async (params?: CommentsDeleteParams) => (await this.call('comments.delete', params)) as GraphObject,
+			privateReply: async (params?: CommentsPrivateReplyParams) => (await this.call('comments.private_reply', params)) as GraphObject,
+		};
+		this.hashtags = {
+			search: async (params?: HashtagsSearchParams) => (await this.call('hashtags.search', params)) as GraphObject,
+			get: async (params?: HashtagsGetParams) => (await this.call('hashtags.get', params)) as GraphObject,
+			topMedia: async (params?: HashtagsTopMediaParams) => (await this.call('hashtags.top_media', params)) as Page,
+			topMediaAll: (params?: HashtagsTopMediaParams, options?: PaginateOptions) => this.paginate('hashtags.top_media', params, options),
+			recentMedia: async (params?: HashtagsRecentMediaParams) => (await this.call('hashtags.recent_media', params)) as Page,
+			recentMediaAll: (params?: HashtagsRecentMediaParams, options?: PaginateOptions) => this.paginate('hashtags.recent_media', params, options),
+		};
+		this.messages = {
+			sendText: async (params?: MessagesSendTextParams) => (await this.call('messages.send_text', params)) as GraphObject,
+			sendMedia: async (params?: MessagesSendMediaParams) => (await this.call('messages.send_media', params)) as GraphObject,
+			sendImages: async (params?: MessagesSendImagesParams) => (await this.call('messages.send_images', params)) as GraphObject,
+			sendSticker: async (params?: MessagesSendStickerParams) => (await this.call('messages.send_sticker', params)) as GraphObject,
+			sharePost: async (params?: MessagesSharePostParams) => (await this.call('messages.share_post', params)) as GraphObject,
+			sendButtonTemplate: async (params?: MessagesSendButtonTemplateParams) => (await this.call('messages.send_button_template', params)) as GraphObject,
+			sendGenericTemplate: async (params?: MessagesSendGenericTemplateParams) => (await this.call('messages.send_generic_template', params)) as GraphObject,
+			sendQuickReplies: async (params?: MessagesSendQuickRepliesParams) => (await this.call('messages.send_quick_replies', params)) as GraphObject,
+			react: async (params?: MessagesReactParams) => (await this.call('messages.react', params)) as GraphObject,
+			unreact: async (params?: MessagesUnreactParams) => (await this.call('messages.unreact', params)) as GraphObject,
+			senderAction: async (params?: MessagesSenderActionParams) => (await this.call('messages.sender_action', params)) as GraphObject,
+			uploadAttachment: async (params?: MessagesUploadAttachmentParams) => (await this.call('messages.upload_attachment', params)) as GraphObject,
+			get: async (params?: MessagesGetParams) => (await this.call('messages.get', params)) as GraphObject,
+		};
+		this.conversations = {
+			list: async (params?: ConversationsListParams) => (await this.call('conversations.list', params)) as Page,
+			listAll: (params?: ConversationsListParams, options?: PaginateOptions) => this.paginate('conversations.list', params, options),
+			messages: async (params?: ConversationsMessagesParams) => (await this.call('conversations.messages', params)) as Page,
+			messagesAll: (params?: ConversationsMessagesParams, options?: PaginateOptions) => this.paginate('conversations.messages', params, options),
+		};
+		this.messengerProfile = {
+			get: async (params?: MessengerProfileGetParams) => (await this.call('messenger_profile.get', params)) as GraphObject,
+			setIceBreakers: async (params?: MessengerProfileSetIceBreakersParams) => (await this.call('messenger_profile.set_ice_breakers', params)) as GraphObject,
+			setPersistentMenu: async (params?: MessengerProfileSetPersistentMenuParams) => (await this.call('messenger_profile.set_persistent_menu', params)) as GraphObject,
+			delete: async (params?: MessengerProfileDeleteParams) => (await this.call('messenger_profile.delete', params)) as GraphObject,
+		};
+		this.graph = {
+			request: async (params?: GraphRequestParams) => (await this.call('graph.request', params)) as Page,
+			requestAll: (params?: GraphRequestParams, options?: PaginateOptions) => this.paginate('graph.request', params, options),
 		};
 		this.pages = {
 			list: async (params?: PagesListParams) => (await this.call('pages.list', params)) as Page,
