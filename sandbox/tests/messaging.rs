@@ -51,9 +51,15 @@ async fn send_ok(sb: &Sandbox, body: Value) -> Value {
     v
 }
 
-/// The error object of a refused call, with Meta's envelope checked.
+/// The error object of a refused call, with Meta's envelope checked (400, or 403 as
+/// graph.instagram.com answers a closed window).
 fn error(s: u16, v: &Value) -> Value {
-    assert_eq!(s, 400, "{v}");
+    let expected = if v["error"]["type"] == "IGApiException" {
+        403
+    } else {
+        400
+    };
+    assert_eq!(s, expected, "{v}");
     let e = v["error"].clone();
     assert!(e["message"].is_string() && e["type"].is_string(), "{v}");
     assert!(
@@ -76,8 +82,20 @@ fn code(e: &Value) -> (i64, Option<i64>) {
     (e["code"].as_i64().unwrap(), e["error_subcode"].as_i64())
 }
 
+/// Instagram Login's refusal outside the window (graph.instagram.com: 403, IGApiException).
 fn assert_outside_window(e: &Value) {
+    assert_eq!(code(e), (10, Some(2_534_022)), "{e}");
+    assert_eq!(e["type"], "IGApiException");
+    assert_eq!(
+        e["message"],
+        "This message is sent outside of allowed window."
+    );
+}
+
+/// Facebook Login's (Messenger Platform) refusal outside the window.
+fn assert_outside_window_fb(e: &Value) {
     assert_eq!(code(e), (10, Some(2_018_278)), "{e}");
+    assert_eq!(e["type"], "OAuthException");
     assert_eq!(
         e["message"],
         "(#10) This message is sent outside of allowed window."
@@ -130,6 +148,7 @@ async fn info_names_the_seeded_messaging_objects() {
         "recipient_id_human_agent",
         "recipient_id_closed",
         "recipient_id_no_consent",
+        "recipient_id_unavailable",
         "conversation_id",
         "mid",
         "comment_id_private_reply",
@@ -707,6 +726,11 @@ async fn templates_and_quick_replies() {
         );
     }
     send_err(&sb, qr(json!([{"content_type": "location"}]))).await;
+    // Before October 5, 2026 (on the virtual clock) Instagram still took them.
+    let (s, _) = admin(&sb, "clock", json!({"now": 1_788_000_000})).await;
+    assert_eq!(s, 200);
+    simulate(&sb, json!({"event": "message", "sender_id": to})).await;
+    send_ok(&sb, qr(json!([{"content_type": "user_email"}]))).await;
     let e = send_err(
         &sb,
         json!({"recipient": {"id": to}, "message": {"attachment": {"type": "like_heart"}, "quick_replies": [q(0)]}}),
@@ -803,6 +827,25 @@ async fn windows_follow_the_virtual_clock() {
     // Eight days ago: both closed.
     assert_outside_window(&send_err(&sb, text_to(&closed, "late")).await);
     assert_outside_window(&send_err(&sb, tagged(&closed)).await);
+    // Facebook Login: the Page's token, the Messenger Platform's codes.
+    let pt = page_token(&sb);
+    let page_path = format!("/{}/messages", sb.page_id());
+    let (s, v) = post(&sb, &pt, &page_path, text_to(&agent, "late")).await;
+    assert_outside_window_fb(&error(s, &v));
+    let (s, v) = post(&sb, &pt, &page_path, tagged(&agent)).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = post(&sb, &pt, &page_path, tagged(&closed)).await;
+    assert_outside_window_fb(&error(s, &v));
+    // Graph.instagram.com answers the closed window with HTTP 403.
+    let (s, _) = send(&sb, text_to(&closed, "late")).await;
+    assert_eq!(s, 403);
+    // Wrote an hour ago, then blocked the account: 551 on both flavours.
+    let gone = m(&sb, "recipient_id_unavailable");
+    let e = send_err(&sb, text_to(&gone, "hello?")).await;
+    assert_eq!(code(&e), (551, Some(1_545_041)), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("isn't available"));
+    let (s, v) = post(&sb, &pt, &page_path, text_to(&gone, "hello?")).await;
+    assert_eq!(code(&error(s, &v)).0, 551);
     // Never wrote: no window; an IGSID nobody knows: no matching user.
     assert_outside_window(&send_err(&sb, text_to(&m(&sb, "recipient_id_no_consent"), "hi")).await);
     let e = send_err(&sb, text_to(&"9".repeat(16), "hi")).await;

@@ -44,6 +44,8 @@ pub(crate) struct Person {
     pub is_user_follow_business: bool,
     pub is_business_follow_user: bool,
     pub is_verified_user: bool,
+    /// Blocked the account or deactivated: sends answer 551.
+    pub unavailable: bool,
 }
 
 /// One conversation between the account and a person.
@@ -191,6 +193,7 @@ pub(crate) fn person(igsid: &str, name: &str, username: &str, h: u64) -> Person 
         is_user_follow_business: (h >> 40) % 3 != 0,
         is_business_follow_user: (h >> 44) % 4 == 0,
         is_verified_user: false,
+        unavailable: false,
     }
 }
 

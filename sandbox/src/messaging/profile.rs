@@ -26,7 +26,7 @@ const MESSENGER_ONLY: &[&str] = &[
 ];
 /// Ice breakers per locale (§1.10.10).
 const MAX_ICE_BREAKERS: usize = 4;
-/// Question length: Messenger's 80 characters. UNCONFIRMED for Instagram.
+/// Question length. UNCONFIRMED: Messenger's 80 characters, not stated for Instagram.
 const MAX_QUESTION: usize = 80;
 const MAX_PAYLOAD: usize = 1000;
 /// Menu items per locale and title length. UNCONFIRMED: Messenger's limits (20, 30).

@@ -94,7 +94,8 @@ pub(crate) fn conversations(
     let instagram = match links::get(req.params, "platform") {
         Some("instagram") => true,
         // Without platform=instagram a Page lists its Messenger conversations (none in the
-        // sandbox). UNCONFIRMED for graph.instagram.com, which documents the parameter too.
+        // sandbox). UNCONFIRMED: the same answer on graph.instagram.com, which documents the
+        // parameter too.
         None | Some("messenger") => false,
         Some(_) => {
             return Err(GraphError::param(
@@ -214,7 +215,7 @@ fn messages_page(
 
 /// `GET /{conversation-id}/messages`: documented as an edge in the Graph API reference
 /// (Conversation → messages, graph.facebook.com); Instagram Login's page documents only the
-/// `messages` field, so on graph.instagram.com it is UNCONFIRMED (served the same way).
+/// `messages` field. UNCONFIRMED: the edge on graph.instagram.com (served the same way).
 pub(crate) fn conversation_messages(
     world: &World,
     caller: &Caller,
@@ -336,13 +337,23 @@ pub(crate) fn node(
             Ok(true) => {
                 let pos = c.messages.iter().position(|x| x == id).unwrap_or(0);
                 if c.messages.len() - pos > READABLE_MESSAGES {
-                    // UNCONFIRMED (see READABLE_MESSAGES): answered like a deleted object.
+                    // UNCONFIRMED: the 20-message rule and its error (see READABLE_MESSAGES);
+                    // answered like a deleted object.
                     Err(GraphError::unsupported("GET", id))
                 } else {
                     parse_fields(req.params).and_then(|sel| message(world, req, m, &sel))
                 }
             }
         });
+    }
+    // Media, comments, users and Pages belong to the other routers (checked first: the
+    // commenter scan below is linear in the comments).
+    if id == "me"
+        || world.lookup(id).is_some()
+        || world.page_index(id).is_some()
+        || id == world.fb_user.id
+    {
+        return None;
     }
     let account = match caller.subject {
         crate::tokens::Subject::IgUser(a) => Some(a),
@@ -351,7 +362,7 @@ pub(crate) fn node(
     };
     let known = world.messaging.people.contains_key(id)
         || account.is_some_and(|a| super::send::commenter(world, a, id));
-    if !known || world.lookup(id).is_some() {
+    if !known {
         return None;
     }
     Some(profile(world, caller, req, id))

@@ -1,7 +1,8 @@
 //! The seeded conversations, relative to the virtual clock at seed time (so moving the clock
 //! closes their windows): one person who wrote minutes ago, one two days ago (24 h closed,
 //! HUMAN_AGENT open), one eight days ago (both closed), and one who only commented (no
-//! consent, no window), with a fresh comment for a private reply and one older than 7 days.
+//! consent, no window), with a fresh comment for a private reply and one older than 7 days,
+//! and one who wrote an hour ago and then blocked the account (551).
 
 use super::model::{self, Message, Person, State};
 use crate::prng::{hash_str, mix, SplitMix64};
@@ -45,18 +46,24 @@ pub(crate) fn seed(world: &mut World, now: i64) {
     // simulated DM refreshes that very conversation.
     let open = crate::webhooks::events::default_igsid(seed);
     let mut ids = vec![open.clone()];
-    while ids.len() < 4 {
+    while ids.len() < 5 {
         let id = igsid(&mut r);
         if !ids.contains(&id) {
             ids.push(id);
         }
     }
-    let (agent, closed, no_consent) = (ids[1].clone(), ids[2].clone(), ids[3].clone());
+    let (agent, closed, no_consent, gone) = (
+        ids[1].clone(),
+        ids[2].clone(),
+        ids[3].clone(),
+        ids[4].clone(),
+    );
     let people = [
         (&open, "Lena Hartmann", "lena.hartmann"),
         (&agent, "Marco Bellini", "marco.prints"),
         (&closed, "", "yuki.paperworks"),
         (&no_consent, "Priya Nair", "priya.ink"),
+        (&gone, "Tom Weber", "tom.w.letters"),
     ];
     for (id, name, username) in people {
         let h = mix(seed, hash_str(id));
@@ -65,6 +72,8 @@ pub(crate) fn seed(world: &mut World, now: i64) {
             p.is_user_follow_business = true;
             p.is_verified_user = false;
         }
+        // Wrote an hour ago, then blocked the account: 551 whatever the window says.
+        p.unavailable = *id == gone;
         world.messaging.people.insert(id.clone(), p);
     }
 
@@ -124,6 +133,13 @@ pub(crate) fn seed(world: &mut World, now: i64) {
                 "A2, three colours. Could someone from the studio call me?".to_owned(),
             ),
         ],
+        true,
+    );
+    add_thread(
+        world,
+        &account_id,
+        &gone,
+        &[(false, now - HOUR, "Please stop messaging me".to_owned())],
         true,
     );
     // Both windows closed: last message eight days ago.
@@ -228,6 +244,7 @@ pub(crate) fn seed(world: &mut World, now: i64) {
         "recipient_id_human_agent": agent,
         "recipient_id_closed": closed,
         "recipient_id_no_consent": no_consent,
+        "recipient_id_unavailable": gone,
         "conversation_id": conversation_id,
         "mid": mid,
         "comment_id_private_reply": comment_private_reply,

@@ -8,6 +8,7 @@ use super::model::{self, Message, Upload};
 use super::{Biz, HUMAN_AGENT_WINDOW_SECS, PRIVATE_REPLY_SECS, STANDARD_WINDOW_SECS};
 use crate::errors::GraphError;
 use crate::links::{self, Pairs};
+use crate::tokens::Family;
 use crate::world::{MediaType, ProductType, World};
 use serde_json::{json, Map, Value};
 
@@ -31,10 +32,31 @@ const MAX_ELEMENT_TEXT: usize = 80;
 // UNCONFIRMED: Meta's example shows only "love"; the other names are those of the webhook.
 const REACTIONS: &[&str] = &["love", "like", "laugh", "wow", "sad", "angry", "other"];
 
-/// `(#10) This message is sent outside of allowed window.` (10/2018278, §4.4).
-pub(crate) fn outside_window() -> GraphError {
-    GraphError::new(10, "(#10) This message is sent outside of allowed window.")
-        .with_subcode(2_018_278)
+/// Outside the window, as each host answers it (§4.4; changes-2026h2.md §3.3): the Messenger
+/// Platform (Facebook Login) sends 10/2018278 `(#10) This message is sent outside of allowed
+/// window.`; graph.instagram.com sends HTTP 403, `IGApiException`, 10/2534022 with the same
+/// sentence (seen in a 2026 log of `graph.instagram.com/v21.0/me/messages`).
+/// UNCONFIRMED: both codes come from secondary sources, not Meta's pages (graph-api.md §4.4).
+pub(crate) fn outside_window(family: Family) -> GraphError {
+    match family {
+        Family::Facebook => {
+            GraphError::new(10, "(#10) This message is sent outside of allowed window.")
+                .with_subcode(2_018_278)
+        }
+        Family::Instagram => {
+            let mut e = GraphError::new(10, "This message is sent outside of allowed window.")
+                .with_subcode(2_534_022)
+                .with_type("IGApiException");
+            e.status = 403;
+            e
+        }
+    }
+}
+
+/// 551/1545041 `This person isn't available right now.` (§4.2). UNCONFIRMED: from secondary
+/// sources only.
+fn unavailable() -> GraphError {
+    GraphError::new(551, "(#551) This person isn't available right now.").with_subcode(1_545_041)
 }
 
 /// 100/2018001 for an IGSID nobody knows. UNCONFIRMED: the subcode is from secondary sources
@@ -394,7 +416,11 @@ fn attachment(
     Ok(())
 }
 
-fn quick_replies(v: &Value) -> Result<(), GraphError> {
+/// Meta disabled phone and email quick replies on Instagram on this day (2026-10-05T00:00Z,
+/// changelog of the Instagram Platform); before it, on the virtual clock, they were accepted.
+const PHONE_EMAIL_QR_DISABLED_AT: i64 = 1_791_158_400;
+
+fn quick_replies(v: &Value, now: i64) -> Result<(), GraphError> {
     let path = "message[quick_replies]";
     for (i, q) in array(v, path, MAX_QUICK_REPLIES)?.iter().enumerate() {
         let path = format!("{path}[{i}]");
@@ -410,7 +436,9 @@ fn quick_replies(v: &Value) -> Result<(), GraphError> {
                     web_url(u, &format!("{path}[image_url]"))?;
                 }
             }
-            // Meta disabled phone and email quick replies on Instagram (changelog 2026-10-05).
+            "user_phone_number" | "user_email" if now < PHONE_EMAIL_QR_DISABLED_AT => {
+                known_keys(q, &path, &["content_type"])?;
+            }
             kind @ ("user_phone_number" | "user_email") => {
                 return Err(GraphError::param(format!(
                     "Param {path}[content_type]: {kind} quick replies are no longer supported on Instagram (disabled since October 5, 2026); use content_type text"
@@ -428,7 +456,7 @@ fn quick_replies(v: &Value) -> Result<(), GraphError> {
 }
 
 /// Validate `message` and say what it holds.
-fn content(world: &World, biz: &Biz, v: &Value) -> Result<Content, GraphError> {
+fn content(world: &World, biz: &Biz, v: &Value, now: i64) -> Result<Content, GraphError> {
     let m = obj(v, "message")?;
     known_keys(
         m,
@@ -485,7 +513,7 @@ fn content(world: &World, biz: &Biz, v: &Value) -> Result<Content, GraphError> {
                 "Param message[quick_replies] requires message[text]",
             ));
         }
-        quick_replies(q)?;
+        quick_replies(q, now)?;
     }
     if let Some(md) = str_field(m, "message", "metadata", false)? {
         max_chars(md, "message[metadata]", MAX_PAYLOAD)?;
@@ -524,6 +552,7 @@ fn window_of(params: &Pairs) -> Result<i64, GraphError> {
 /// The conversation with `igsid` if a send may go there now (the window rules), else Meta's error.
 fn open_conversation(
     world: &World,
+    family: Family,
     account: usize,
     igsid: &str,
     window: i64,
@@ -537,14 +566,22 @@ fn open_conversation(
     let Some(conv) = conv else {
         // Someone known (a commenter) who never wrote: the window never opened.
         return if world.messaging.people.contains_key(igsid) || commenter(world, account, igsid) {
-            Err(outside_window())
+            Err(outside_window(family))
         } else {
             Err(no_matching_user())
         };
     };
+    if world
+        .messaging
+        .people
+        .get(igsid)
+        .is_some_and(|p| p.unavailable)
+    {
+        return Err(unavailable());
+    }
     match conv.last_incoming_at {
         Some(t) if t <= now && now - t < window => Ok(conv.id.clone()),
-        _ => Err(outside_window()),
+        _ => Err(outside_window(family)),
     }
 }
 
@@ -633,16 +670,18 @@ pub(crate) fn send(
         return Err(no_matching_user());
     };
     if let Some(action) = action {
-        return sender_action(world, account, &igsid, action, params, window, now);
+        return sender_action(
+            world, biz.family, account, &igsid, action, params, window, now,
+        );
     }
     let Some(message) = message else {
         return Err(GraphError::param(
             "Must send either message or sender action",
         ));
     };
-    let c = content(world, &biz, &message)?;
+    let c = content(world, &biz, &message, now)?;
     let reply_to = reply_to(world, params)?;
-    let conv = open_conversation(world, account, &igsid, window, now)?;
+    let conv = open_conversation(world, biz.family, account, &igsid, window, now)?;
     if let Some(target) = &reply_to {
         if world
             .messaging
@@ -765,8 +804,10 @@ fn store(
     mid
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sender_action(
     world: &mut World,
+    family: Family,
     account: usize,
     igsid: &str,
     action: &str,
@@ -829,7 +870,7 @@ fn sender_action(
             None
         }
     };
-    let conv = open_conversation(world, account, igsid, window, now)?;
+    let conv = open_conversation(world, family, account, igsid, window, now)?;
     let mut out = json!({ "recipient_id": igsid });
     if let Some((mid, reaction)) = target {
         let m = world
@@ -863,7 +904,7 @@ fn private_reply(
     params: &Pairs,
     now: i64,
 ) -> Result<Value, GraphError> {
-    let c = content(world, &biz, message)?;
+    let c = content(world, &biz, message, now)?;
     if links::get(params, "reply_to").is_some() {
         return Err(GraphError::param(
             "Param reply_to cannot be used with recipient[comment_id]",
@@ -898,7 +939,7 @@ fn private_reply(
     }
     if now - comment.timestamp >= PRIVATE_REPLY_SECS {
         // UNCONFIRMED: the expiry is documented (7 days); the error is the window's.
-        return Err(outside_window());
+        return Err(outside_window(biz.family));
     }
     let igsid = comment.from_id.clone();
     if !world.messaging.people.contains_key(&igsid) {
