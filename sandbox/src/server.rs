@@ -46,10 +46,10 @@ struct Info {
     facebook_user_id: String,
     app_access_token: String,
     seed: u64,
-    /// Ids of the content fixtures (`content` in the info JSON, see `content::info`).
-    content: Value,
     /// Seeded messaging ids (`messaging` of the info JSON; keys fixed by the issue).
     messaging: Value,
+    /// Ids of the content fixtures (`content` in the info JSON, see `content::info`).
+    content: Value,
 }
 
 impl Info {
@@ -68,8 +68,8 @@ impl Info {
             "facebook_user_id": self.facebook_user_id,
             "app_access_token": self.app_access_token,
             "seed": self.seed,
-            "content": self.content,
             "messaging": self.messaging,
+            "content": self.content,
         })
     }
 }
@@ -176,8 +176,8 @@ impl Sandbox {
             facebook_user_id: world.fb_user.id.clone(),
             app_access_token: crate::webhooks::subscriptions::app_access_token(&world),
             seed: opts.seed,
-            content: crate::content::info(&world),
             messaging: crate::messaging::info(&world),
+            content: crate::content::info(&world),
         };
         // Callbacks are usually local test servers: no proxy from the environment, no redirects.
         let http = reqwest::Client::builder()

@@ -1131,3 +1131,50 @@ async fn replies_refused_while_comments_are_off_and_searches_page_with_links() {
     assert_eq!(v2["data"].as_array().unwrap().len(), 1);
     assert!(v2["paging"].get("next").is_none());
 }
+
+#[tokio::test]
+async fn reset_restores_the_content_world_and_tiny_worlds_still_seed() {
+    let sb = start();
+    let (t, u) = (fb(&sb), sb.ig_user_id().to_owned());
+    for i in 0..30 {
+        graph(&sb, &t, &format!("/ig_hashtag_search?user_id={u}&q=r{i}")).await;
+    }
+    let inv = content(&sb, "collaboration_invite_media_id");
+    let path = format!("/{u}/collaboration_invites");
+    call(
+        &sb,
+        "POST",
+        &t,
+        &path,
+        &[("media_id", &inv), ("accept", "true")],
+    )
+    .await;
+    let (s, _) = admin(&sb, "reset", serde_json::json!({})).await;
+    assert_eq!(s, 200);
+    let (s, _) = graph(&sb, &t, &format!("/ig_hashtag_search?user_id={u}&q=fresh")).await;
+    assert_eq!(s, 200);
+    let (_, v) = graph(&sb, &t, &path).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 2);
+    // The same ids after a reset: the info JSON stays true.
+    let f = format!(
+        "mentioned_media.media_id({}){{id}}",
+        content(&sb, "mentioned_media_id")
+    );
+    let (s, _) = graph(&sb, &t, &format!("/{u}?fields={}", urlencode(&f))).await;
+    assert_eq!(s, 200);
+    for n in [1, 2, 3] {
+        let tiny = support::start_json(serde_json::json!({ "media_count": n }));
+        let c = &tiny.info_json()["content"];
+        assert!(
+            c["username"].is_string() && c["live_media_id"].is_string(),
+            "{c}"
+        );
+        let (s, v) = graph(
+            &tiny,
+            tiny.facebook_access_token(),
+            &format!("/{}/tags", tiny.ig_user_id()),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+    }
+}

@@ -36,13 +36,21 @@ const COMMON: &[&str] = &[
     "permalink",
     "timestamp",
 ];
-/// Fields every surface but hashtag search adds (hashtag media hide who posted them).
+/// Public IG Media fields every surface but hashtag search adds (hashtag media hide who
+/// posted them). UNCONFIRMED beyond the documented lists: the other public IG Media fields
+/// (shortcode, legacy ids, comment and feed flags, alt text) are served too.
 const NAMED: &[&str] = &[
     "media_product_type",
     "username",
     "thumbnail_url",
     "owner",
     "view_count",
+    "shortcode",
+    "ig_id",
+    "legacy_instagram_media_id",
+    "is_comment_enabled",
+    "is_shared_to_feed",
+    "alt_text",
 ];
 
 /// The requested fields, or `id` when none were named (always with `id`).
@@ -91,6 +99,15 @@ pub(crate) fn media(
             "permalink" => Some(json!(m.permalink(&acc.user.username))),
             "timestamp" => Some(json!(fmt_time(m.timestamp))),
             "username" => Some(json!(acc.user.username)),
+            "shortcode" => Some(json!(m.shortcode)),
+            "ig_id" | "legacy_instagram_media_id" => Some(json!(m.ig_id.to_string())),
+            "is_comment_enabled" => m.parent_id.is_none().then(|| json!(m.comment_enabled)),
+            "is_shared_to_feed" => m.shared_to_feed.map(|b| json!(b)),
+            "alt_text" => m
+                .alt_text
+                .as_ref()
+                .filter(|_| m.media_type == MediaType::Image)
+                .map(|t| json!(t)),
             // Meta returns `owner` only to the media's owner (graph-api.md §1.4).
             "owner" => None,
             "comments_count" => Some(json!(acc.comments_count(m))),

@@ -240,6 +240,7 @@ fn user_edge(
             )
         }),
         ("content_publishing_limit", true, _) => publishing_limit(world, a, p, now),
+        // UNCONFIRMED whether Instagram Login has `/tags` (graph-api.md §1.1); as before, 190.
         ("tags", true, _) => {
             fb_only(caller).and_then(|_| public::tags(&world.content, &page_req(p), &sel_of(p)?))
         }
@@ -571,6 +572,9 @@ fn media_edge(
                     let unix = links::get(req.params, "date_format") == Some("U");
                     Ok(poll(st, id, unix))
                 } else {
+                    // UNCONFIRMED shape: the reference names the edge, not its fields; the
+                    // responses are served as the comments that answered the prompt, paged
+                    // like `/comments`.
                     let items = if st.prompts.iter().any(|p| p == id) {
                         acc.comment_items(m)
                     } else {
