@@ -101,11 +101,13 @@ function namesPath(message, path) {
 function checkShape(kase, ctx, got) {
 	const p = [];
 	if (kase.shape === 'page') {
-		if (!got || !Array.isArray(got.data)) p.push(`expected a page {data, paging}, got ${short(got)}`);
+		// Nested paging (`at`): the page sits inside the answer.
+		const page = kase.at ? lookup(got, kase.at) : got;
+		if (!page || !Array.isArray(page.data)) p.push(`expected a page {data, paging}${kase.at ? ` at ${kase.at}` : ''}, got ${short(got)}`);
 		else
 			for (const k of kase.item_keys ?? []) {
-				const i = got.data.findIndex((it) => !it || typeof it !== 'object' || !(k in it));
-				if (i >= 0) p.push(`data[${i}] lacks ${k}: ${short(got.data[i])}`);
+				const i = page.data.findIndex((it) => !it || typeof it !== 'object' || !(k in it));
+				if (i >= 0) p.push(`data[${i}] lacks ${k}: ${short(page.data[i])}`);
 			}
 	} else if (Array.isArray(kase.shape)) {
 		if (!got || typeof got !== 'object' || Array.isArray(got)) p.push(`expected an object, got ${short(got)}`);
@@ -144,6 +146,7 @@ async function runCase(id, kase, login) {
 			}
 			params = resolve(kase.params, ctx, false);
 		} catch (e) {
+			if (e instanceof Missing && e.message.includes('saved.')) return { fail: `${e.message}: not in the before-step's answer` };
 			if (e instanceof Missing) return { skip: `sandbox info lacks ${e.message}` };
 			return { fail: e.message };
 		}

@@ -135,15 +135,17 @@ def check_shape(case: dict[str, Any], ctx: Any, got: Any) -> list[str]:
     p: list[str] = []
     shape = case.get("shape")
     if shape == "page":
-        if not isinstance(got, dict) or not isinstance(got.get("data"), list):
+        # Nested paging (``at``): the page sits inside the answer.
+        page = lookup(got, case["at"]) if case.get("at") else got
+        if not isinstance(page, dict) or not isinstance(page.get("data"), list):
             p.append(f"expected a page {{data, paging}}, got {short(got)}")
         else:
             for k in case.get("item_keys", []):
                 bad = [
-                    i for i, it in enumerate(got["data"]) if not isinstance(it, dict) or k not in it
+                    i for i, it in enumerate(page["data"]) if not isinstance(it, dict) or k not in it
                 ]
                 if bad:
-                    p.append(f"data[{bad[0]}] lacks {k}: {short(got['data'][bad[0]])}")
+                    p.append(f"data[{bad[0]}] lacks {k}: {short(page['data'][bad[0]])}")
     elif isinstance(shape, list):
         if not isinstance(got, dict):
             p.append(f"expected an object, got {short(got)}")
@@ -188,6 +190,8 @@ async def run_case(
                     ctx["saved"][step["save"]] = v
             params = resolve(case["params"], ctx, False)
         except Missing as m:
+            if "saved." in str(m):
+                return ("fail", f"{m}: not in the before-step's answer")
             return ("skip", f"sandbox info lacks {m}")
         before = requests(env.url)
         got: Any = None

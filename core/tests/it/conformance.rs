@@ -214,8 +214,13 @@ fn check_shape(case: &Value, ctx: &Value, got: &Value) -> Vec<String> {
         let s = v.to_string();
         s.chars().take(300).collect::<String>()
     };
+    // Nested paging (`at`): the page sits inside the answer.
+    let page = case["at"]
+        .as_str()
+        .map_or(Some(got.clone()), |at| lookup(got, at))
+        .unwrap_or(Value::Null);
     match &case["shape"] {
-        Value::String(s) if s == "page" => match got["data"].as_array() {
+        Value::String(s) if s == "page" => match page["data"].as_array() {
             None => p.push(format!(
                 "expected a page {{data, paging}}, got {}",
                 short(got)
@@ -291,6 +296,10 @@ async fn run_case(id: &str, case: &Value, login: &str) -> Result<Option<String>,
     }
     let params = match resolve(&case["params"], &ctx, false) {
         Ok(p) => p,
+        // A before-step answered without what the case reads from it.
+        Err(name) if name.contains("saved.") => {
+            return Err(format!("{name}: not in the before-step's answer"))
+        }
         Err(name) => return Ok(Some(format!("sandbox info lacks {name}"))),
     };
     let before = requests(env.url()).await;
