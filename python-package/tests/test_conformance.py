@@ -142,7 +142,9 @@ def check_shape(case: dict[str, Any], ctx: Any, got: Any) -> list[str]:
         else:
             for k in case.get("item_keys", []):
                 bad = [
-                    i for i, it in enumerate(page["data"]) if not isinstance(it, dict) or k not in it
+                    i
+                    for i, it in enumerate(page["data"])
+                    if not isinstance(it, dict) or k not in it
                 ]
                 if bad:
                     p.append(f"data[{bad[0]}] lacks {k}: {short(page['data'][bad[0]])}")
