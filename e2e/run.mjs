@@ -22,7 +22,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { catalogueWorkflowNodes, checkCatalogue, checkDynamic, dynamicCalls, loadNode } from './catalogue.mjs';
+import { catalogueWorkflowNodes, checkCatalogue, checkDynamic, dynamicCalls, loadNode, remapTemplateNodes } from './catalogue.mjs';
 import { dieFor, readSandbox as readSandboxLine, redactor, scanForSecrets } from './common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -146,10 +146,15 @@ async function prepare(sandboxFile, outDir, pkgDir) {
   };
   const wf = fill(JSON.parse(readFileSync(join(HERE, 'workflow.template.json'), 'utf8')));
   // The catalogue nodes. A DM from a person (the sandbox's simulate endpoint, as a webhook
-  // would bring it) after the clock moved: its window is open, the seeded conversation's
-  // (messaged "minutes" before the day's jump) is not.
+  // would bring it) after the clock moved: its window is open, while the seeded conversation of
+  // `messaging.recipient_id` (messaged "minutes" before the day's jump) is now outside it. The
+  // DM comes from the person whose last message was 8 days old (`recipient_id_closed`).
   const info = await (await fetch(`${sb.url}/_sandbox/info`)).json();
-  const sim = await fetch(`${sb.url}/_sandbox/webhooks/simulate`, { method: 'POST', body: JSON.stringify({ event: 'message', text: 'Hi! Is the blue one still available?' }) });
+  const dmFrom = info.messaging?.recipient_id_closed;
+  const sim = await fetch(`${sb.url}/_sandbox/webhooks/simulate`, {
+    method: 'POST',
+    body: JSON.stringify({ event: 'message', text: 'Hi! Is the blue one still available?', ...(dmFrom ? { sender_id: dmFrom } : {}) }),
+  });
   const simBody = await sim.json().catch(() => ({}));
   if (!sim.ok) die(`POST /_sandbox/webhooks/simulate: HTTP ${sim.status} ${short(simBody)}`);
   let dm = {};
@@ -165,6 +170,8 @@ async function prepare(sandboxFile, outDir, pkgDir) {
   } catch (e) {
     die(`cannot load the installed node from ${pkgDir}: ${e.message}`);
   }
+  const remapped = remapTemplateNodes(loaded.description, wf.nodes);
+  if (remapped.length) die(`the template's nodes do not fit the node any more: ${remapped.join('; ')}`);
   const { nodes, plan } = catalogueWorkflowNodes(loaded, { ...info, dm }, { instagram: CRED, facebook: FB_CRED }, wf.nodes.length);
   wf.nodes.push(...nodes);
   const fromTrigger = wf.connections['Manual Trigger'].main[0];
@@ -294,7 +301,9 @@ async function credTest(sandboxFile, base, serverPid, outFile, deadlineS) {
     out.ms.credentials = Date.now() - t0;
 
     // 4. The editor's dynamic parameters: resource-locator searches and load-options methods.
-    out.dynamic = await dynamicCalls(request, { instagram: CRED, facebook: FB_CRED });
+    out.dynamic = await dynamicCalls(request, { instagram: CRED, facebook: FB_CRED }, {
+      facebook: { ig_user_id: { __rl: true, mode: 'id', value: sb.ig_user_id } },
+    });
     out.ms.total = Date.now() - t0;
   } catch (e) {
     out.error = String(e.message ?? e);
