@@ -297,13 +297,23 @@ export function dynamicParameters(description) {
  * /options per method. `request(method, path, body)` is the logged-in REST helper.
  * Returns `{ declared, calls: [{ kind, method, http, count, sample, message }] }`.
  */
-export async function dynamicCalls(request, credsByLogin, paramsByLogin = {}) {
+export async function dynamicCalls(request, credsByLogin, paramsByLogin = {}, extraMethods = {}) {
 	const types = await request('POST', '/rest/node-types', { nodeInfos: [{ name: NODE_TYPE, version: 1 }] });
 	const description = (types.json?.data ?? types.json)?.[0];
 	if (types.status !== 200 || !description?.properties) {
 		return { error: `POST /rest/node-types: HTTP ${types.status} without the node's description` };
 	}
 	const declared = dynamicParameters(description);
+	// Methods the node class declares that no parameter names (the editor never asks for
+	// them): still called through the same endpoint, and reported.
+	const unused = [];
+	for (const [kind, names] of [['options', extraMethods.loadOptions ?? []], ['resource-locator', extraMethods.listSearch ?? []]]) {
+		for (const method of names) {
+			if (declared.some((d) => d.method === method)) continue;
+			unused.push(method);
+			declared.push({ kind, method, path: 'parameters.ig_user_id', resource: 'media', operation: 'list', unused: true });
+		}
+	}
 	const calls = [];
 	for (const d of declared) {
 		for (const [login, cred] of Object.entries(credsByLogin)) {
@@ -329,7 +339,7 @@ export async function dynamicCalls(request, credsByLogin, paramsByLogin = {}) {
 			});
 		}
 	}
-	return { declared: declared.length, calls };
+	return { declared: declared.length, unused, calls };
 }
 
 /** PASS/FAIL/SKIP lines for the dynamic-parameter calls. */
@@ -345,6 +355,7 @@ export function checkDynamic(result, short) {
 		if (!c.count) return { name, status: 'FAIL', detail: `no results for ${c.path} (${c.resource}.${c.operation})` };
 		const bad = c.sample.find((x) => typeof x?.name !== 'string' || x.value === undefined || x.value === '');
 		if (bad) return { name, status: 'FAIL', detail: `a result without name/value: ${short(bad)}` };
-		return { name, status: 'PASS', detail: `${c.count} result(s) for ${c.path}, e.g. ${short(c.sample[0], 100)}` };
+		const note = c.unused ? ' (no parameter uses this method: the editor never calls it)' : '';
+		return { name, status: 'PASS', detail: `${c.count} result(s) for ${c.path}${note}, e.g. ${short(c.sample[0], 100)}` };
 	});
 }

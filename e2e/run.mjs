@@ -176,7 +176,8 @@ async function prepare(sandboxFile, outDir, pkgDir) {
   wf.nodes.push(...nodes);
   const fromTrigger = wf.connections['Manual Trigger'].main[0];
   for (const n of nodes) fromTrigger.push({ node: n.name, type: 'main', index: 0 });
-  writeFileSync(join(outDir, PLAN_FILE), JSON.stringify({ plan, dm }, null, 2));
+  const methods = { listSearch: Object.keys(loaded.methods.listSearch ?? {}), loadOptions: Object.keys(loaded.methods.loadOptions ?? {}) };
+  writeFileSync(join(outDir, PLAN_FILE), JSON.stringify({ plan, dm, methods }, null, 2));
   writeFileSync(join(outDir, 'credentials.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
   writeFileSync(join(outDir, 'workflow.json'), JSON.stringify(wf, null, 2));
   console.log(wf.id);
@@ -301,9 +302,18 @@ async function credTest(sandboxFile, base, serverPid, outFile, deadlineS) {
     out.ms.credentials = Date.now() - t0;
 
     // 4. The editor's dynamic parameters: resource-locator searches and load-options methods.
-    out.dynamic = await dynamicCalls(request, { instagram: CRED, facebook: FB_CRED }, {
-      facebook: { ig_user_id: { __rl: true, mode: 'id', value: sb.ig_user_id } },
-    });
+    let methods = {};
+    try {
+      methods = JSON.parse(readFileSync(join(dirname(outFile), PLAN_FILE), 'utf8')).methods ?? {};
+    } catch {
+      /* no plan: only the description's methods */
+    }
+    out.dynamic = await dynamicCalls(
+      request,
+      { instagram: CRED, facebook: FB_CRED },
+      { facebook: { ig_user_id: { __rl: true, mode: 'id', value: sb.ig_user_id } } },
+      methods,
+    );
     out.ms.total = Date.now() - t0;
   } catch (e) {
     out.error = String(e.message ?? e);

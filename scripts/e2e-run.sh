@@ -8,11 +8,16 @@
 #    serves until its stdin closes);
 # 2. installs the tarball the way n8n installs community packages (shared/reference/n8n.md §2.10)
 #    into a fresh N8N_USER_FOLDER under .e2e/run/;
-# 3. imports credentials + e2e/workflow.template.json and runs `n8n execute --id --rawOutput` twice
+# 3. imports credentials + e2e/workflow.template.json (its Instagram nodes fitted to the installed
+#    node's description, plus e2e/catalogue.mjs's nodes: one operation per resource, a DM reply to
+#    a DM the sandbox's simulate endpoint delivered, a DM refused outside the window) and runs
+#    `n8n execute --id --rawOutput` twice
 #    (the first renews tokens through n8n's preAuthentication, the second must find them stored),
 #    then exports the credentials decrypted (into the unscanned TMP) for the token checks;
 # 4. starts `n8n start` on free ports and, as its owner, presses the credential "Test" button
 #    through the REST API (POST /rest/credentials/test): n8n runs the node's testedBy function;
+#    then asks, as the editor does, for every resource-locator search and load-options method
+#    (POST /rest/node-types, /rest/dynamic-node-parameters/resource-locator-results and /options);
 # 5. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit,
 #    profile (user.get: user_id vs the app-scoped id), error and credential-test paths (both
 #    login flavours), and scans everything n8n printed or wrote (the server's logs too) for the
