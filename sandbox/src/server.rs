@@ -278,7 +278,8 @@ impl Sandbox {
     }
 
     /// Everything above (and the ids of the Facebook user, the unlinked Page and the app-scoped
-    /// Instagram id) as one JSON object with snake_case keys: what the command prints.
+    /// Instagram id, and the seeded messaging ids under `messaging`) as one JSON object with
+    /// snake_case keys: what the command prints.
     pub fn info_json(&self) -> Value {
         self.info.to_json()
     }

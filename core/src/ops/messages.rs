@@ -1065,3 +1065,72 @@ pub(super) fn specs() -> Vec<super::OpSpec> {
         request_op::<Get>(),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Login;
+
+    #[test]
+    fn validators_name_the_path_and_count_like_meta() {
+        assert!(https_url("u", "https://example.com/a.jpg").is_ok());
+        for bad in ["http://example.com", "ftp://x/y", "/rel", "https://", ""] {
+            assert_eq!(https_url("u", bad).unwrap_err().path, "u", "{bad}");
+        }
+        // Titles count characters, message texts count UTF-8 bytes.
+        assert!(text_chars("t", &"é".repeat(20), MAX_TITLE_CHARS).is_ok());
+        assert!(text_chars("t", &"é".repeat(21), MAX_TITLE_CHARS).is_err());
+        assert!(message_text("text", &"é".repeat(500)).is_ok());
+        let e = message_text("text", &"é".repeat(501)).unwrap_err();
+        assert!(e.message.contains("1002 bytes"), "{}", e.message);
+        assert!(mid("mid", "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx==").is_ok());
+        assert!(
+            mid("mid", &"a".repeat(300)).is_ok(),
+            "mids are longer than other ids"
+        );
+        for bad in ["", "a b", "a/b", "a?b=1"] {
+            assert!(mid("mid", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn message_sends_carry_messaging_type_and_actions_do_not() {
+        let ctx = OpContext {
+            login: Login::Instagram,
+        };
+        let text = SendText {
+            recipient_id: "123".into(),
+            text: "hi".into(),
+            reply_to: None,
+            human_agent: Some(true),
+            page_id: None,
+        };
+        let r = send_request(&text, &ctx).unwrap();
+        let Some(crate::request::Body::Json(b)) = &r.body else {
+            panic!("JSON body")
+        };
+        assert_eq!(
+            (b["messaging_type"].as_str(), b["tag"].as_str()),
+            (Some("MESSAGE_TAG"), Some("HUMAN_AGENT"))
+        );
+        let seen = SenderAction {
+            recipient_id: "123".into(),
+            sender_action: "mark_seen".into(),
+            page_id: None,
+        };
+        let r = send_request(&seen, &ctx).unwrap();
+        let Some(crate::request::Body::Json(b)) = &r.body else {
+            panic!("JSON body")
+        };
+        assert_eq!(
+            b,
+            &json!({"recipient": {"id": "123"}, "sender_action": "mark_seen"})
+        );
+        assert_eq!(r.path, ["me", "messages"]);
+        let fb = OpContext {
+            login: Login::Facebook,
+        };
+        let r = send_request(&seen, &fb).unwrap();
+        assert_eq!(r.credential, crate::request::Credential::LinkedPage);
+    }
+}

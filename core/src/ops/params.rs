@@ -203,7 +203,11 @@ pub fn check_types(schema: &Value, params: &Value) -> Result<(), ParamError> {
             };
             return Err(ParamError::new(
                 k.clone(),
-                format!("expected {} {want}, got {}", article(&want), json_kind(v)),
+                format!(
+                    "invalid type: expected {} {want}, got {}",
+                    article(&want),
+                    json_kind(v)
+                ),
             ));
         }
         if let Some(n) = v.as_i64() {

@@ -1028,3 +1028,274 @@ async fn messenger_profile_reads_and_deletes_with_platform_instagram() {
         json!({"fields": ["persistent_menu", "ice_breakers"], "platform": "instagram"})
     );
 }
+
+// ---- against the sandbox (Meta's windows on its virtual clock, Page tokens, conversations) ----
+
+use instagram_graph::Client;
+use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+
+fn sb_client(sb: &Sandbox, login: &str) -> Client {
+    let token = if login == "facebook" {
+        sb.facebook_access_token()
+    } else {
+        sb.access_token()
+    };
+    Client::from_json(&json!({
+        "access_token": token, "base_url": sb.url(), "login": login,
+        "app_id": sb.app_id(), "app_secret": sb.app_secret(),
+    }))
+    .unwrap()
+}
+
+fn info(sb: &Sandbox, key: &str) -> String {
+    sb.info_json()["messaging"][key]
+        .as_str()
+        .unwrap_or_else(|| panic!("info.messaging.{key}"))
+        .to_owned()
+}
+
+async fn served(sb: &Sandbox) -> u64 {
+    let url = format!("{}/_sandbox/stats", sb.url());
+    let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    v["requests"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn sandbox_windows_on_both_flavours() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let open = info(&sb, "recipient_id");
+    let agent = info(&sb, "recipient_id_human_agent");
+    let closed = info(&sb, "recipient_id_closed");
+    for login in ["instagram", "facebook"] {
+        let c = sb_client(&sb, login);
+        // Inside the 24-hour window: a standard reply.
+        let v = c
+            .call(
+                "messages.send_text",
+                json!({"recipient_id": open, "text": format!("hi from {login}")}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{login}: {e}"));
+        assert_eq!(v["recipient_id"], json!(open), "{login}: {v}");
+        assert!(
+            v["message_id"].as_str().is_some_and(|m| !m.is_empty()),
+            "{v}"
+        );
+        // Two days after the person's last message: 24 h closed, a human may still answer.
+        let e = c
+            .call(
+                "messages.send_text",
+                json!({"recipient_id": agent, "text": "bot reply"}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutsideWindow, "{login}: {e}");
+        assert!(
+            e.message.contains("the 24-hour standard window closed at"),
+            "{login}: said when, from the conversation: {}",
+            e.message
+        );
+        assert!(e.message.contains("human_agent=true"), "{}", e.message);
+        c.call(
+            "messages.send_text",
+            json!({"recipient_id": agent, "text": "a human here", "human_agent": true}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{login}: human agent within 7 days: {e}"));
+        // Eight days: both windows closed.
+        let e = c
+            .call(
+                "messages.send_text",
+                json!({"recipient_id": closed, "text": "late", "human_agent": true}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutsideWindow, "{login}: {e}");
+        assert!(
+            e.message.contains("HUMAN_AGENT 7-day window"),
+            "{login}: {}",
+            e.message
+        );
+    }
+}
+
+#[tokio::test]
+async fn sandbox_facebook_login_finds_the_linked_page_and_reads_conversations() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let c = sb_client(&sb, "facebook");
+    let open = info(&sb, "recipient_id");
+    let conversation = info(&sb, "conversation_id");
+    let mid = info(&sb, "mid");
+    let v = c
+        .call("conversations.list", json!({"user_id": open}))
+        .await
+        .unwrap();
+    assert_eq!(v["data"][0]["id"], json!(conversation), "{v}");
+    let messages = c
+        .paginate(
+            "conversations.messages",
+            json!({"conversation_id": conversation, "limit": 1}),
+            Some(5),
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(!messages.is_empty());
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.get("id").is_some() && m.get("created_time").is_some()),
+        "{messages:?}"
+    );
+    if messages.len() > 1 {
+        assert_ne!(messages[0]["id"], messages[1]["id"], "pages move on");
+    }
+    let m = c.call("messages.get", json!({"mid": mid})).await.unwrap();
+    assert_eq!(m["id"], json!(mid), "{m}");
+    c.call("messages.react", json!({"recipient_id": open, "mid": mid}))
+        .await
+        .unwrap();
+    c.call(
+        "messages.sender_action",
+        json!({"recipient_id": open, "sender_action": "typing_on"}),
+    )
+    .await
+    .unwrap();
+    // With page_id given, the same Page: its token is already cached.
+    let page = sb.page_id().to_owned();
+    c.call(
+        "messages.send_text",
+        json!({"recipient_id": open, "text": "from the Page", "page_id": page}),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn sandbox_unavailable_person_and_invalid_params_send_nothing() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let c = sb_client(&sb, "instagram");
+    if let Some(gone) = sb.info_json()["messaging"]["recipient_id_unavailable"].as_str() {
+        let e = c
+            .call(
+                "messages.send_text",
+                json!({"recipient_id": gone, "text": "hi"}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::RecipientUnavailable, "{e}");
+    }
+    let before = served(&sb).await;
+    let open = info(&sb, "recipient_id");
+    for (op, params, _) in invalid_cases() {
+        let mut params = params;
+        if params.get("recipient_id").is_some_and(|r| r == IGSID) {
+            params["recipient_id"] = json!(open);
+        }
+        let e = c.call(op, params).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidParams, "{op}: {e}");
+    }
+    assert_eq!(
+        served(&sb).await,
+        before,
+        "invalid params reach no endpoint"
+    );
+}
+
+#[tokio::test]
+async fn sandbox_media_templates_and_messenger_profile() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let open = info(&sb, "recipient_id");
+    for login in ["instagram", "facebook"] {
+        let c = sb_client(&sb, login);
+        let up = c
+            .call(
+                "messages.upload_attachment",
+                json!({"type": "image", "url": "https://example.com/cat.jpg"}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{login}: {e}"));
+        let attachment = up["attachment_id"]
+            .as_str()
+            .expect("attachment_id")
+            .to_owned();
+        let sends = [
+            (
+                "messages.send_media",
+                json!({"recipient_id": open, "type": "image", "attachment_id": attachment}),
+            ),
+            (
+                "messages.send_media",
+                json!({"recipient_id": open, "type": "file", "url": "https://example.com/menu.pdf"}),
+            ),
+            (
+                "messages.send_images",
+                json!({"recipient_id": open, "urls": ["https://example.com/1.jpg", "https://example.com/2.jpg"]}),
+            ),
+            ("messages.send_sticker", json!({"recipient_id": open})),
+            (
+                "messages.send_button_template",
+                json!({"recipient_id": open, "text": "What next?",
+                "buttons": [{"type": "postback", "title": "Talk to agent", "payload": "AGENT"},
+                            {"type": "web_url", "title": "Shop", "url": "https://example.com/shop"}]}),
+            ),
+            (
+                "messages.send_generic_template",
+                json!({"recipient_id": open, "elements": [{"title": "T", "subtitle": "S",
+                "image_url": "https://example.com/t.jpg", "default_action_url": "https://example.com/t",
+                "buttons": [{"type": "postback", "title": "Pick", "payload": "PICK_1"}]}]}),
+            ),
+            (
+                "messages.send_quick_replies",
+                json!({"recipient_id": open, "text": "Pick one",
+                "quick_replies": [{"title": "Yes", "payload": "YES"}, {"title": "No", "payload": "NO"}]}),
+            ),
+            (
+                "messages.sender_action",
+                json!({"recipient_id": open, "sender_action": "mark_seen"}),
+            ),
+        ];
+        for (op, params) in sends {
+            c.call(op, params)
+                .await
+                .unwrap_or_else(|e| panic!("{login} {op}: {e}"));
+        }
+        c.call(
+            "messenger_profile.set_ice_breakers",
+            json!({"ice_breakers": [{"call_to_actions": [
+                {"question": "Where are you located?", "payload": "LOCATION"},
+                {"question": "What are your hours?", "payload": "HOURS"}]}]}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{login}: {e}"));
+        c.call(
+            "messenger_profile.set_persistent_menu",
+            json!({"persistent_menu": [{"call_to_actions": [
+                {"type": "web_url", "title": "Shop", "url": "https://example.com/shop"},
+                {"type": "postback", "title": "Talk to agent", "payload": "AGENT"}]}]}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{login}: {e}"));
+        let v = c.call("messenger_profile.get", json!({})).await.unwrap();
+        let text = v.to_string();
+        assert!(
+            text.contains("Where are you located?") && text.contains("Talk to agent"),
+            "{login}: {v}"
+        );
+        c.call(
+            "messenger_profile.delete",
+            json!({"fields": ["ice_breakers"]}),
+        )
+        .await
+        .unwrap();
+        let v = c
+            .call("messenger_profile.get", json!({"fields": ["ice_breakers"]}))
+            .await
+            .unwrap();
+        assert!(
+            !v.to_string().contains("Where are you located?"),
+            "{login}: {v}"
+        );
+    }
+}
