@@ -27,11 +27,11 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     /// Page tokens looked up for Facebook Login messaging, per Page id.
     page_tokens: Mutex<HashMap<String, Secret>>,
+    /// Small per-client memo for flows (hashtag ids and when they were searched).
+    cache: Cache,
     /// The only Page with a linked Instagram account and its token ([`Credential::LinkedPage`]),
     /// once looked up.
     linked_page: Mutex<Option<(String, Secret)>>,
-    /// Small per-client memo for flows (hashtag ids and when they were searched).
-    cache: Cache,
     closed: AtomicBool,
     /// Known expiry of the client's token, and the refresh lock (see `token.rs`).
     pub(crate) token_state: crate::token::TokenState,
@@ -233,8 +233,8 @@ impl Client {
                 config,
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
-                linked_page: Mutex::new(None),
                 cache: Cache::default(),
+                linked_page: Mutex::new(None),
                 closed: AtomicBool::new(false),
                 token_state,
             }),
@@ -431,33 +431,33 @@ impl Cache {
             }
         }
     }
-
-    /// Values whose keys start with `prefix`.
-    pub fn scan(&self, prefix: &str) -> Vec<(String, Value)> {
-        self.entries.lock().map_or_else(
-            |_| Vec::new(),
-            |e| {
-                e.map
-                    .iter()
-                    .filter(|(k, _)| k.starts_with(prefix))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            },
-        )
-    }
-
-    /// Forget `key`.
-    pub fn remove(&self, key: &str) {
-        if let Ok(mut e) = self.entries.lock() {
-            if e.map.remove(key).is_some() {
-                e.order.retain(|k| k != key);
-            }
-        }
-    }
 }
 
 /// A typed request back to JSON params, so typed and dynamic calls share one path (login
 /// check, default page size, validation).
 fn to_params<T: serde::Serialize>(op: &T, id: &str) -> Result<Value> {
     serde_json::to_value(op).map_err(|e| Error::invalid_params(format!("{id}: params: {e}")))
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::Cache;
+    use serde_json::json;
+
+    #[test]
+    fn the_cache_is_bounded_and_replaces_values() {
+        let c = Cache::default();
+        c.insert("a", json!(1));
+        c.insert("a", json!(2));
+        assert_eq!(c.get("a"), Some(json!(2)));
+        for i in 0..Cache::CAPACITY {
+            c.insert(format!("k{i}"), json!(i));
+        }
+        assert_eq!(c.get("a"), None, "the oldest entry went");
+        assert_eq!(c.get("k0"), Some(json!(0)));
+        assert_eq!(
+            c.get(&format!("k{}", Cache::CAPACITY - 1)),
+            Some(json!(Cache::CAPACITY - 1))
+        );
+    }
 }

@@ -710,6 +710,8 @@ pub fn classify(
             _ if is_throttle_code(code, subcode) => Some(ErrorKind::RateLimited),
             100 if subcode == Some(33) => Some(ErrorKind::NotFound),
             803 => Some(ErrorKind::NotFound),
+            // Business discovery: "Cannot find User" (no such business/creator account).
+            110 if subcode == Some(2207013) => Some(ErrorKind::NotFound),
             24 if subcode == Some(2207006) => Some(ErrorKind::NotFound),
             1 | 2 if sub_in(PERMANENT_SUBCODES) => Some(ErrorKind::InvalidParams),
             1 | 2 => Some(ErrorKind::Transient),

@@ -223,10 +223,15 @@ impl Paginator {
         self.next = if done {
             None
         } else {
+            let requested = self
+                .params
+                .get(self.spec.page_size_param)
+                .and_then(Value::as_u64);
             follow(
                 self.spec.paging_style,
                 paging.as_ref(),
                 got,
+                requested,
                 &mut self.seen_cursors,
                 &mut self.seen_urls,
             )
@@ -260,6 +265,7 @@ fn follow(
     style: PagingStyle,
     paging: Option<&Value>,
     got: u64,
+    requested: Option<u64>,
     seen_cursors: &mut HashSet<String>,
     seen_urls: &mut HashSet<String>,
 ) -> Option<Next> {
@@ -282,11 +288,16 @@ fn follow(
                 None => next_url.and_then(|u| fresh(seen_urls, u)).map(Next::Url),
             }
         }
+        // A nested page's `next`, when Graph gives one, addresses the inner edge directly
+        // (another account's `/media` cannot be paged that way): only the cursor goes back
+        // into the expansion (`.after(c)`). Some expansions carry `next` while there is more
+        // (conversation messages), others never do (business discovery): without `next`, a
+        // full page means there may be more, a short one that this was the last.
         PagingStyle::Nested(_) => {
-            // A nested page's `next` addresses the inner edge directly (another account's
-            // `/media`, which the token may not read): only its cursor goes back into the
-            // expansion (`.after(c)`), and `next` just says whether there is more.
-            next_url.as_ref()?;
+            let more = next_url.is_some() || requested.is_none_or(|n| got >= n);
+            if got == 0 || !more {
+                return None;
+            }
             after.and_then(|c| fresh(seen_cursors, c)).map(Next::Cursor)
         }
         PagingStyle::AfterOnly => {
@@ -362,7 +373,7 @@ mod tests {
         got: u64,
         seen: &mut (HashSet<String>, HashSet<String>),
     ) -> Option<Next> {
-        follow(style, Some(&paging), got, &mut seen.0, &mut seen.1)
+        follow(style, Some(&paging), got, Some(2), &mut seen.0, &mut seen.1)
     }
 
     #[test]
@@ -409,25 +420,37 @@ mod tests {
 
     #[test]
     fn nested_pages_resume_from_their_cursor_never_from_next() {
+        // Requested page size 2 (see `step`).
         let mut seen = Default::default();
+        let n = PagingStyle::Nested("/x");
         let p = json!({"cursors": {"after": "A"}, "next": "https://x/v27.0/other/media?after=A"});
-        assert!(matches!(
-            step(PagingStyle::Nested("/x"), p.clone(), 2, &mut seen),
-            Some(Next::Cursor(c)) if c == "A"
-        ));
         assert!(
-            step(PagingStyle::Nested("/x"), p, 2, &mut seen).is_none(),
-            "repeated cursor"
+            matches!(step(n, p.clone(), 1, &mut seen), Some(Next::Cursor(c)) if c == "A"),
+            "next present: go on, even after a short page"
         );
-        let last = json!({"cursors": {"after": "B"}});
+        assert!(step(n, p, 2, &mut seen).is_none(), "repeated cursor");
+        let no_next = |c: &str| json!({"cursors": {"after": c}});
         assert!(
-            step(PagingStyle::Nested("/x"), last, 2, &mut seen).is_none(),
-            "no next: done"
+            matches!(step(n, no_next("B"), 2, &mut seen), Some(Next::Cursor(c)) if c == "B"),
+            "no next but a full page: there may be more"
         );
-        let url_only = json!({"next": "https://x/v27.0/other/media?after=C"});
         assert!(
-            step(PagingStyle::Nested("/x"), url_only, 2, &mut seen).is_none(),
+            step(n, no_next("C"), 1, &mut seen).is_none(),
+            "no next, short page: done"
+        );
+        assert!(
+            step(n, no_next("D"), 0, &mut seen).is_none(),
+            "empty page: done"
+        );
+        let url_only = json!({"next": "https://x/v27.0/other/media?after=E"});
+        assert!(
+            step(n, url_only, 2, &mut seen).is_none(),
             "the inner edge's URL is not followed"
+        );
+        let mut seen: (HashSet<String>, HashSet<String>) = Default::default();
+        assert!(
+            follow(n, Some(&no_next("F")), 7, None, &mut seen.0, &mut seen.1).is_some(),
+            "page size unknown: go on while pages have items"
         );
     }
 

@@ -420,7 +420,10 @@ impl Transport {
                 TransportFailure::Body,
             )));
         };
-        if !value.is_object() {
+        // `null` is a documented answer: the caption add-on edges (`poll_attachment`,
+        // `prompt_response`) return it for a media without that add-on. Paged walks still
+        // refuse it (paging.rs checks each page's shape).
+        if !value.is_object() && !value.is_null() {
             return Err(Error::unexpected_response(
                 status,
                 "Graph answered with JSON that is not an object",

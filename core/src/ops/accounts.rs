@@ -78,42 +78,6 @@ fn id_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// The one Page (with a linked Instagram account) the Facebook Login token manages, for
-/// operations whose `page_id` (named `param`) is optional in that case.
-pub async fn single_page(ex: &Executor, param: &str) -> Result<String> {
-    let mut pages = ex.paginate(
-        "pages.list",
-        json!({ "fields": "id,instagram_business_account{id}" }),
-        Some(MAX_PAGES),
-    )?;
-    let mut linked = Vec::new();
-    while let Some(page) = pages.next_page().await? {
-        linked.extend(
-            page.data
-                .iter()
-                .filter_map(|p| row_from_page(p, false))
-                .filter_map(|r| r["page_id"].as_str().map(str::to_owned)),
-        );
-    }
-    match linked.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(ParamError::new(
-            param,
-            "is required: the token manages no Page with a linked Instagram account (check pages_show_list and the Page's Instagram link)",
-        )
-        .into_error(ex.op_id())),
-        many => Err(ParamError::new(
-            param,
-            format!(
-                "is required: the token manages {} Pages with linked Instagram accounts ({}); pick one (accounts.list)",
-                many.len(),
-                many.join(", ")
-            ),
-        )
-        .into_error(ex.op_id())),
-    }
-}
-
 impl Flow for List {
     const ID: &'static str = "accounts.list";
     const SUMMARY: &'static str = "List the accounts the token can act for";

@@ -521,10 +521,15 @@ impl Flow for ByShortcode {
 }
 
 fn not_found(code: &str, account: &str, scanned: u64, why: &str) -> Error {
+    let whose = if account == "me" {
+        "the token's account".to_owned()
+    } else {
+        format!("account {account}")
+    };
     Error::new(
         ErrorKind::NotFound,
         format!(
-            "{}: no media with shortcode {code} on account {account} ({scanned} media scanned; {why}). \
+            "{}: no media with shortcode {code} on {whose} ({scanned} media scanned; {why}). \
              Only the account's own posts and reels can be found; stories and other accounts' media cannot",
             ByShortcode::ID
         ),

@@ -1,13 +1,13 @@
 //! IG User: the professional account itself.
 
 use super::params::{
-    cursor, fields, ig_user, node_id, object_id, page_limit, Paging, ParamError, Timestamp,
+    cursor, fields, ig_user, object_id, page_limit, Paging, ParamError, Timestamp,
 };
 use super::{Flow, OpContext, Operation, PageSize, PagingStyle};
 use crate::config::Login;
 use crate::error::{Error, ErrorKind, Result as CoreResult};
 use crate::flow::Executor;
-use crate::request::{Credential, GraphRequest};
+use crate::request::GraphRequest;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -68,6 +68,7 @@ fn default_user_fields() -> String {
 pub struct Get {
     /// IG professional account id (`1784…`). Optional with Instagram Login (defaults to `me`); required with Facebook Login.
     #[serde(default)]
+    #[schemars(extend("x-required-with" = "facebook"))]
     pub ig_user_id: Option<String>,
     /// Fields to return, comma-separated in Graph syntax (e.g. `id,username,media_count`). Instagram Login also offers `user_id` (the professional account id used in paths and webhooks; `id` is app-scoped there) and `account_type`, and adds `user_id` to the default.
     #[serde(default)]
@@ -106,7 +107,7 @@ fn default_tag_fields() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 // Unknown keys are refused against the schema (flattened `Paging` rules out deny_unknown_fields).
 pub struct Tags {
-    /// IG professional account id (`1784…`), from pages.list.
+    /// IG professional account id (`1784…`), from accounts.list.
     pub ig_user_id: String,
     /// Fields of each media, comma-separated in Graph syntax.
     #[serde(default = "default_tag_fields")]
@@ -180,9 +181,10 @@ pub fn username(path: &str, v: &str) -> Result<String, ParamError> {
 }
 
 /// Whether a Graph error says a business discovery target cannot be found (110/2207013 "Cannot
-/// find User": no such account, or a personal/private one).
+/// find User": no such account, or a personal/private one). Not any `not_found`: 100/33 is
+/// about the looking account's own id.
 fn undiscoverable(e: &Error) -> bool {
-    e.kind == ErrorKind::NotFound || e.code == Some(110) || e.error_subcode == Some(2207013)
+    e.code == Some(110) || e.error_subcode == Some(2207013)
 }
 
 /// The error for an account business discovery cannot see, keeping Graph's fields.
@@ -749,34 +751,11 @@ pub struct Profile {
     pub fields: String,
 }
 
-impl Profile {
-    fn checked(&self, ctx: &OpContext) -> Result<(String, Option<String>, String), ParamError> {
-        let who = object_id("recipient_id", &self.recipient_id)?;
-        let page = match (&self.page_id, ctx.login) {
-            (Some(_), Login::Instagram) => {
-                return Err(ParamError::new(
-                    "page_id",
-                    "applies to Facebook Login only (Instagram Login reads with the account's own token)",
-                ))
-            }
-            (Some(p), Login::Facebook) => Some(object_id("page_id", p)?),
-            (None, _) => None,
-        };
-        Ok((who, page, fields("fields", &self.fields)?))
-    }
-}
-
-/// Whether `e` is Graph's "User consent is required to access the user profile".
-fn consent_missing(e: &Error) -> bool {
-    e.message.to_ascii_lowercase().contains("consent")
-}
-
-impl Flow for Profile {
+impl Operation for Profile {
     const ID: &'static str = "user.profile";
     const SUMMARY: &'static str = "Get the profile of a person who messaged the account";
     const HTTP: &'static str =
         "GET /{recipient_id}?fields=name,username,profile_pic,… (Page token with Facebook Login)";
-    const IDEMPOTENT: bool = true;
     const KNOWN_FIELDS: &'static [&'static str] = &[
         "name",
         "username",
@@ -787,41 +766,18 @@ impl Flow for Profile {
         "is_verified_user",
     ];
     const LIMITS: &'static [&'static str] = &[
-        "only after the person has messaged the account (their consent)",
+        "only after the person has messaged the account (their consent); before that a permission error",
         "profile_pic URLs expire; name may be empty",
-        "Facebook Login reads with the Page's token",
+        "Facebook Login reads with the Page's token (page_id, or the only Page with a linked account)",
     ];
 
-    fn validate(&self, ctx: &OpContext) -> Result<(), ParamError> {
-        self.checked(ctx).map(|_| ())
-    }
-
-    async fn run(self, ex: Executor) -> CoreResult<Value> {
-        let (who, page, f) = self
-            .checked(&OpContext { login: ex.login() })
-            .map_err(|e| e.into_error(Self::ID))?;
-        let credential = match (ex.login(), page) {
-            (Login::Instagram, _) => Credential::User,
-            (Login::Facebook, Some(p)) => Credential::Page(p),
-            (Login::Facebook, None) => {
-                Credential::Page(super::accounts::single_page(&ex, "page_id").await?)
-            }
-        };
-        let req =
-            GraphRequest::get([node_id("recipient_id", &who).map_err(|e| e.into_error(Self::ID))?])
-                .query("fields", f)
-                .with_credential(credential);
-        ex.send(req).await.map_err(|mut e| {
-            if consent_missing(&e) {
-                e.kind = ErrorKind::Permission;
-                e.message = format!(
-                    "{}: Instagram shares this person's profile only after they have messaged the account (their consent); wait for a message from them (Graph: {})",
-                    Self::ID,
-                    e.message
-                );
-            }
-            e
-        })
+    fn build(&self, ctx: &OpContext) -> Result<GraphRequest, ParamError> {
+        let who = object_id("recipient_id", &self.recipient_id)?;
+        // The Page token (Facebook Login) or the account's own (Instagram Login), as messaging.
+        let credential = super::target::messaging_credential(ctx, self.page_id.as_deref())?;
+        Ok(GraphRequest::get([who])
+            .query("fields", fields("fields", &self.fields)?)
+            .with_credential(credential))
     }
 }
 
@@ -830,7 +786,7 @@ pub(super) fn specs() -> Vec<super::OpSpec> {
     use super::{flow_op, request_op};
     vec![
         request_op::<Get>(),
-        flow_op::<Profile>(),
+        request_op::<Profile>(),
         flow_op::<BusinessDiscovery>(),
         request_op::<BusinessDiscoveryMedia>(),
         request_op::<RecentlySearchedHashtags>(),

@@ -322,3 +322,170 @@ async fn a_second_private_reply_says_why_it_was_refused() {
     assert_eq!(e.code, Some(10));
     assert_eq!(fake.seen().len(), 1, "never retried");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Against the sandbox (fixtures in `/_sandbox/info`'s `content` and `messaging`).
+
+mod on_sandbox {
+    use instagram_graph::{Client, ErrorKind};
+    use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+    use serde_json::json;
+
+    fn info(sb: &Sandbox, group: &str, key: &str) -> String {
+        sb.info_json()[group][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{group}.{key} in /_sandbox/info"))
+            .to_owned()
+    }
+
+    fn clients(sb: &Sandbox) -> (Client, Client) {
+        let ig =
+            Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+                .unwrap();
+        let fb = Client::from_json(&json!({"access_token": sb.facebook_access_token(), "base_url": sb.url(), "login": "facebook"}))
+            .unwrap();
+        (ig, fb)
+    }
+
+    #[tokio::test]
+    async fn a_comment_thread_from_list_to_delete() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, _) = clients(&sb);
+        let media = info(&sb, "content", "media_id");
+        let top = info(&sb, "content", "comment_id");
+
+        let page = ig
+            .call(
+                "comments.list",
+                json!({"media_id": media, "fields": "id,text", "include_replies": true, "limit": 50}),
+            )
+            .await
+            .unwrap();
+        let with_replies = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == top.as_str())
+            .expect("the fixture comment is on the first page");
+        assert!(
+            with_replies["replies"]["data"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty()),
+            "{with_replies}"
+        );
+        let replies = ig
+            .call("comments.replies", json!({"comment_id": top}))
+            .await
+            .unwrap();
+        assert!(!replies["data"].as_array().unwrap().is_empty());
+
+        let created = ig
+            .call(
+                "comments.create",
+                json!({"media_id": media, "message": "Lovely light ✨"}),
+            )
+            .await
+            .unwrap();
+        let id = created["id"].as_str().expect("id").to_owned();
+        let got = ig
+            .call(
+                "comments.get",
+                json!({"comment_id": id, "fields": "id,text"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got["text"], "Lovely light ✨");
+        let reply = ig
+            .call(
+                "comments.reply",
+                json!({"comment_id": top, "message": "Thank you!"}),
+            )
+            .await
+            .unwrap();
+        assert!(reply["id"].is_string(), "{reply}");
+
+        let r = ig
+            .call("comments.hide", json!({"comment_id": top, "hide": true}))
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true);
+        let got = ig
+            .call(
+                "comments.get",
+                json!({"comment_id": top, "fields": "id,hidden"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got["hidden"], true);
+
+        let r = ig
+            .call("comments.delete", json!({"comment_id": id}))
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true);
+        let e = ig
+            .call("comments.get", json!({"comment_id": id}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+
+        let closed = info(&sb, "content", "media_id_comments_disabled");
+        let e = ig
+            .call(
+                "comments.create",
+                json!({"media_id": closed, "message": "hello?"}),
+            )
+            .await
+            .unwrap_err();
+        assert_ne!(
+            e.kind,
+            ErrorKind::InvalidParams,
+            "Graph's refusal, not ours: {e}"
+        );
+        assert!(e.code.is_some(), "{e}");
+    }
+
+    #[tokio::test]
+    async fn private_replies_once_and_within_seven_days() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, fb) = clients(&sb);
+        let fresh = info(&sb, "messaging", "comment_id_private_reply");
+        let old = info(&sb, "messaging", "comment_id_old");
+
+        // Facebook Login, no page_id: the only linked Page sends, with its token.
+        let r = fb
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": fresh, "text": "Thanks, details in your DMs"}),
+            )
+            .await
+            .unwrap();
+        assert!(r["message_id"].is_string(), "{r}");
+
+        let e = ig
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": fresh, "text": "again"}),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("one private reply per comment"),
+            "{}",
+            e.message
+        );
+
+        let e = ig
+            .call(
+                "comments.private_reply",
+                json!({"comment_id": old, "text": "late"}),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("within 7 days of the comment"),
+            "{}",
+            e.message
+        );
+    }
+}

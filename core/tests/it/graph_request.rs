@@ -281,3 +281,79 @@ fn catalogue_entry() {
     assert_eq!(g["idempotent"], false);
     assert_eq!(g["logins"], json!(["facebook", "instagram"]));
 }
+
+#[tokio::test]
+async fn against_the_sandbox_both_logins() {
+    use crate::users::{fb_client, served};
+    use instagram_graph::Client;
+    use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let ig = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+        .unwrap();
+    let me = ig
+        .call(
+            "graph.request",
+            json!({"path": "me", "query": {"fields": "user_id,username"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(me["user_id"], sb.ig_user_id());
+
+    let fb = fb_client(&sb);
+    let path = format!("{}/media", sb.ig_user_id());
+    let walked = fb
+        .paginate(
+            "graph.request",
+            json!({"path": path, "query": {"fields": "id"}, "limit": 3}),
+            None,
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let listed = fb
+        .paginate(
+            "media.list",
+            json!({"ig_user_id": sb.ig_user_id(), "fields": "id"}),
+            None,
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(walked, listed, "the raw walk sees what media.list sees");
+
+    // A write with a form body; Graph's error for a bad one comes back mapped.
+    let media_id = sb.info_json()["content"]["media_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let c = fb
+        .call(
+            "graph.request",
+            json!({"method": "POST", "path": format!("{media_id}/comments"), "body": {"message": "Raw hello"}}),
+        )
+        .await
+        .unwrap();
+    assert!(c["id"].is_string(), "{c}");
+    let e = fb
+        .call("graph.request", json!({"path": "17841499999999999"}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::NotFound | ErrorKind::InvalidParams),
+        "{:?}: {}",
+        e.kind,
+        e.message
+    );
+    let before = served(&sb).await;
+    let e = fb
+        .call(
+            "graph.request",
+            json!({"path": "me", "query": {"access_token": "x"}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidParams);
+    assert_eq!(served(&sb).await, before, "refused before sending");
+}

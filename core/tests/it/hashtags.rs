@@ -267,3 +267,113 @@ async fn invalid_params_and_the_wrong_login_send_nothing() {
     }
     assert!(fake.seen().is_empty());
 }
+
+#[tokio::test]
+async fn the_budget_against_the_sandbox() {
+    use crate::users::{fb_client, served};
+    use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let fb = fb_client(&sb);
+    let me = sb.ig_user_id().to_owned();
+    let tag = sb.info_json()["content"]["hashtag"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let found = fb
+        .call(
+            "hashtags.search",
+            json!({"ig_user_id": me, "name": format!("#{tag}")}),
+        )
+        .await
+        .unwrap();
+    let id = found["id"].as_str().unwrap().to_owned();
+    let h = fb
+        .call("hashtags.get", json!({"hashtag_id": id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        h["name"].as_str().unwrap().to_lowercase(),
+        tag.to_lowercase()
+    );
+    for op in ["hashtags.top_media", "hashtags.recent_media"] {
+        let items = fb
+            .paginate(
+                op,
+                json!({"hashtag_id": id, "ig_user_id": me, "limit": 2}),
+                Some(10),
+            )
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap();
+        assert!(!items.is_empty(), "{op}: the sandbox's hashtag has media");
+        assert!(items.iter().all(|m| m.get("username").is_none()), "{op}");
+    }
+
+    // Fill the budget with new hashtags; the first one beyond it is refused by the client.
+    let mut refused = None;
+    for i in 0..31 {
+        let before = served(&sb).await;
+        match fb
+            .call(
+                "hashtags.search",
+                json!({"ig_user_id": me, "name": format!("budget{i}")}),
+            )
+            .await
+        {
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(
+                    served(&sb).await - before,
+                    1,
+                    "only the budget read was sent"
+                );
+                refused = Some((i, e));
+                break;
+            }
+        }
+    }
+    let (i, e) = refused.expect("the 31st unique hashtag is refused");
+    assert!(i <= 29, "refused after {i} new searches (plus #{tag})");
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert_eq!(e.delivery.as_str(), "not_sent", "{}", e.message);
+    assert!(
+        e.message.contains("30 unique hashtags per rolling 7 days"),
+        "{}",
+        e.message
+    );
+
+    // Repeats stay free: cached on this client, read from the list on another.
+    let before = served(&sb).await;
+    fb.call(
+        "hashtags.search",
+        json!({"ig_user_id": me, "name": "budget0"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(served(&sb).await, before, "cached: no request");
+    let other = fb_client(&sb);
+    let again = other
+        .call("hashtags.search", json!({"ig_user_id": me, "name": tag}))
+        .await
+        .unwrap();
+    assert_eq!(again["id"], id.as_str());
+    assert_eq!(served(&sb).await, before + 1, "the budget read only");
+
+    // A week later the slots are free again.
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sandbox/clock", sb.url()))
+        .json(&json!({"advance_seconds": 7 * 86_400 + 60}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    other
+        .call(
+            "hashtags.search",
+            json!({"ig_user_id": me, "name": "nextweek"}),
+        )
+        .await
+        .unwrap();
+}

@@ -338,3 +338,190 @@ async fn an_expired_story_is_a_clear_not_found() {
     assert_eq!(media_path(&seen[0]), "17900000000000009");
     assert!(seen[0].q("fields").unwrap().contains("media_product_type"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Against the sandbox (its content fixtures are listed in `/_sandbox/info`'s `content`).
+
+mod on_sandbox {
+    use instagram_graph::{Client, ErrorKind};
+    use instagram_graph_sandbox::{Sandbox, SandboxOptions};
+    use serde_json::{json, Value};
+
+    fn clients(sb: &Sandbox) -> (Client, Client) {
+        let ig =
+            Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+                .unwrap();
+        let fb = Client::from_json(&json!({"access_token": sb.facebook_access_token(), "base_url": sb.url(), "login": "facebook"}))
+            .unwrap();
+        (ig, fb)
+    }
+
+    async fn requests(sb: &Sandbox) -> u64 {
+        let s: Value = reqwest::get(format!("{}/_sandbox/stats", sb.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        s["requests"].as_u64().unwrap()
+    }
+
+    fn content(sb: &Sandbox, key: &str) -> String {
+        sb.info_json()["content"][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("content.{key} in /_sandbox/info"))
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn by_shortcode_reads_no_more_pages_than_needed() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, fb) = clients(&sb);
+        let code = content(&sb, "shortcode");
+        let want = content(&sb, "media_id");
+        let before = requests(&sb).await;
+        let url = format!("https://www.instagram.com/p/{code}/?igsh=abc");
+        let got = ig
+            .call("media.by_shortcode", json!({"shortcode": url}))
+            .await
+            .unwrap();
+        assert_eq!(got["id"], want.as_str(), "{got}");
+        assert_eq!(got["shortcode"], code.as_str());
+        assert_eq!(
+            requests(&sb).await - before,
+            1,
+            "the newest media: one page"
+        );
+
+        // A media on the second page of 100: exactly two pages.
+        let all = ig
+            .paginate(
+                "media.list",
+                json!({"fields": "id,shortcode", "limit": 100}),
+                None,
+            )
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap();
+        assert!(
+            all.len() > 120,
+            "the demo account has more than one page of media"
+        );
+        let deep = &all[120];
+        let before = requests(&sb).await;
+        let got = fb
+            .call(
+                "media.by_shortcode",
+                json!({"shortcode": deep["shortcode"], "ig_user_id": sb.ig_user_id()}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got["id"], deep["id"]);
+        assert_eq!(requests(&sb).await - before, 2);
+
+        // Not one of the account's media: not_found naming the shortcode.
+        let e = ig
+            .call("media.by_shortcode", json!({"shortcode": "BGvuInzyFAe"}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+        assert!(e.message.contains("BGvuInzyFAe"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn media_reads_and_writes() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, fb) = clients(&sb);
+        let carousel = content(&sb, "carousel_id");
+        let items = ig
+            .call("media.children", json!({"media_id": carousel}))
+            .await
+            .unwrap();
+        let items = items["data"].as_array().expect("data");
+        assert!(items.len() >= 2, "{items:?}");
+        assert!(items
+            .iter()
+            .all(|i| i["id"].is_string() && i.get("caption").is_none()));
+
+        let media = content(&sb, "media_id");
+        let r = ig
+            .call(
+                "media.set_comments_enabled",
+                json!({"media_id": media, "comment_enabled": false}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true);
+        let m = ig
+            .call(
+                "media.get",
+                json!({"media_id": media, "fields": "id,is_comment_enabled"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(m["is_comment_enabled"], false);
+
+        let r = fb
+            .call("media.collaborators", json!({"media_id": media}))
+            .await
+            .unwrap();
+        assert!(r["data"].is_array(), "{r}");
+        for op in ["media.poll_attachment", "media.prompt_response"] {
+            let r = fb.call(op, json!({"media_id": media})).await;
+            assert!(r.is_ok(), "{op}: {r:?}");
+        }
+        let none = fb
+            .call("media.poll_attachment", json!({"media_id": media}))
+            .await
+            .unwrap();
+        assert_eq!(
+            none,
+            Value::Null,
+            "a media without a poll: null, as Meta documents"
+        );
+        let poll = fb
+            .call(
+                "media.poll_attachment",
+                json!({"media_id": content(&sb, "poll_media_id")}),
+            )
+            .await
+            .unwrap();
+        assert!(poll["option_a"].is_string(), "{poll}");
+
+        let r = fb
+            .call("media.delete", json!({"media_id": media}))
+            .await
+            .unwrap();
+        assert_eq!(r["success"], true, "{r}");
+        let e = ig
+            .call("media.get", json!({"media_id": media}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_story_until_it_expires() {
+        let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+        let (ig, _) = clients(&sb);
+        let story = content(&sb, "story_id");
+        let s = ig
+            .call("stories.get", json!({"media_id": story}))
+            .await
+            .unwrap();
+        assert_eq!(s["media_product_type"], "STORY", "{s}");
+        reqwest::Client::new()
+            .post(format!("{}/_sandbox/clock", sb.url()))
+            .json(&json!({"advance_seconds": 25 * 3600}))
+            .send()
+            .await
+            .unwrap();
+        let e = ig
+            .call("stories.get", json!({"media_id": story}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+        assert!(e.message.contains("24 hours"), "{}", e.message);
+    }
+}

@@ -99,7 +99,7 @@ async fn validation_happens_before_any_request() {
         .unwrap_err();
     assert!(
         e.message
-            .starts_with("comments.list: params.media_id: invalid type"),
+            .starts_with("comments.list: params.media_id: expected a string, got the number 5"),
         "{}",
         e.message
     );

@@ -351,7 +351,7 @@ async fn business_discovery_media_pages_through_the_nested_cursor() {
     let ids: Vec<&str> = items.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["m1", "m2", "m3", "m4"]);
     let seen = fake.seen();
-    assert_eq!(seen.len(), 3, "stops where the nested page has no next");
+    assert_eq!(seen.len(), 3, "a short page without next is the last");
     let f: Vec<&str> = seen.iter().map(|s| s.q("fields").unwrap()).collect();
     assert_eq!(
         f[0],
@@ -535,4 +535,220 @@ async fn accounts_list_against_the_sandbox_both_logins() {
     assert_eq!(me[0]["page_id"], Value::Null);
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&me[0]), keys(&rows[0]), "one row shape on both logins");
+}
+
+/// `GET /_sandbox/stats`'s request count.
+pub async fn served(sb: &Sandbox) -> u64 {
+    let v: Value = reqwest::get(format!("{}/_sandbox/stats", sb.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["requests"].as_u64().unwrap()
+}
+
+pub fn fb_client(sb: &Sandbox) -> Client {
+    Client::from_json(&json!({"access_token": sb.facebook_access_token(), "base_url": sb.url(), "login": "facebook"}))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn content_ops_against_the_sandbox() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let info = sb.info_json()["content"].clone();
+    let fb = fb_client(&sb);
+    let me = sb.ig_user_id().to_owned();
+
+    // Business discovery: the account itself, its media page by page, the undiscoverable one.
+    let user = info["username"].as_str().unwrap();
+    let bd = fb
+        .call(
+            "user.business_discovery",
+            json!({"ig_user_id": me, "username": user}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bd["username"], user, "{bd}");
+    assert!(
+        bd["followers_count"].is_number() && bd["media_count"].is_number(),
+        "{bd}"
+    );
+    let total = bd["media_count"].as_u64().unwrap();
+    let before = served(&sb).await;
+    let media = fb
+        .paginate(
+            "user.business_discovery_media",
+            json!({"ig_user_id": me, "username": user, "limit": 2, "fields": "id,like_count"}),
+            None,
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(
+        media.len() as u64 >= total.min(3),
+        "{} of {total}",
+        media.len()
+    );
+    let ids: std::collections::HashSet<&str> =
+        media.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), media.len(), "pages do not overlap");
+    let pages = served(&sb).await - before;
+    assert!(
+        pages >= (media.len() as u64).div_ceil(2),
+        "paged {pages} times"
+    );
+    let nobody = info["username_undiscoverable"].as_str().unwrap();
+    for op in ["user.business_discovery", "user.business_discovery_media"] {
+        let e = fb
+            .call(op, json!({"ig_user_id": me, "username": nobody}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{op}: {}", e.message);
+    }
+
+    // Mentions: read both kinds, reply to the caption mention.
+    let mm = info["mentioned_media_id"].as_str().unwrap();
+    let m = fb
+        .call(
+            "user.mentioned_media",
+            json!({"ig_user_id": me, "media_id": mm, "fields": "id,caption"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(m["id"], mm, "{m}");
+    let mc = info["mentioned_comment_id"].as_str().unwrap();
+    let c = fb
+        .call(
+            "user.mentioned_comment",
+            json!({"ig_user_id": me, "comment_id": mc}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(c["id"], mc, "{c}");
+    assert!(c["text"].is_string(), "{c}");
+    let r = fb
+        .call(
+            "mentions.reply",
+            json!({"ig_user_id": me, "media_id": mm, "message": "Thanks for the mention!"}),
+        )
+        .await
+        .unwrap();
+    assert!(r["id"].is_string(), "{r}");
+
+    // Tags, live media, publishing limit.
+    let tags = fb
+        .paginate("user.tags", json!({"ig_user_id": me, "limit": 1}), None)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    for t in &tags {
+        assert!(t["id"].is_string(), "{t}");
+    }
+    let live = fb
+        .call("user.live_media", json!({"ig_user_id": me}))
+        .await
+        .unwrap();
+    assert!(live["data"].is_array(), "{live}");
+    let quota = fb
+        .call("user.content_publishing_limit", json!({"ig_user_id": me}))
+        .await
+        .unwrap();
+    assert!(
+        quota["data"][0]["config"]["quota_total"].is_number(),
+        "{quota}"
+    );
+
+    // Collaboration invites: listed, accepted, gone from the pending list.
+    let invited = info["collaboration_invite_media_id"].as_str().unwrap();
+    let pending = fb
+        .paginate(
+            "user.collaboration_invites",
+            json!({"ig_user_id": me}),
+            None,
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(
+        pending.iter().any(|i| i["media_id"] == invited),
+        "{pending:?}"
+    );
+    fb.call(
+        "user.respond_collaboration_invite",
+        json!({"ig_user_id": me, "media_id": invited, "accept": true}),
+    )
+    .await
+    .unwrap();
+    let pending = fb
+        .paginate(
+            "user.collaboration_invites",
+            json!({"ig_user_id": me}),
+            None,
+        )
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(
+        !pending.iter().any(|i| i["media_id"] == invited),
+        "{pending:?}"
+    );
+}
+
+#[tokio::test]
+async fn igsid_profiles_against_the_sandbox() {
+    let sb = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let info = sb.info_json()["messaging"].clone();
+    let who = info["recipient_id"].as_str().unwrap();
+    let ig = Client::from_json(&json!({"access_token": sb.access_token(), "base_url": sb.url()}))
+        .unwrap();
+    let p = ig
+        .call("user.profile", json!({"recipient_id": who}))
+        .await
+        .unwrap();
+    assert!(p["username"].is_string(), "{p}");
+    for k in [
+        "name",
+        "profile_pic",
+        "follower_count",
+        "is_user_follow_business",
+        "is_business_follow_user",
+        "is_verified_user",
+    ] {
+        assert!(p.get(k).is_some(), "{k} in {p}");
+    }
+    // Facebook Login: the only linked Page's token reads it.
+    let fb = fb_client(&sb);
+    let q = fb
+        .call(
+            "user.profile",
+            json!({"recipient_id": who, "fields": "username"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(q["username"], p["username"]);
+    let q = fb
+        .call(
+            "user.profile",
+            json!({"recipient_id": who, "page_id": sb.page_id(), "fields": "username"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(q["username"], p["username"]);
+
+    let stranger = info["recipient_id_no_consent"].as_str().unwrap();
+    let e = ig
+        .call("user.profile", json!({"recipient_id": stranger}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Permission, "{}", e.message);
+    assert!(
+        e.message.contains("only after they have messaged"),
+        "{}",
+        e.message
+    );
 }

@@ -6,6 +6,23 @@
 //! Other Instagram accounts (discoverable businesses, a personal account, the accounts that tag
 //! or mention the demo account) live here, not in `World::accounts`: the caller can never
 //! manage them, only read what Meta's public-content surfaces show of them.
+//!
+//! | endpoint | login | answers / rules |
+//! |---|---|---|
+//! | `GET /{ig-user-id}?fields=business_discovery.username(N){…,media.after(c).limit(n){…}}` | FB | profile + media (`.since/.until/.before` too); media `paging` has `cursors` only; personal or unknown username → 110/2207013 "Invalid user id" |
+//! | `GET /ig_hashtag_search?user_id=&q=` | FB | `{"data":[{"id"}]}`; 30 unique hashtags per rolling 7 days per account (virtual clock; repeats free, no timer reset) → 18/2207034 |
+//! | `GET /{hashtag-id}?fields=id,name` | FB | the hashtag |
+//! | `GET /{hashtag-id}/top_media`, `/recent_media` `?user_id=&fields=` | FB | most liked / last 24 h newest first; ≤ 50 a page; `paging.cursors.after` only (no `before`, `next`, `previous`); no `username`/`owner` |
+//! | `GET /{ig-user-id}/recently_searched_hashtags` | FB | searches of the last 7 days, newest first; 25 a page, ≤ 30 |
+//! | `GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config[&since=]` | both | `{"data":[{"quota_usage","config":{"quota_total","quota_duration"}}]}` |
+//! | `GET /{ig-user-id}?fields=mentioned_media.media_id(X){…}`, `mentioned_comment.comment_id(Y){…}` | FB | the mentioning media / comment (seeded or announced by the `mention` webhook simulation); others → 100/33 |
+//! | `POST /{ig-user-id}/mentions` `media_id`[, `comment_id`], `message` | FB | `{"id"}`: comment on the mentioning media / reply to the mentioning comment |
+//! | `GET /{ig-user-id}/tags` | FB | others' public media the account is tagged in, with `username`; `cursors` without `next`/`previous` |
+//! | `GET /{ig-user-id}/live_media` | both | live videos in progress (`since`/`until`) |
+//! | `GET/POST /{ig-user-id}/collaboration_invites` (`media_id`, `accept`) | FB | pending invites / `{"success":true}` |
+//! | `GET /{ig-media-id}/collaborators` | both | `{"data":[{"id","username","invite_status"}]}` |
+//! | `GET /{ig-media-id}/poll_attachment[?date_format=U]`, `/prompt_response` | FB | caption add-ons; not as `fields=` on the media; no stories |
+//! | `POST /{ig-media-id}/comments`, `POST /{ig-media-id}?comment_enabled=`, `DELETE /{id}` | see `writes.rs` | comment create (refused while comments are off), toggle, comment and media deletion |
 
 mod hashtags;
 mod public;
