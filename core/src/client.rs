@@ -27,11 +27,11 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     /// Page tokens looked up for Facebook Login messaging, per Page id.
     page_tokens: Mutex<HashMap<String, Secret>>,
-    /// Small per-client memo for flows (hashtag ids and when they were searched).
-    cache: Cache,
     /// The only Page with a linked Instagram account and its token ([`Credential::LinkedPage`]),
     /// once looked up.
     linked_page: Mutex<Option<(String, Secret)>>,
+    /// Small per-client memo for flows (hashtag ids and when they were searched).
+    cache: Cache,
     closed: AtomicBool,
     /// Known expiry of the client's token, and the refresh lock (see `token.rs`).
     pub(crate) token_state: crate::token::TokenState,
@@ -233,8 +233,8 @@ impl Client {
                 config,
                 transport,
                 page_tokens: Mutex::new(HashMap::new()),
-                cache: Cache::default(),
                 linked_page: Mutex::new(None),
+                cache: Cache::default(),
                 closed: AtomicBool::new(false),
                 token_state,
             }),

@@ -46,7 +46,7 @@ export class InstagramGraphApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/instagram.svg', dark: 'file:../icons/instagram.dark.svg' };
 
-	documentationUrl = TOKEN_DOCS;
+	documentationUrl = 'https://github.com/instagram-graph/instagram-graph/blob/main/node-package/README.md#getting-a-token';
 
 	/** The HTTP Request node's hint when it uses this credential (n8n's "Custom API Call"). */
 	httpRequestNode = {
@@ -103,7 +103,7 @@ export class InstagramGraphApi implements ICredentialType {
 		{
 			displayName:
 				'How to get a token: <a href="https://github.com/instagram-graph/instagram-graph/blob/main/node-package/README.md#getting-a-token" target="_blank">step by step in the README</a> (Meta: <a href="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login" target="_blank">Instagram Login</a>, <a href="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/get-started" target="_blank">Facebook Login</a>)',
-			name: 'tokenNotice',
+			name: 'setupNotice',
 			type: 'notice',
 			default: '',
 		},

@@ -7,13 +7,14 @@
 //                                               webhook fields catalogue (webhook::fields())
 //   src/generated/webhook-events.ts             the normalized webhook event types, from the
 //                                               core's event schema (webhook::event_schema())
-// Usage: node scripts/generate.mjs [--check] [--catalogue FILE] [--fields FILE] [--events FILE] [--out DIR]
+// Usage: node scripts/generate.mjs [--check] [--catalogue FILE] [--fields FILE] [--events FILE] [--versions FILE] [--out DIR]
+//   (nodes/shared/generated/api-versions.ts: the credentials' API versions, from core/src/version.rs)
 // --check regenerates in memory and fails when a checked-in file differs.
 // --catalogue/--out generate from a catalogue JSON file into another directory (tests use it
 // to cover the whole schema subset before the core has operations using every part of it);
 // --fields reads the webhook fields catalogue from a file the same way, --events the event schema.
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -369,6 +370,9 @@ function n8nDescription(text) {
 		.replace(/`([^`]+)`/g, '<code>$1</code>')
 		// n8n writes "ID" in prose; Graph field lists inside <code> keep their literal spelling.
 		.replace(/(^|[\s(])id(?=[\s.;:),]|$)/g, '$1ID');
+	// Sentences start with a capital (n8n's lint), unless they start with a literal.
+	if (/^https /.test(d)) d = `HTTPS ${d.slice(6)}`;
+	if (/^[a-z]/.test(d)) d = d[0].toUpperCase() + d.slice(1);
 	const egLess = d.replace(/e\.g\./g, '');
 	const sentences = egLess.split('. ').length;
 	if (sentences === 1 && d.endsWith('.')) d = d.slice(0, -1);
@@ -456,7 +460,7 @@ const OP_NAMES = {
 	'messenger_profile.set_ice_breakers': ['Set Ice Breakers', 'Set the ice breakers'],
 	'messenger_profile.set_persistent_menu': ['Set Persistent Menu', 'Set the persistent menu'],
 	'messenger_profile.delete': ['Delete', 'Delete messenger profile settings'],
-	'graph.request': ['Request', 'Send a Graph API request'],
+	'graph.request': ['Request', 'Send an API request'],
 	'pages.list': ['Get Many', 'Get many pages'],
 };
 
@@ -513,28 +517,45 @@ function opDescription(op) {
 /** Names n8n's lint treats as secrets: their string fields are masked (typeOptions.password). */
 const SENSITIVE_PARAM = /secret|password|token|apikey/i;
 
+/** n8n's check of a locator's "By ID" value: Graph ids of these objects are digits. */
+const DIGITS = (what) => [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: `Not a ${what} ID (digits only)` } }];
+
 /** Params that pick a Graph object: a resource locator (From List / By ID / By URL). */
 const LOCATORS = {
 	ig_user_id: {
 		locator: 'account',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchAccounts', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17841400000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17841400000000000', validation: DIGITS('account') },
 		],
 	},
 	page_id: {
 		locator: 'page',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPages', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '100000000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '100000000000000', validation: DIGITS('Page') },
 		],
 	},
 	media_id: {
 		locator: 'media',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchMedia', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17900000000000000' },
-			{ displayName: 'By URL or Shortcode', name: 'url', type: 'string', placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17900000000000000', validation: DIGITS('media') },
+			{
+				displayName: 'By URL or Shortcode',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.instagram.com/p/C1a2B3c4D5e/',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*(?:(?:https?://)?(?:www\\.)?instagram\\.com/(?:[\\w.]+/)?(?:p|reels?|tv)/[\\w-]+\\S*|[\\w-]{5,})\\s*$',
+							errorMessage: 'Not an Instagram post or reel URL, nor a shortcode',
+						},
+					},
+				],
+			},
 		],
 	},
 	conversation_id: {
@@ -553,7 +574,7 @@ const LOCATORS = {
 		locator: 'comment',
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchComments', searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17800000000000000' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '17800000000000000', validation: DIGITS('comment') },
 		],
 	},
 };
@@ -602,6 +623,7 @@ function fieldNames(text) {
 function timestampDescription(text) {
 	const d = String(text ?? '')
 		.replace(/\s*\((?:Unix seconds|a Unix time)[^)]*\)/gi, '')
+		.replace(/;\s*(?:Unix seconds|a Unix time)[^)]*\)/gi, ')')
 		.replace(/\btime\b(?=[.)]?$)/, 'date and time')
 		.replace(/\.$/, '');
 	return `${d}. Pick a date and time (without a time zone it is read as UTC).`;
@@ -671,8 +693,16 @@ function n8nField(p, show) {
 			field.default = {};
 			field.placeholder = `Add ${title(item)}`;
 			field.typeOptions = { multipleValues: true, sortable: true };
-			if (s.maxItems !== undefined) field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
-			field.options = [{ displayName: title(item), name: item, values: p.items.map((q) => n8nField(q, undefined)) }];
+			if (s.maxItems !== undefined && !new RegExp(`\\b${s.maxItems}\\b`).test(field.description ?? '')) {
+				field.description = `${field.description ?? title(p.name)} (up to ${s.maxItems})`;
+			}
+			field.options = [
+				{
+					displayName: title(item),
+					name: item,
+					values: p.items.map((q) => n8nField(q, undefined)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				},
+			];
 			break;
 		}
 	}
@@ -684,8 +714,10 @@ function n8nField(p, show) {
 	}
 	if (p.login) {
 		const only = `Only with ${FLAVOUR[p.login]}`;
-		field.description = field.description ? `${only}. ${field.description.replace(/\.?$/, '.')}` : only;
+		field.description = field.description ? `${field.description.replace(/\.?$/, '.')} ${only}.` : only;
 	}
+	// n8n's lint: no description that only repeats the name.
+	if (field.description && field.description.toLowerCase().replace(/^the /, '') === field.displayName.toLowerCase()) delete field.description;
 	if (field.type === 'string' && SENSITIVE_PARAM.test(p.name)) field.typeOptions = { ...field.typeOptions, password: true };
 	if (field.typeOptions && Object.values(field.typeOptions).every((v) => v === undefined)) delete field.typeOptions;
 	return field;
@@ -862,7 +894,7 @@ function genPropertiesTs(allOps) {
 		HEADER,
 		// Graph's `fields` syntax (`id,username`) is literal text, not prose: n8n's casing rule for "ID"
 		// does not apply to it.
-		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-placeholder-miscased-id */',
+		'/* eslint-disable n8n-nodes-base/node-param-description-miscased-id, n8n-nodes-base/node-param-placeholder-miscased-id, n8n-nodes-base/node-param-description-miscased-url, n8n-nodes-base/node-param-description-miscased-json */',
 		"import type { INodeProperties } from 'n8n-workflow';",
 		'',
 		'/** How a field value becomes a Graph param (see convertValue in params.ts). */',
@@ -1156,8 +1188,11 @@ const outputs = [
 	['nodes/Instagram/generated/properties.ts', genPropertiesTs(ops)],
 	['nodes/InstagramTrigger/generated/events.ts', genTriggerEventsTs(webhookFields)],
 	['src/generated/webhook-events.ts', genWebhookEventsTs(eventSchema)],
-	['nodes/shared/generated/api-versions.ts', genApiVersionsTs(readFileSync(arg('--versions') ?? join(ROOT, '..', 'core', 'src', 'version.rs'), 'utf8'))],
 ];
+// The version table lives in the core's source: without it (a copy of the package alone) the
+// checked-in file is left as it is.
+const versionRs = arg('--versions') ?? join(ROOT, '..', 'core', 'src', 'version.rs');
+if (existsSync(versionRs)) outputs.push(['nodes/shared/generated/api-versions.ts', genApiVersionsTs(readFileSync(versionRs, 'utf8'))]);
 let stale = 0;
 for (const [rel, text] of outputs) {
 	const file = join(OUT, rel);

@@ -610,3 +610,50 @@ describe('client warnings go to the caller\'s logger', () => {
 		new ig.InstagramClient({ accessToken: 'T', apiVersion: 'v21.0', logger: { warn: () => { throw new Error('x'); } } });
 	});
 });
+
+describe('credential panel', () => {
+	const load = (name) => require(join(PKG_DIR, `dist/credentials/${name}.credentials.js`));
+	const { InstagramGraphApi, withGraphBase } = load('InstagramGraphApi');
+
+	test('access token: login flavour first with the default on top, known API versions, Base URL per flavour', () => {
+		const props = new InstagramGraphApi().properties.filter((p) => p.type !== 'hidden');
+		assert.equal(props[0].name, 'login');
+		assert.equal(props[0].default, 'instagram');
+		assert.equal(props[0].options[0].value, 'instagram', 'the default first');
+		const notice = props.find((p) => p.type === 'notice');
+		assert.match(notice.displayName, /href="https:\/\//);
+		const version = props.find((p) => p.name === 'apiVersion');
+		assert.equal(version.type, 'options');
+		assert.equal(version.default, 'v27.0');
+		assert.equal(version.options[0].value, 'v27.0', 'newest first');
+		assert.ok(version.options.some((o) => o.value === 'v24.0'));
+		const bases = props.filter((p) => p.name === 'baseUrl');
+		assert.deepEqual(
+			bases.map((p) => [p.displayOptions.show.login[0], p.placeholder]),
+			[
+				['instagram', 'https://graph.instagram.com'],
+				['facebook', 'https://graph.facebook.com'],
+			],
+		);
+	});
+
+	test('OAuth2 credentials offer the same API versions', () => {
+		for (const name of ['InstagramOAuth2Api', 'InstagramFacebookOAuth2Api']) {
+			const Cred = load(name)[name];
+			const version = new Cred().properties.find((p) => p.name === 'apiVersion');
+			assert.equal(version.type, 'options', name);
+			assert.equal(version.default, 'v27.0', name);
+		}
+	});
+
+	test('Custom API Call: a relative URL gets host and version, and the request is signed', async () => {
+		const creds = { accessToken: 'TOKEN-1', appSecret: 'SECRET-1', login: 'facebook', apiVersion: 'v26.0' };
+		const signed = await new InstagramGraphApi().authenticate(creds, { url: '/me/accounts', method: 'GET' });
+		assert.equal(signed.url, 'https://graph.facebook.com/v26.0/me/accounts');
+		assert.equal(signed.qs.access_token, 'TOKEN-1');
+		assert.equal(typeof signed.qs.appsecret_proof, 'string');
+		assert.equal(withGraphBase(creds, { url: 'https://example.com/x' }).url, 'https://example.com/x');
+		assert.equal(withGraphBase({ ...creds, baseUrl: 'http://127.0.0.1:9/' }, { url: 'me' }).url, 'http://127.0.0.1:9/v26.0/me');
+		assert.equal(withGraphBase(creds, { url: 'me', baseURL: 'https://x' }).url, 'me');
+	});
+});

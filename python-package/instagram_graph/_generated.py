@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from ._json import JsonDict
 
@@ -18,12 +18,63 @@ Timestamp = int | str | datetime.datetime | datetime.date
 (naive = UTC) or a ``date``."""
 
 OperationId = Literal[
+    "accounts.list",
     "user.get",
+    "user.profile",
+    "user.business_discovery",
+    "user.business_discovery_media",
+    "user.recently_searched_hashtags",
+    "user.content_publishing_limit",
     "user.tags",
+    "user.mentioned_media",
+    "user.mentioned_comment",
+    "user.live_media",
+    "user.collaboration_invites",
+    "user.respond_collaboration_invite",
+    "mentions.reply",
     "media.list",
     "media.get",
+    "media.children",
+    "media.collaborators",
+    "media.set_comments_enabled",
+    "media.delete",
+    "media.poll_attachment",
+    "media.prompt_response",
+    "media.by_shortcode",
     "stories.list",
+    "stories.get",
     "comments.list",
+    "comments.get",
+    "comments.replies",
+    "comments.create",
+    "comments.reply",
+    "comments.hide",
+    "comments.delete",
+    "comments.private_reply",
+    "hashtags.search",
+    "hashtags.get",
+    "hashtags.top_media",
+    "hashtags.recent_media",
+    "messages.send_text",
+    "messages.send_media",
+    "messages.send_images",
+    "messages.send_sticker",
+    "messages.share_post",
+    "messages.send_button_template",
+    "messages.send_generic_template",
+    "messages.send_quick_replies",
+    "messages.react",
+    "messages.unreact",
+    "messages.sender_action",
+    "messages.upload_attachment",
+    "messages.get",
+    "conversations.list",
+    "conversations.messages",
+    "messenger_profile.get",
+    "messenger_profile.set_ice_breakers",
+    "messenger_profile.set_persistent_menu",
+    "messenger_profile.delete",
+    "graph.request",
     "pages.list",
     "auth.debug_token",
     "auth.exchange_long_lived",
@@ -41,12 +92,63 @@ OperationId = Literal[
 """Every operation id of the catalogue."""
 
 OPERATION_IDS: tuple[OperationId, ...] = (
+    "accounts.list",
     "user.get",
+    "user.profile",
+    "user.business_discovery",
+    "user.business_discovery_media",
+    "user.recently_searched_hashtags",
+    "user.content_publishing_limit",
     "user.tags",
+    "user.mentioned_media",
+    "user.mentioned_comment",
+    "user.live_media",
+    "user.collaboration_invites",
+    "user.respond_collaboration_invite",
+    "mentions.reply",
     "media.list",
     "media.get",
+    "media.children",
+    "media.collaborators",
+    "media.set_comments_enabled",
+    "media.delete",
+    "media.poll_attachment",
+    "media.prompt_response",
+    "media.by_shortcode",
     "stories.list",
+    "stories.get",
     "comments.list",
+    "comments.get",
+    "comments.replies",
+    "comments.create",
+    "comments.reply",
+    "comments.hide",
+    "comments.delete",
+    "comments.private_reply",
+    "hashtags.search",
+    "hashtags.get",
+    "hashtags.top_media",
+    "hashtags.recent_media",
+    "messages.send_text",
+    "messages.send_media",
+    "messages.send_images",
+    "messages.send_sticker",
+    "messages.share_post",
+    "messages.send_button_template",
+    "messages.send_generic_template",
+    "messages.send_quick_replies",
+    "messages.react",
+    "messages.unreact",
+    "messages.sender_action",
+    "messages.upload_attachment",
+    "messages.get",
+    "conversations.list",
+    "conversations.messages",
+    "messenger_profile.get",
+    "messenger_profile.set_ice_breakers",
+    "messenger_profile.set_persistent_menu",
+    "messenger_profile.delete",
+    "graph.request",
     "pages.list",
     "auth.debug_token",
     "auth.exchange_long_lived",
@@ -61,6 +163,153 @@ OPERATION_IDS: tuple[OperationId, ...] = (
     "subscribed_apps.create",
     "subscribed_apps.delete",
 )
+
+
+class MessagesSendButtonTemplateButton(TypedDict, total=False):
+    """One item of ``buttons``: A button: ``web_url`` opens an https ``url``, ``postback`` sends its
+    ``payload`` back to the webhook. Required keys: ``title``, ``type``."""
+
+    payload: str
+    """``postback`` buttons: the text sent back to the webhook, at most 1000 characters."""
+    title: str
+    """Button label, at most 20 characters. Required."""
+    type: Literal["web_url", "postback"]
+    """``web_url`` (opens ``url``) or ``postback`` (sends ``payload`` back in a messaging_postbacks
+    webhook). One of ``web_url``, ``postback``. Required."""
+    url: str
+    """``web_url`` buttons: the https URL to open."""
+
+
+class MessagesSendGenericTemplateElementButton(TypedDict, total=False):
+    """One item of ``buttons``: A button: ``web_url`` opens an https ``url``, ``postback`` sends its
+    ``payload`` back to the webhook. Required keys: ``title``, ``type``."""
+
+    payload: str
+    """``postback`` buttons: the text sent back to the webhook, at most 1000 characters."""
+    title: str
+    """Button label, at most 20 characters. Required."""
+    type: Literal["web_url", "postback"]
+    """``web_url`` (opens ``url``) or ``postback`` (sends ``payload`` back in a messaging_postbacks
+    webhook). One of ``web_url``, ``postback``. Required."""
+    url: str
+    """``web_url`` buttons: the https URL to open."""
+
+
+class MessagesSendGenericTemplateElement(TypedDict, total=False):
+    """One item of ``elements``: One card of a generic template. Required keys: ``title``."""
+
+    buttons: list[MessagesSendGenericTemplateElementButton]
+    """Up to 3 buttons under the card."""
+    default_action_url: str
+    """https URL opened when the card itself is tapped (Graph's default_action of type web_url)."""
+    image_url: str
+    """https URL of the card image."""
+    subtitle: str
+    """Card subtitle, at most 80 characters."""
+    title: str
+    """Card title, at most 80 characters. Required."""
+
+
+class MessagesSendQuickRepliesQuickReply(TypedDict, total=False):
+    """One item of ``quick_replies``: One quick reply (a button under the message that disappears
+    once tapped). Required keys: ``payload``, ``title``."""
+
+    content_type: Literal["text"]
+    """Only ``text``: Meta disabled the user_phone_number and user_email quick replies in October
+    2026. One of ``text``. Default: ``text``."""
+    payload: str
+    """Sent back in the ``messages`` webhook when tapped, at most 1000 characters. Required."""
+    title: str
+    """The label, at most 20 characters. Required."""
+
+
+class MessengerProfileSetIceBreakersIceBreakerCallToAction(TypedDict, total=False):
+    """One item of ``call_to_actions``: One ice breaker: a question shown to people who open a new
+    conversation. Required keys: ``payload``, ``question``."""
+
+    payload: str
+    """Sent back to the webhook when the question is tapped, at most 1000 characters. Required."""
+    question: str
+    """The question, at most 80 characters. Required."""
+
+
+class MessengerProfileSetIceBreakersIceBreaker(TypedDict, total=False):
+    """One item of ``ice_breakers``: The ice breakers of one locale. Required keys:
+    ``call_to_actions``."""
+
+    call_to_actions: list[MessengerProfileSetIceBreakersIceBreakerCallToAction]
+    """1 to 4 questions. Required."""
+    locale: str
+    """``default`` (required once) or a locale like ``en_US``. Default: ``default``."""
+
+
+class MessengerProfileSetPersistentMenuPersistentMenuItemCallToAction(TypedDict, total=False):
+    """One item of ``call_to_actions``: One item of the persistent menu: ``web_url`` opens an https
+    ``url``, ``postback`` sends its ``payload`` back. Required keys: ``title``, ``type``."""
+
+    payload: str
+    """``postback`` items: the text sent back to the webhook, at most 1000 characters."""
+    title: str
+    """The label, at most 30 characters. Required."""
+    type: Literal["web_url", "postback"]
+    """``web_url`` or ``postback`` (Instagram supports no other menu item types). One of
+    ``web_url``, ``postback``. Required."""
+    url: str
+    """``web_url`` items: the https URL to open."""
+
+
+class MessengerProfileSetPersistentMenuPersistentMenuItem(TypedDict, total=False):
+    """One item of ``persistent_menu``: The persistent menu of one locale. Required keys:
+    ``call_to_actions``."""
+
+    call_to_actions: list[MessengerProfileSetPersistentMenuPersistentMenuItemCallToAction]
+    """The menu items. Required."""
+    locale: str
+    """``default`` (required once) or a locale like ``en_US``. Default: ``default``."""
+
+
+class AccountsOperations:
+    """``accounts`` operations (blocking): ``client.accounts.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        include_page_tokens: bool | None = None,
+    ) -> JsonDict:
+        """List the accounts the token can act for.
+
+        List the Instagram professional accounts the token can act for, one row each: ``{ig_user_id,
+        username, page_id, page_name}``. With Facebook Login these are the Pages the user manages
+        that have a linked Instagram account (Pages without one are left out); with Instagram Login
+        it is the token's own account (``page_id`` and ``page_name`` are null).
+
+        ``GET /me/accounts?fields=id,name,instagram_business_account{id,username} (Facebook) · GET /me?fields=user_id,username (Instagram)`` · operation ``accounts.list`` · logins: facebook, instagram.
+
+        Args:
+            include_page_tokens: Also return each Page's access token as ``page_access_token``
+                (Facebook Login only). Page tokens are secrets: leave this off unless you need them.
+                Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_show_list; Business Manager assets may also need
+                business_management
+            - Facebook Login: Pages without a linked Instagram professional account are left out
+            - Page access tokens are secrets: returned only with include_page_tokens
+        """
+        return self._call(
+            "accounts.list",
+            {
+                "include_page_tokens": include_page_tokens,
+            },
+        )
 
 
 class UserOperations:
@@ -86,7 +335,7 @@ class UserOperations:
 
         Args:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
                 ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
                 professional account id used in paths and webhooks; ``id`` is app-scoped there) and
@@ -100,6 +349,232 @@ class UserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    def profile(
+        self,
+        *,
+        recipient_id: str,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the profile of a person who messaged the account.
+
+        Read the profile of a person who messaged the account, by their Instagram-scoped id (IGSID,
+        the ``sender.id`` of a message webhook): name, username, profile picture, follower count,
+        whether they follow the account and it them, and whether they are verified. Instagram shares
+        it only after the person has messaged the account.
+
+        ``GET /{recipient_id}?fields=name,username,profile_pic,… (Page token with Facebook Login)`` · operation ``user.profile`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID) from a messaging webhook or
+                conversation. Required.
+            page_id: Facebook Login: the Page whose token reads the profile (the Page linked to the
+                account). Optional when the token manages exactly one Page with a linked Instagram
+                account. Only with Facebook Login.
+            fields: Fields to return, comma-separated. Default:
+                ``name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user,is_verified_user``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only after the person has messaged the account (their consent); before that a
+                permission error
+            - profile_pic URLs expire; name may be empty
+            - Facebook Login reads with the Page's token (page_id, or the only Page with a linked
+                account)
+        """
+        return self._call(
+            "user.profile",
+            {
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+    def business_discovery(
+        self,
+        *,
+        ig_user_id: str,
+        username: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get another business account by username.
+
+        Read another Instagram business or creator account by its username (business discovery):
+        profile, follower and media counts. Returns the discovered account itself. Personal, private
+        and age-gated accounts cannot be discovered (a ``not_found`` error).
+
+        ``GET /{ig_user_id}?fields=business_discovery.username({username}){fields}`` · operation ``user.business_discovery`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                that looks. Required.
+            username: Username of the account to discover (with or without ``@``). Required.
+            fields: Fields of the discovered account, comma-separated in Graph syntax. Default:
+                ``id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+            - only business and creator accounts can be discovered; personal, private and age-gated
+                accounts cannot
+            - counts against the app's Platform rate limit, not the account's
+        """
+        return self._call(
+            "user.business_discovery",
+            {
+                "ig_user_id": ig_user_id,
+                "username": username,
+                "fields": fields,
+            },
+        )
+
+    def business_discovery_media(
+        self,
+        *,
+        ig_user_id: str,
+        username: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List another business account's media.
+
+        List another business or creator account's media by its username (business discovery),
+        newest first. Pages come through the nested ``media.after(…)`` cursor: paginate to walk
+        them. Reels can report ``view_count`` here (only here).
+
+        ``GET /{ig_user_id}?fields=business_discovery.username({username}){media.limit(n).after(c){fields}}`` · operation ``user.business_discovery_media`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                that looks. Required.
+            username: Username of the account whose media to list (with or without ``@``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            since: Only media published at or after this time (Unix seconds or a date such as
+                ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            until: Only media published at or before this time (Unix seconds or a date such as
+                ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields of each media, comma-separated in Graph syntax (``view_count`` for
+                reels). Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.business_discovery_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - only business and creator accounts can be discovered
+            - like_count is absent when the owner hides likes
+            - one page is the whole answer {business_discovery: {media: {data, paging}}}; paginate
+                yields the media
+        """
+        return self._call(
+            "user.business_discovery_media",
+            {
+                "ig_user_id": ig_user_id,
+                "username": username,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "since": since,
+                "until": until,
+                "fields": fields,
+            },
+        )
+
+    def recently_searched_hashtags(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List hashtags searched in the last 7 days.
+
+        List the hashtags the account searched (with hashtags.search) in the last 7 days: the
+        30-unique-hashtags budget as Graph counts it.
+
+        ``GET /{ig_user_id}/recently_searched_hashtags`` · operation ``user.recently_searched_hashtags`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–30; Graph's default is 25).
+            fields: Fields of each hashtag, comma-separated (Graph's default is ``id``).
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.recently_searched_hashtags", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - at most 30: Meta allows 30 unique hashtag searches per rolling 7 days per account
+        """
+        return self._call(
+            "user.recently_searched_hashtags",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    def content_publishing_limit(
+        self,
+        *,
+        ig_user_id: str | None = None,
+        since: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the account's publishing quota usage.
+
+        Read how many posts the account published through the API in the last 24 hours
+        (``quota_usage``) and its quota (``config.quota_total`` per ``config.quota_duration``
+        seconds). Meta's documents disagree on the quota (50 or 100): read it here rather than
+        assume.
+
+        ``GET /{ig_user_id}/content_publishing_limit`` · operation ``user.content_publishing_limit`` · logins: facebook, instagram.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
+            since: Count usage from this time on (at most 24 hours ago; Unix seconds or a date).
+                Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields to return: ``quota_usage``, ``config``. Default: ``quota_usage,config``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - since may be at most 24 hours ago
+            - the quota counts posts, reels and carousels published through the API per rolling 24
+                hours
+        """
+        return self._call(
+            "user.content_publishing_limit",
+            {
+                "ig_user_id": ig_user_id,
+                "since": since,
                 "fields": fields,
             },
         )
@@ -120,7 +595,7 @@ class UserOperations:
         ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
 
         Args:
-            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
@@ -143,6 +618,246 @@ class UserOperations:
                 "after": after,
                 "limit": limit,
                 "fields": fields,
+            },
+        )
+
+    def mentioned_media(
+        self,
+        *,
+        ig_user_id: str,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a media that mentions the account.
+
+        Read a media of another account whose caption @mentions yours (the ``media_id`` comes from a
+        ``mentions`` webhook). Returns the media.
+
+        ``GET /{ig_user_id}?fields=mentioned_media.media_id({media_id}){fields}`` · operation ``user.mentioned_media`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            media_id: Id of the media whose caption mentions you (from the ``mentions`` webhook).
+                Required.
+            fields: Fields of the media, comma-separated in Graph syntax. Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username,like_count,comments_count``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, mentions arrive in the comments webhook)
+            - only media that @mention the account in their caption
+        """
+        return self._call(
+            "user.mentioned_media",
+            {
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
+    def mentioned_comment(
+        self,
+        *,
+        comment_id: str,
+        ig_user_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a comment that mentions the account.
+
+        Read a comment (on any account's media) that @mentions your account; the ``comment_id``
+        comes from a ``mentions`` webhook. Returns the comment.
+
+        ``GET /{ig_user_id}?fields=mentioned_comment.comment_id({comment_id}){fields}`` · operation ``user.mentioned_comment`` · logins: facebook.
+
+        Args:
+            comment_id: Id of the comment that mentions you (from the ``mentions`` webhook).
+                Required.
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            fields: Fields of the comment, comma-separated in Graph syntax. Default:
+                ``id,text,timestamp,like_count,media{id}``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, mentions arrive in the comments webhook)
+        """
+        return self._call(
+            "user.mentioned_comment",
+            {
+                "comment_id": comment_id,
+                "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    def live_media(
+        self,
+        *,
+        ig_user_id: str | None = None,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live videos in progress.
+
+        List the account's live videos in progress (usually none or one). ``since``/``until``
+        restrict by start time.
+
+        ``GET /{ig_user_id}/live_media`` · operation ``user.live_media`` · logins: facebook, instagram.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
+            since: Only live media started at or after this time (Unix seconds or a date). Also
+                accepts a ``datetime`` (naive = UTC) or ``date``.
+            until: Only live media started at or before this time (Unix seconds or a date). Also
+                accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields of each live media, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,permalink,timestamp,username``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only broadcasts in progress; ended lives are gone
+        """
+        return self._call(
+            "user.live_media",
+            {
+                "ig_user_id": ig_user_id,
+                "since": since,
+                "until": until,
+                "fields": fields,
+            },
+        )
+
+    def collaboration_invites(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> JsonDict:
+        """List pending collaboration invites.
+
+        List the pending collaboration invites of the account: media of other accounts that invited
+        it as a collaborator (``media_id``, ``media_owner_username``, ``caption``, ``media_url``).
+
+        ``GET /{ig_user_id}/collaboration_invites`` · operation ``user.collaboration_invites`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–25; Graph's default is 10).
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.collaboration_invites", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - feed images, reels and carousels (not stories)
+            - 300 calls per account per 24 hours
+        """
+        return self._call(
+            "user.collaboration_invites",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+            },
+        )
+
+    def respond_collaboration_invite(
+        self,
+        *,
+        accept: bool,
+        ig_user_id: str,
+        media_id: str,
+    ) -> JsonDict:
+        """Accept or decline a collaboration invite.
+
+        Accept or decline a collaboration invite (from user.collaboration_invites): ``accept: true``
+        makes the account a collaborator on the media, ``false`` declines.
+
+        ``POST /{ig_user_id}/collaboration_invites`` · operation ``user.respond_collaboration_invite`` · logins: facebook.
+
+        Args:
+            accept: ``true`` to accept the invite, ``false`` to decline it. Required.
+            ig_user_id: IG professional account id (``1784…``), the invited account. Required.
+            media_id: Id of the media of the invite (``media_id`` of user.collaboration_invites).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+            - pending invites only
+        """
+        return self._call(
+            "user.respond_collaboration_invite",
+            {
+                "accept": accept,
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+            },
+        )
+
+
+class MentionsOperations:
+    """``mentions`` operations (blocking): ``client.mentions.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def reply(
+        self,
+        *,
+        ig_user_id: str,
+        media_id: str,
+        message: str,
+        comment_id: str | None = None,
+    ) -> JsonDict:
+        """Reply to a mention of the account.
+
+        Reply with a comment where another account @mentioned yours: on the media whose caption
+        mentions you (``media_id`` only) or under the comment that mentions you (``media_id`` and
+        ``comment_id``, both from the ``mentions`` webhook). Returns the new comment's ``{id}``.
+
+        ``POST /{ig_user_id}/mentions`` · operation ``mentions.reply`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            media_id: Id of the media with the mention (from the ``mentions`` webhook). Required.
+            message: Text of the reply (at most 2200 characters). At most 2200 characters. Required.
+            comment_id: Id of the comment with the mention, when the mention is in a comment rather
+                than the caption.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, reply to the comment with comments.reply)
+            - message at most 2200 characters
+            - needs instagram_manage_comments
+        """
+        return self._call(
+            "mentions.reply",
+            {
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+                "message": message,
+                "comment_id": comment_id,
             },
         )
 
@@ -177,7 +892,7 @@ class MediaOperations:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
             since: Only media published at or after this time (Unix seconds or a date such as
                 ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
@@ -238,6 +953,244 @@ class MediaOperations:
             },
         )
 
+    def children(
+        self,
+        *,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the items of a carousel.
+
+        List the items (images and videos) of a carousel album, in album order.
+
+        ``GET /{media_id}/children`` · operation ``media.children`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id of the carousel (``media_type`` ``CAROUSEL_ALBUM``). Required.
+            fields: Fields of each item, comma-separated in Graph syntax (items have no caption or
+                permalink). Default: ``id,media_type,media_url,thumbnail_url,timestamp``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - carousels only; other media have no items
+            - items carry no caption, permalink, likes or comments
+        """
+        return self._call(
+            "media.children",
+            {
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
+    def collaborators(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """List a media's collaborators.
+
+        List the collaborators of a media (accounts invited to co-author it), each with ``id``,
+        ``username`` and ``invite_status`` (accepted, pending or declined).
+
+        ``GET /{media_id}/collaborators`` · operation ``media.collaborators`` · logins: facebook.
+
+        Args:
+            media_id: IG media id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (Meta documents the edge for the Instagram API with Facebook
+                Login)
+            - the media's creator only; feed images, reels and carousels (not stories)
+            - up to 5 collaborators; only accounts that allow collaborator tagging are returned
+        """
+        return self._call(
+            "media.collaborators",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    def set_comments_enabled(
+        self,
+        *,
+        comment_enabled: bool,
+        media_id: str,
+    ) -> JsonDict:
+        """Turn comments on or off.
+
+        Turn comments on or off for a media. Returns ``{"success": true}``.
+
+        ``POST /{media_id}?comment_enabled=true|false`` · operation ``media.set_comments_enabled`` · logins: facebook, instagram.
+
+        Args:
+            comment_enabled: ``true`` to allow comments, ``false`` to turn them off. Required.
+            media_id: IG media id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - not for live video
+        """
+        return self._call(
+            "media.set_comments_enabled",
+            {
+                "comment_enabled": comment_enabled,
+                "media_id": media_id,
+            },
+        )
+
+    def delete(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Delete a media.
+
+        Delete a media of the account: a post, carousel, reel or story. Returns ``{"success": true,
+        "deleted_id": "…"}``.
+
+        ``DELETE /{media_id}`` · operation ``media.delete`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of the account's own media. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (Meta documents DELETE /{media_id} for graph.facebook.com; not for
+                Instagram Login)
+            - posts, carousels, reels and stories of the account itself; needs
+                instagram_manage_contents
+            - other media types fail with code -1 / subcode 2207073 (Media Type Not Supported)
+        """
+        return self._call(
+            "media.delete",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    def poll_attachment(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Get a media's caption poll results.
+
+        Read the caption poll of a media and the share of votes of each option (``option_a``…
+        ``option_d``, ``option_*_votes_percentage`` as fractions). ``null`` when the media has no
+        poll.
+
+        ``GET /{media_id}/poll_attachment`` · operation ``media.poll_attachment`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of a feed post, carousel or reel (stories are not supported).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (caption add-ons, Sep 2026)
+            - its own call: the edge does not support field expansion
+            - not for stories; null when the media has no poll
+            - timestamps come in ISO 8601 (date_format is a removed Graph feature and is never sent)
+        """
+        return self._call(
+            "media.poll_attachment",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    def prompt_response(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Get responses to a media's comment prompt.
+
+        Read the responses to a media's caption comment prompt. ``null`` when the media has no
+        comment prompt.
+
+        ``GET /{media_id}/prompt_response`` · operation ``media.prompt_response`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of a feed post, carousel or reel (stories are not supported).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (caption add-ons, Sep 2026)
+            - its own call: the edge does not support field expansion
+            - not for stories; null when the media has no comment prompt
+        """
+        return self._call(
+            "media.prompt_response",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    def by_shortcode(
+        self,
+        *,
+        shortcode: str,
+        ig_user_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Find a media by shortcode or URL.
+
+        Find the account's Graph media for a shortcode or a post/reel URL. Graph has no lookup by
+        shortcode, so this lists the account's media (newest first, 100 per page) and stops at the
+        first page that contains it. It also stops early, with ``not_found``, once the list reaches
+        media published more than a day before the time encoded in the shortcode, provided every
+        media seen so far agrees with that encoding (Instagram's ids carry their creation time; Meta
+        does not document it, so it is checked against the account's own media before being used).
+
+        ``GET /{ig_user_id}/media?fields=id,shortcode,permalink,… (paged until found)`` · operation ``media.by_shortcode`` · logins: facebook, instagram.
+
+        Args:
+            shortcode: A shortcode (``BGvuInzyFAe``) or a post/reel URL
+                (``https://www.instagram.com/p/BGvuInzyFAe/``, ``/reel/``, ``/reels/``, ``/tv/``).
+                Required.
+            ig_user_id: IG professional account id (``1784…``) that owns the media. Optional with
+                Instagram Login (defaults to ``me``); required with Facebook Login. Required with
+                Facebook Login.
+            fields: Fields of the media, comma-separated in Graph syntax (``id``, ``shortcode``,
+                ``permalink`` and ``timestamp`` are always added). Default:
+                ``id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count,shortcode``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the account's own feed media and reels (not stories, not other accounts' media)
+            - Graph has no lookup by shortcode: lists /media 100 at a time until found (at most the
+                10,000 most recent media)
+            - stops early, not found, once media are older than the shortcode's encoded creation
+                time minus a day (used only while the account's media agree with that encoding; Meta
+                does not document it)
+        """
+        return self._call(
+            "media.by_shortcode",
+            {
+                "shortcode": shortcode,
+                "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
 
 class StoriesOperations:
     """``stories`` operations (blocking): ``client.stories.<operation>(...)``."""
@@ -268,7 +1221,7 @@ class StoriesOperations:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each story, comma-separated in Graph syntax. Default:
                 ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
@@ -292,6 +1245,39 @@ class StoriesOperations:
             },
         )
 
+    def get(
+        self,
+        *,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get one live story.
+
+        Read one live story by its media id. A story is readable for 24 hours after it was posted;
+        after that Graph no longer finds it and the call fails with ``not_found``.
+
+        ``GET /{media_id}`` · operation ``stories.get`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id of the story (from stories.list or a ``story_insights``/mention
+                webhook). Required.
+            fields: Fields to return, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - live stories only: 24 hours after posting a story is gone (not_found)
+        """
+        return self._call(
+            "stories.get",
+            {
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
 
 class CommentsOperations:
     """``comments`` operations (blocking): ``client.comments.<operation>(...)``."""
@@ -307,13 +1293,14 @@ class CommentsOperations:
         media_id: str,
         after: str | None = None,
         before: str | None = None,
+        include_replies: bool | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
         """List comments on a media.
 
         List the top-level comments on a media, newest first, in cursor pages. Replies come nested
-        under ``replies`` when selected in ``fields``.
+        under ``replies`` when ``include_replies`` is set (or when selected in ``fields``).
 
         ``GET /{media_id}/comments`` · operation ``comments.list`` · logins: facebook, instagram.
 
@@ -321,6 +1308,9 @@ class CommentsOperations:
             media_id: IG media id whose comments to list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            include_replies: Also return each comment's replies, nested under ``replies`` (adds
+                ``replies{id,text,timestamp,username,like_count,hidden,parent_id}`` to ``fields``
+                unless they already select ``replies``). Default: ``False``.
             limit: Page size (1–50; Graph's default is 25).
             fields: Fields of each comment, comma-separated in Graph syntax (``username`` and
                 ``from`` need comment-management permission). Default:
@@ -332,7 +1322,7 @@ class CommentsOperations:
 
         Limits:
             - limit ≤ 50 per page
-            - top-level comments only; replies via the replies edge
+            - top-level comments only; replies nested with include_replies or via comments.replies
             - no time filter
         """
         return self._call(
@@ -341,8 +1331,1292 @@ class CommentsOperations:
                 "media_id": media_id,
                 "after": after,
                 "before": before,
+                "include_replies": include_replies,
                 "limit": limit,
                 "fields": fields,
+            },
+        )
+
+    def get(
+        self,
+        *,
+        comment_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get one comment.
+
+        Read one comment or reply.
+
+        ``GET /{comment_id}`` · operation ``comments.get`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id. Required.
+            fields: Fields to return, comma-separated in Graph syntax (``username`` and ``from``
+                need comment-management permission). Default:
+                ``id,text,timestamp,username,like_count,hidden,parent_id``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return self._call(
+            "comments.get",
+            {
+                "comment_id": comment_id,
+                "fields": fields,
+            },
+        )
+
+    def replies(
+        self,
+        *,
+        comment_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List replies to a comment.
+
+        List the replies to a top-level comment, in cursor pages.
+
+        ``GET /{comment_id}/replies`` · operation ``comments.replies`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id (a top-level comment; replies have no replies). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each reply, comma-separated in Graph syntax. Default:
+                ``id,text,timestamp,username,like_count,hidden,parent_id``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("comments.replies", {...})``.
+
+        Limits:
+            - limit ≤ 50 per page
+        """
+        return self._call(
+            "comments.replies",
+            {
+                "comment_id": comment_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    def create(
+        self,
+        *,
+        media_id: str,
+        message: str,
+    ) -> JsonDict:
+        """Comment on a media.
+
+        Comment on a media as the account. Returns the new comment's ``{id}``.
+
+        ``POST /{media_id}/comments`` · operation ``comments.create`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id to comment on. Required.
+            message: Comment text (1–2,200 characters). At most 2200 characters. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 2,200 characters
+            - fails when comments are turned off on the media
+            - needs instagram_manage_comments (Facebook Login) or instagram_business_manage_comments
+        """
+        return self._call(
+            "comments.create",
+            {
+                "media_id": media_id,
+                "message": message,
+            },
+        )
+
+    def reply(
+        self,
+        *,
+        comment_id: str,
+        message: str,
+    ) -> JsonDict:
+        """Reply to a comment.
+
+        Reply to a top-level comment as the account. Returns the reply's ``{id}``.
+
+        ``POST /{comment_id}/replies`` · operation ``comments.reply`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id of a top-level comment (replies cannot be replied to).
+                Required.
+            message: Reply text (1–2,200 characters). At most 2200 characters. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 2,200 characters
+            - only top-level comments take replies
+        """
+        return self._call(
+            "comments.reply",
+            {
+                "comment_id": comment_id,
+                "message": message,
+            },
+        )
+
+    def hide(
+        self,
+        *,
+        comment_id: str,
+        hide: bool,
+    ) -> JsonDict:
+        """Hide or unhide a comment.
+
+        Hide a comment from the public (or show it again). Returns ``{"success": true}``.
+
+        ``POST /{comment_id}?hide=true|false`` · operation ``comments.hide`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id on one of the account's media. Required.
+            hide: ``true`` to hide, ``false`` to show it again. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - comments by the media's owner cannot be hidden
+        """
+        return self._call(
+            "comments.hide",
+            {
+                "comment_id": comment_id,
+                "hide": hide,
+            },
+        )
+
+    def delete(
+        self,
+        *,
+        comment_id: str,
+    ) -> JsonDict:
+        """Delete a comment.
+
+        Delete a comment on one of the account's media, or one of the account's own comments.
+        Returns ``{"success": true}``.
+
+        ``DELETE /{comment_id}`` · operation ``comments.delete`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - comments on the account's media, or the account's own comments
+        """
+        return self._call(
+            "comments.delete",
+            {
+                "comment_id": comment_id,
+            },
+        )
+
+    def private_reply(
+        self,
+        *,
+        comment_id: str,
+        text: str,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Reply privately to a comment.
+
+        Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta
+        allows one per comment, within 7 days of it (Live comments: only while the broadcast is
+        live); it does not open the 24-hour messaging window. Instagram Login sends as the account
+        (``/me/messages``); Facebook Login sends as the Page with the Page's token, like the
+        ``messages.*`` operations. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id to answer privately. Required.
+            text: Message text (UTF-8, at most 1,000 bytes). At most 1000 characters. Required.
+            page_id: Facebook Login: the Page that sends (with its Page token); may be left out when
+                the token manages exactly one Page with a linked Instagram account. Only with
+                Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - one private reply per comment, within 7 days of the comment (Live comments: only while
+                live)
+            - text ≤ 1,000 bytes UTF-8
+            - does not open the 24-hour messaging window; more messages only after the person
+                replies
+            - Facebook Login: sent by the Page with its Page token (page_id optional with exactly
+                one linked Page)
+            - rate: 750 calls per hour per account for posts and reels
+        """
+        return self._call(
+            "comments.private_reply",
+            {
+                "comment_id": comment_id,
+                "text": text,
+                "page_id": page_id,
+            },
+        )
+
+
+class HashtagsOperations:
+    """``hashtags`` operations (blocking): ``client.hashtags.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def search(
+        self,
+        *,
+        ig_user_id: str,
+        name: str,
+    ) -> JsonDict:
+        """Find a hashtag's id by name.
+
+        Find a hashtag's id by its name (``#`` optional, case-insensitive). Returns ``{id, name}``.
+        Ids are cached by the client, so repeats cost nothing; a new name is checked against Meta's
+        budget of 30 unique hashtags per rolling 7 days (read from user.recently_searched_hashtags)
+        and refused before searching when the budget is spent.
+
+        ``GET /{ig_user_id}/recently_searched_hashtags, then GET /ig_hashtag_search?user_id={ig_user_id}&q={name}`` · operation ``hashtags.search`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                whose budget the search uses. Required.
+            name: The hashtag to find, with or without ``#`` (e.g. ``coffee``). Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only; needs the Instagram Public Content Access feature
+            - 30 unique hashtags per rolling 7 days per account: a new one beyond that is refused
+                before searching; repeats are free
+            - ids are cached per client (hashtag ids never change)
+            - no emoji hashtags
+        """
+        return self._call(
+            "hashtags.search",
+            {
+                "ig_user_id": ig_user_id,
+                "name": name,
+            },
+        )
+
+    def get(
+        self,
+        *,
+        hashtag_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a hashtag.
+
+        Read a hashtag by its id (from hashtags.search): its ``id`` and ``name``.
+
+        ``GET /{hashtag_id}`` · operation ``hashtags.get`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            fields: Fields to return: ``id``, ``name``. Default: ``id,name``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+        """
+        return self._call(
+            "hashtags.get",
+            {
+                "hashtag_id": hashtag_id,
+                "fields": fields,
+            },
+        )
+
+    def top_media(
+        self,
+        *,
+        hashtag_id: str,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a hashtag's top media.
+
+        List the most popular public media tagged with a hashtag, in pages (only ``after``).
+
+        ``GET /{hashtag_id}/top_media?user_id={ig_user_id}`` · operation ``hashtags.top_media`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            ig_user_id: Your IG professional account id (``1784…``): the account making the query
+                (Graph's ``user_id``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax (no ``username``: Graph
+                does not return it). Default:
+                ``id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("hashtags.top_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - limit ≤ 50 per page; only an after cursor
+            - no username or owner; no ads; not strictly chronological
+        """
+        return self._call(
+            "hashtags.top_media",
+            {
+                "hashtag_id": hashtag_id,
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    def recent_media(
+        self,
+        *,
+        hashtag_id: str,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a hashtag's media of the last 24 hours.
+
+        List the public media tagged with a hashtag in the last 24 hours, in pages (only ``after``).
+
+        ``GET /{hashtag_id}/recent_media?user_id={ig_user_id}`` · operation ``hashtags.recent_media`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            ig_user_id: Your IG professional account id (``1784…``): the account making the query
+                (Graph's ``user_id``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax (no ``username``: Graph
+                does not return it). Default:
+                ``id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("hashtags.recent_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - only media of the last 24 hours
+            - limit ≤ 50 per page; only an after cursor
+            - no username or owner; no ads; not strictly chronological
+        """
+        return self._call(
+            "hashtags.recent_media",
+            {
+                "hashtag_id": hashtag_id,
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
+class MessagesOperations:
+    """``messages`` operations (blocking): ``client.messages.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def send_text(
+        self,
+        *,
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        reply_to: str | None = None,
+    ) -> JsonDict:
+        """Send a text message.
+
+        Send a text message to a person (an IGSID who has messaged the account). Optionally as an
+        inline reply to one of their messages (``reply_to``, on both login flavours since Sep 2026).
+        Returns Meta's ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_text`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID), from a messaging webhook or a
+                conversation. Required.
+            text: The message text, at most 1000 bytes in UTF-8. At most 1000 characters. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            reply_to: Reply inline to this message id (``mid``) of the conversation.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 1000 bytes (UTF-8)
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_text",
+            {
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "reply_to": reply_to,
+            },
+        )
+
+    def send_media(
+        self,
+        *,
+        recipient_id: str,
+        type: Literal["image", "audio", "video", "file"],
+        attachment_id: str | None = None,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        url: str | None = None,
+    ) -> JsonDict:
+        """Send an image, audio, video or file.
+
+        Send an image, audio, video or file (PDF) message, by https URL or by the id of an
+        attachment uploaded before (``messages.upload_attachment``). Returns ``{recipient_id,
+        message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_media`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            type: Attachment type: image (png, jpeg ≤ 8 MB), audio (aac, m4a, wav, mp4 ≤ 25 MB),
+                video (mp4, ogg, avi, mov, webm ≤ 25 MB) or file (pdf ≤ 25 MB). One of ``image``,
+                ``audio``, ``video``, ``file``. Required.
+            attachment_id: Id of a reusable attachment from messages.upload_attachment (give this or
+                url).
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            url: Public https URL of the media (give this or attachment_id).
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - image png/jpeg ≤ 8 MB; audio aac/m4a/wav/mp4, video mp4/ogg/avi/mov/webm, file pdf ≤
+                25 MB
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_media",
+            {
+                "recipient_id": recipient_id,
+                "type": type,
+                "attachment_id": attachment_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "url": url,
+            },
+        )
+
+    def send_images(
+        self,
+        *,
+        recipient_id: str,
+        urls: Sequence[str],
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send up to 10 images in one message.
+
+        Send several images in one message (up to 10, by https URL). Returns ``{recipient_id,
+        message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_images`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            urls: Public https URLs of the images (png or jpeg, ≤ 8 MB each), 1 to 10. At most 10
+                items. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - 1–10 images, png/jpeg ≤ 8 MB each
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_images",
+            {
+                "recipient_id": recipient_id,
+                "urls": urls,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    def send_sticker(
+        self,
+        *,
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        sticker: Literal["like_heart"] | None = None,
+    ) -> JsonDict:
+        """Send a heart sticker.
+
+        Send a sticker: Instagram's heart (``like_heart``). Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_sticker`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            sticker: The sticker; Instagram offers the heart (``like_heart``). One of
+                ``like_heart``. Default: ``like_heart``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_sticker",
+            {
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "sticker": sticker,
+            },
+        )
+
+    def share_post(
+        self,
+        *,
+        media_id: str,
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Share one of the account's posts.
+
+        Share one of the account's own posts in a message (``MEDIA_SHARE``). Returns
+        ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.share_post`` · logins: facebook, instagram.
+
+        Args:
+            media_id: Id of the account's own IG media to share. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the account's own media
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.share_post",
+            {
+                "media_id": media_id,
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    def send_button_template(
+        self,
+        *,
+        buttons: Sequence[MessagesSendButtonTemplateButton],
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a text with buttons.
+
+        Send a text with up to 3 buttons (button template): ``web_url`` buttons open an https URL,
+        ``postback`` buttons send their payload back in a ``messaging_postbacks`` webhook. Returns
+        ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_button_template`` · logins: facebook, instagram.
+
+        Args:
+            buttons: 1 to 3 buttons. At most 3 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            text: The text above the buttons, at most 640 characters. At most 640 characters.
+                Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 640 characters; 1–3 buttons (web_url or postback), title ≤ 20 characters,
+                payload ≤ 1000
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_button_template",
+            {
+                "buttons": buttons,
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    def send_generic_template(
+        self,
+        *,
+        elements: Sequence[MessagesSendGenericTemplateElement],
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a carousel of cards.
+
+        Send a carousel of up to 10 cards (generic template), each with a title, optional subtitle,
+        image, tap URL and up to 3 buttons. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_generic_template`` · logins: facebook, instagram.
+
+        Args:
+            elements: 1 to 10 cards. At most 10 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - 1–10 elements; title and subtitle ≤ 80 characters; ≤ 3 buttons each (title ≤ 20
+                characters)
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_generic_template",
+            {
+                "elements": elements,
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    def send_quick_replies(
+        self,
+        *,
+        quick_replies: Sequence[MessagesSendQuickRepliesQuickReply],
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a text with quick replies.
+
+        Send a text with up to 13 quick replies. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_quick_replies`` · logins: facebook, instagram.
+
+        Args:
+            quick_replies: 1 to 13 quick replies. At most 13 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            text: The message text, at most 1000 bytes in UTF-8. At most 1000 characters. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 1000 bytes; 1–13 quick replies, text only, title ≤ 20 characters, payload ≤
+                1000
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.send_quick_replies",
+            {
+                "quick_replies": quick_replies,
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    def react(
+        self,
+        *,
+        mid: str,
+        recipient_id: str,
+        page_id: str | None = None,
+        reaction: str | None = None,
+    ) -> JsonDict:
+        """React to a message.
+
+        React to one of the person's messages (Instagram's reaction is ``love``). Returns
+        ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.react`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``) to react to. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            reaction: The reaction. Default: ``love``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.react",
+            {
+                "mid": mid,
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+                "reaction": reaction,
+            },
+        )
+
+    def unreact(
+        self,
+        *,
+        mid: str,
+        recipient_id: str,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Remove a reaction from a message.
+
+        Remove the account's reaction from one of the person's messages. Returns ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.unreact`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``) whose reaction to remove. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.unreact",
+            {
+                "mid": mid,
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+            },
+        )
+
+    def sender_action(
+        self,
+        *,
+        recipient_id: str,
+        sender_action: Literal["typing_on", "typing_off", "mark_seen"],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Show typing or mark as seen.
+
+        Show a typing indicator (``typing_on``, ``typing_off``) or mark the person's last message as
+        seen (``mark_seen``). Sent alone, without a message. Returns ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.sender_action`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            sender_action: ``typing_on``, ``typing_off`` or ``mark_seen``. One of ``typing_on``,
+                ``typing_off``, ``mark_seen``. Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return self._call(
+            "messages.sender_action",
+            {
+                "recipient_id": recipient_id,
+                "sender_action": sender_action,
+                "page_id": page_id,
+            },
+        )
+
+    def upload_attachment(
+        self,
+        *,
+        type: Literal["image", "audio", "video", "file"],
+        url: str,
+        is_reusable: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Upload a reusable attachment.
+
+        Upload media once and get a reusable ``attachment_id`` for messages.send_media (``POST
+        /{page_id|me}/message_attachments``). Returns Meta's ``{attachment_id}``.
+
+        ``POST /me/message_attachments (Instagram) · POST /{page_id}/message_attachments or /me/message_attachments (Facebook, Page token)`` · operation ``messages.upload_attachment`` · logins: facebook, instagram.
+
+        Args:
+            type: Attachment type: image, audio, video or file (pdf). One of ``image``, ``audio``,
+                ``video``, ``file``. Required.
+            url: Public https URL Meta fetches the media from. Required.
+            is_reusable: Keep the attachment for reuse across recipients. Default: ``True``.
+            page_id: Facebook Login: the Page to upload for; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - image png/jpeg ≤ 8 MB; audio, video, file (pdf) ≤ 25 MB
+        """
+        return self._call(
+            "messages.upload_attachment",
+            {
+                "type": type,
+                "url": url,
+                "is_reusable": is_reusable,
+                "page_id": page_id,
+            },
+        )
+
+    def get(
+        self,
+        *,
+        mid: str,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a message.
+
+        Read one message: who sent it to whom, when, its text and attachments. Only the 20 most
+        recent messages of a conversation can be read in detail.
+
+        ``GET /{mid}`` · operation ``messages.get`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``). Required.
+            page_id: Facebook Login: the Page whose conversation holds the message; may be left out
+                when the token manages exactly one Page with a linked Instagram account. Only with
+                Facebook Login.
+            fields: Fields to return, comma-separated in Graph syntax. Default:
+                ``id,created_time,from,to,message``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the 20 most recent messages of a conversation can be read in detail
+        """
+        return self._call(
+            "messages.get",
+            {
+                "mid": mid,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+
+class ConversationsOperations:
+    """``conversations`` operations (blocking): ``client.conversations.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        page_id: str | None = None,
+        user_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List conversations.
+
+        List the account's Instagram conversations, most recently active first, in cursor pages;
+        with ``user_id``, only the conversation with that person. Conversations in the Requests
+        folder inactive for 30 days are not returned.
+
+        ``GET /me/conversations?platform=instagram (Instagram) · GET /{page_id}/conversations?platform=instagram (Facebook, Page token)`` · operation ``conversations.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            page_id: Facebook Login: the Page whose conversations to list; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+            user_id: Only the conversation with this person (their IGSID).
+            fields: Fields of each conversation, comma-separated in Graph syntax (``participants``,
+                ``messages{...}`` expand). Default: ``id,updated_time``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("conversations.list", {...})``.
+
+        Limits:
+            - Conversations API: 2 calls per second per account
+            - conversations in the Requests folder inactive for 30 days are not returned
+        """
+        return self._call(
+            "conversations.list",
+            {
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "page_id": page_id,
+                "user_id": user_id,
+                "fields": fields,
+            },
+        )
+
+    def messages(
+        self,
+        *,
+        conversation_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a conversation's messages.
+
+        List the messages of a conversation, newest first, in cursor pages (each with the chosen
+        fields). Only the 20 most recent messages can be read in detail.
+
+        ``GET /{conversation_id}?fields=messages{...}`` · operation ``conversations.messages`` · logins: facebook, instagram.
+
+        Args:
+            conversation_id: The conversation id (from conversations.list). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            page_id: Facebook Login: the Page whose conversation it is; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+            fields: Fields of each message, comma-separated in Graph syntax. Default:
+                ``id,created_time,from,to,message``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("conversations.messages", {...})``.
+
+        Limits:
+            - Conversations API: 2 calls per second per account
+            - only the 20 most recent messages can be read in detail
+        """
+        return self._call(
+            "conversations.messages",
+            {
+                "conversation_id": conversation_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+
+class MessengerProfileOperations:
+    """``messenger_profile`` operations (blocking): ``client.messenger_profile.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def get(
+        self,
+        *,
+        page_id: str | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> JsonDict:
+        """Get ice breakers and persistent menu.
+
+        Read the account's ice breakers and persistent menu.
+
+        ``GET /{page_id|me}/messenger_profile?platform=instagram`` · operation ``messenger_profile.get`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page whose profile to read; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+            fields: Which settings to read: ice_breakers, persistent_menu. Default:
+                ``['ice_breakers', 'persistent_menu']``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return self._call(
+            "messenger_profile.get",
+            {
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+    def set_ice_breakers(
+        self,
+        *,
+        ice_breakers: Sequence[MessengerProfileSetIceBreakersIceBreaker],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Set the ice breakers.
+
+        Set the ice breakers (up to 4 questions per locale, a ``default`` locale required); replaces
+        the current ones. Returns Meta's ``{"result": "success"}``.
+
+        ``POST /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.set_ice_breakers`` · logins: facebook, instagram.
+
+        Args:
+            ice_breakers: Per locale, its questions; one entry must have locale ``default``.
+                Required.
+            page_id: Facebook Login: the Page whose profile to set; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - ≤ 4 questions per locale; a default locale is required
+            - question ≤ 80 characters, payload ≤ 1000
+        """
+        return self._call(
+            "messenger_profile.set_ice_breakers",
+            {
+                "ice_breakers": ice_breakers,
+                "page_id": page_id,
+            },
+        )
+
+    def set_persistent_menu(
+        self,
+        *,
+        persistent_menu: Sequence[MessengerProfileSetPersistentMenuPersistentMenuItem],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Set the persistent menu.
+
+        Set the persistent menu (always available in the conversation; ``web_url`` and ``postback``
+        items only), replacing the current one. Returns Meta's ``{"result": "success"}``.
+
+        ``POST /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.set_persistent_menu`` · logins: facebook, instagram.
+
+        Args:
+            persistent_menu: Per locale, its menu; one entry must have locale ``default``. Required.
+            page_id: Facebook Login: the Page whose profile to set; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - web_url and postback items only; a default locale is required
+            - composer_input_disabled and webview_height_ratio are not supported on Instagram
+        """
+        return self._call(
+            "messenger_profile.set_persistent_menu",
+            {
+                "persistent_menu": persistent_menu,
+                "page_id": page_id,
+            },
+        )
+
+    def delete(
+        self,
+        *,
+        fields: Sequence[str],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Remove ice breakers or the persistent menu.
+
+        Remove settings from the profile (``ice_breakers``, ``persistent_menu``). Returns Meta's
+        ``{"result": "success"}``.
+
+        ``DELETE /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.delete`` · logins: facebook, instagram.
+
+        Args:
+            fields: Which settings to remove: ice_breakers, persistent_menu. Required.
+            page_id: Facebook Login: the Page whose profile to change; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return self._call(
+            "messenger_profile.delete",
+            {
+                "fields": fields,
+                "page_id": page_id,
+            },
+        )
+
+
+class GraphOperations:
+    """``graph`` operations (blocking): ``client.graph.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def request(
+        self,
+        *,
+        path: str,
+        after: str | None = None,
+        before: str | None = None,
+        body: Mapping[str, Any] | None = None,
+        body_format: Literal["form", "json"] | None = None,
+        idempotent: bool | None = None,
+        limit: int | None = None,
+        method: Literal["GET", "POST", "DELETE"] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> JsonDict:
+        """Send any Graph API request.
+
+        Send any Graph API request relative to the versioned base URL (``me``,
+        ``{ig_user_id}/media``, ``{media_id}/comments``): the client adds the token and
+        ``appsecret_proof``, maps errors, paces and retries (GETs, or writes declared idempotent)
+        like every other operation. Paginate it to walk a list endpoint's cursor pages
+        (``paging.next``).
+
+        ``{method} /{path}?{query}`` · operation ``graph.request`` · logins: facebook, instagram.
+
+        Args:
+            path: Path after the version, e.g. ``me``, ``17841400000000001/media``; no host,
+                version, ``..`` or query string. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            body: Body of a POST or DELETE as an object, sent as a form (default) or as JSON
+                (``body_format``).
+            body_format: How the body travels: ``form`` (default) or ``json``. One of ``form``,
+                ``json``. Default: ``form``.
+            idempotent: Whether repeating the request is harmless, so a write may be retried after
+                an ambiguous failure (GETs always are). Default false.
+            limit: Page size (1–100; Graph's default is 25).
+            method: HTTP method: GET (default), POST or DELETE. One of ``GET``, ``POST``,
+                ``DELETE``. Default: ``GET``.
+            query: Query parameters as an object (``{"fields": "id,caption"}``); objects and arrays
+                are sent as JSON text. Never ``access_token`` or ``appsecret_proof``: the client
+                adds them.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("graph.request", {...})``.
+
+        Limits:
+            - the path is relative to the versioned base URL of the client's login flavour
+            - access_token and appsecret_proof are added by the client
+            - removed Graph features (ids=, pretty, debug, date_format, method, callback, field
+                aliases) are refused
+            - writes are retried only with idempotent: true
+            - paginate follows paging.next and cursors.after (edges without next stop after one
+                page)
+        """
+        return self._call(
+            "graph.request",
+            {
+                "path": path,
+                "after": after,
+                "before": before,
+                "body": body,
+                "body_format": body_format,
+                "idempotent": idempotent,
+                "limit": limit,
+                "method": method,
+                "query": query,
             },
         )
 
@@ -901,8 +3175,14 @@ class SubscribedAppsOperations:
 class SyncOperations:
     """The resource namespaces of ``Client``."""
 
+    accounts: AccountsOperations
+    """``accounts`` operations."""
+
     user: UserOperations
     """``user`` operations."""
+
+    mentions: MentionsOperations
+    """``mentions`` operations."""
 
     media: MediaOperations
     """``media`` operations."""
@@ -912,6 +3192,21 @@ class SyncOperations:
 
     comments: CommentsOperations
     """``comments`` operations."""
+
+    hashtags: HashtagsOperations
+    """``hashtags`` operations."""
+
+    messages: MessagesOperations
+    """``messages`` operations."""
+
+    conversations: ConversationsOperations
+    """``conversations`` operations."""
+
+    messenger_profile: MessengerProfileOperations
+    """``messenger_profile`` operations."""
+
+    graph: GraphOperations
+    """``graph`` operations."""
 
     pages: PagesOperations
     """``pages`` operations."""
@@ -926,14 +3221,65 @@ class SyncOperations:
     """``subscribed_apps`` operations."""
 
     def _bind_operations(self, call: SyncCall) -> None:
+        self.accounts = AccountsOperations(call)
         self.user = UserOperations(call)
+        self.mentions = MentionsOperations(call)
         self.media = MediaOperations(call)
         self.stories = StoriesOperations(call)
         self.comments = CommentsOperations(call)
+        self.hashtags = HashtagsOperations(call)
+        self.messages = MessagesOperations(call)
+        self.conversations = ConversationsOperations(call)
+        self.messenger_profile = MessengerProfileOperations(call)
+        self.graph = GraphOperations(call)
         self.pages = PagesOperations(call)
         self.auth = AuthOperations(call)
         self.subscriptions = SubscriptionsOperations(call)
         self.subscribed_apps = SubscribedAppsOperations(call)
+
+
+class AsyncAccountsOperations:
+    """``accounts`` operations (awaitable): ``client.accounts.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        include_page_tokens: bool | None = None,
+    ) -> JsonDict:
+        """List the accounts the token can act for.
+
+        List the Instagram professional accounts the token can act for, one row each: ``{ig_user_id,
+        username, page_id, page_name}``. With Facebook Login these are the Pages the user manages
+        that have a linked Instagram account (Pages without one are left out); with Instagram Login
+        it is the token's own account (``page_id`` and ``page_name`` are null).
+
+        ``GET /me/accounts?fields=id,name,instagram_business_account{id,username} (Facebook) · GET /me?fields=user_id,username (Instagram)`` · operation ``accounts.list`` · logins: facebook, instagram.
+
+        Args:
+            include_page_tokens: Also return each Page's access token as ``page_access_token``
+                (Facebook Login only). Page tokens are secrets: leave this off unless you need them.
+                Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login: needs pages_show_list; Business Manager assets may also need
+                business_management
+            - Facebook Login: Pages without a linked Instagram professional account are left out
+            - Page access tokens are secrets: returned only with include_page_tokens
+        """
+        return await self._call(
+            "accounts.list",
+            {
+                "include_page_tokens": include_page_tokens,
+            },
+        )
 
 
 class AsyncUserOperations:
@@ -959,7 +3305,7 @@ class AsyncUserOperations:
 
         Args:
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             fields: Fields to return, comma-separated in Graph syntax (e.g.
                 ``id,username,media_count``). Instagram Login also offers ``user_id`` (the
                 professional account id used in paths and webhooks; ``id`` is app-scoped there) and
@@ -973,6 +3319,232 @@ class AsyncUserOperations:
             "user.get",
             {
                 "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    async def profile(
+        self,
+        *,
+        recipient_id: str,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the profile of a person who messaged the account.
+
+        Read the profile of a person who messaged the account, by their Instagram-scoped id (IGSID,
+        the ``sender.id`` of a message webhook): name, username, profile picture, follower count,
+        whether they follow the account and it them, and whether they are verified. Instagram shares
+        it only after the person has messaged the account.
+
+        ``GET /{recipient_id}?fields=name,username,profile_pic,… (Page token with Facebook Login)`` · operation ``user.profile`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID) from a messaging webhook or
+                conversation. Required.
+            page_id: Facebook Login: the Page whose token reads the profile (the Page linked to the
+                account). Optional when the token manages exactly one Page with a linked Instagram
+                account. Only with Facebook Login.
+            fields: Fields to return, comma-separated. Default:
+                ``name,username,profile_pic,follower_count,is_user_follow_business,is_business_follow_user,is_verified_user``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only after the person has messaged the account (their consent); before that a
+                permission error
+            - profile_pic URLs expire; name may be empty
+            - Facebook Login reads with the Page's token (page_id, or the only Page with a linked
+                account)
+        """
+        return await self._call(
+            "user.profile",
+            {
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+    async def business_discovery(
+        self,
+        *,
+        ig_user_id: str,
+        username: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get another business account by username.
+
+        Read another Instagram business or creator account by its username (business discovery):
+        profile, follower and media counts. Returns the discovered account itself. Personal, private
+        and age-gated accounts cannot be discovered (a ``not_found`` error).
+
+        ``GET /{ig_user_id}?fields=business_discovery.username({username}){fields}`` · operation ``user.business_discovery`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                that looks. Required.
+            username: Username of the account to discover (with or without ``@``). Required.
+            fields: Fields of the discovered account, comma-separated in Graph syntax. Default:
+                ``id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+            - only business and creator accounts can be discovered; personal, private and age-gated
+                accounts cannot
+            - counts against the app's Platform rate limit, not the account's
+        """
+        return await self._call(
+            "user.business_discovery",
+            {
+                "ig_user_id": ig_user_id,
+                "username": username,
+                "fields": fields,
+            },
+        )
+
+    async def business_discovery_media(
+        self,
+        *,
+        ig_user_id: str,
+        username: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List another business account's media.
+
+        List another business or creator account's media by its username (business discovery),
+        newest first. Pages come through the nested ``media.after(…)`` cursor: paginate to walk
+        them. Reels can report ``view_count`` here (only here).
+
+        ``GET /{ig_user_id}?fields=business_discovery.username({username}){media.limit(n).after(c){fields}}`` · operation ``user.business_discovery_media`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                that looks. Required.
+            username: Username of the account whose media to list (with or without ``@``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            since: Only media published at or after this time (Unix seconds or a date such as
+                ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            until: Only media published at or before this time (Unix seconds or a date such as
+                ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields of each media, comma-separated in Graph syntax (``view_count`` for
+                reels). Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.business_discovery_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - only business and creator accounts can be discovered
+            - like_count is absent when the owner hides likes
+            - one page is the whole answer {business_discovery: {media: {data, paging}}}; paginate
+                yields the media
+        """
+        return await self._call(
+            "user.business_discovery_media",
+            {
+                "ig_user_id": ig_user_id,
+                "username": username,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "since": since,
+                "until": until,
+                "fields": fields,
+            },
+        )
+
+    async def recently_searched_hashtags(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List hashtags searched in the last 7 days.
+
+        List the hashtags the account searched (with hashtags.search) in the last 7 days: the
+        30-unique-hashtags budget as Graph counts it.
+
+        ``GET /{ig_user_id}/recently_searched_hashtags`` · operation ``user.recently_searched_hashtags`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–30; Graph's default is 25).
+            fields: Fields of each hashtag, comma-separated (Graph's default is ``id``).
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.recently_searched_hashtags", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - at most 30: Meta allows 30 unique hashtag searches per rolling 7 days per account
+        """
+        return await self._call(
+            "user.recently_searched_hashtags",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    async def content_publishing_limit(
+        self,
+        *,
+        ig_user_id: str | None = None,
+        since: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the account's publishing quota usage.
+
+        Read how many posts the account published through the API in the last 24 hours
+        (``quota_usage``) and its quota (``config.quota_total`` per ``config.quota_duration``
+        seconds). Meta's documents disagree on the quota (50 or 100): read it here rather than
+        assume.
+
+        ``GET /{ig_user_id}/content_publishing_limit`` · operation ``user.content_publishing_limit`` · logins: facebook, instagram.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
+            since: Count usage from this time on (at most 24 hours ago; Unix seconds or a date).
+                Also accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields to return: ``quota_usage``, ``config``. Default: ``quota_usage,config``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - since may be at most 24 hours ago
+            - the quota counts posts, reels and carousels published through the API per rolling 24
+                hours
+        """
+        return await self._call(
+            "user.content_publishing_limit",
+            {
+                "ig_user_id": ig_user_id,
+                "since": since,
                 "fields": fields,
             },
         )
@@ -993,7 +3565,7 @@ class AsyncUserOperations:
         ``GET /{ig_user_id}/tags`` · operation ``user.tags`` · logins: facebook.
 
         Args:
-            ig_user_id: IG professional account id (``1784…``), from pages.list. Required.
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each media, comma-separated in Graph syntax. Default:
@@ -1016,6 +3588,246 @@ class AsyncUserOperations:
                 "after": after,
                 "limit": limit,
                 "fields": fields,
+            },
+        )
+
+    async def mentioned_media(
+        self,
+        *,
+        ig_user_id: str,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a media that mentions the account.
+
+        Read a media of another account whose caption @mentions yours (the ``media_id`` comes from a
+        ``mentions`` webhook). Returns the media.
+
+        ``GET /{ig_user_id}?fields=mentioned_media.media_id({media_id}){fields}`` · operation ``user.mentioned_media`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            media_id: Id of the media whose caption mentions you (from the ``mentions`` webhook).
+                Required.
+            fields: Fields of the media, comma-separated in Graph syntax. Default:
+                ``id,caption,media_type,media_product_type,media_url,permalink,timestamp,username,like_count,comments_count``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, mentions arrive in the comments webhook)
+            - only media that @mention the account in their caption
+        """
+        return await self._call(
+            "user.mentioned_media",
+            {
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
+    async def mentioned_comment(
+        self,
+        *,
+        comment_id: str,
+        ig_user_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a comment that mentions the account.
+
+        Read a comment (on any account's media) that @mentions your account; the ``comment_id``
+        comes from a ``mentions`` webhook. Returns the comment.
+
+        ``GET /{ig_user_id}?fields=mentioned_comment.comment_id({comment_id}){fields}`` · operation ``user.mentioned_comment`` · logins: facebook.
+
+        Args:
+            comment_id: Id of the comment that mentions you (from the ``mentions`` webhook).
+                Required.
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            fields: Fields of the comment, comma-separated in Graph syntax. Default:
+                ``id,text,timestamp,like_count,media{id}``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, mentions arrive in the comments webhook)
+        """
+        return await self._call(
+            "user.mentioned_comment",
+            {
+                "comment_id": comment_id,
+                "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
+    async def live_media(
+        self,
+        *,
+        ig_user_id: str | None = None,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List the account's live videos in progress.
+
+        List the account's live videos in progress (usually none or one). ``since``/``until``
+        restrict by start time.
+
+        ``GET /{ig_user_id}/live_media`` · operation ``user.live_media`` · logins: facebook, instagram.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
+            since: Only live media started at or after this time (Unix seconds or a date). Also
+                accepts a ``datetime`` (naive = UTC) or ``date``.
+            until: Only live media started at or before this time (Unix seconds or a date). Also
+                accepts a ``datetime`` (naive = UTC) or ``date``.
+            fields: Fields of each live media, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,permalink,timestamp,username``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only broadcasts in progress; ended lives are gone
+        """
+        return await self._call(
+            "user.live_media",
+            {
+                "ig_user_id": ig_user_id,
+                "since": since,
+                "until": until,
+                "fields": fields,
+            },
+        )
+
+    async def collaboration_invites(
+        self,
+        *,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> JsonDict:
+        """List pending collaboration invites.
+
+        List the pending collaboration invites of the account: media of other accounts that invited
+        it as a collaborator (``media_id``, ``media_owner_username``, ``caption``, ``media_url``).
+
+        ``GET /{ig_user_id}/collaboration_invites`` · operation ``user.collaboration_invites`` · logins: facebook.
+
+        Args:
+            ig_user_id: IG professional account id (``1784…``), from accounts.list. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–25; Graph's default is 10).
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("user.collaboration_invites", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - feed images, reels and carousels (not stories)
+            - 300 calls per account per 24 hours
+        """
+        return await self._call(
+            "user.collaboration_invites",
+            {
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+            },
+        )
+
+    async def respond_collaboration_invite(
+        self,
+        *,
+        accept: bool,
+        ig_user_id: str,
+        media_id: str,
+    ) -> JsonDict:
+        """Accept or decline a collaboration invite.
+
+        Accept or decline a collaboration invite (from user.collaboration_invites): ``accept: true``
+        makes the account a collaborator on the media, ``false`` declines.
+
+        ``POST /{ig_user_id}/collaboration_invites`` · operation ``user.respond_collaboration_invite`` · logins: facebook.
+
+        Args:
+            accept: ``true`` to accept the invite, ``false`` to decline it. Required.
+            ig_user_id: IG professional account id (``1784…``), the invited account. Required.
+            media_id: Id of the media of the invite (``media_id`` of user.collaboration_invites).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+            - pending invites only
+        """
+        return await self._call(
+            "user.respond_collaboration_invite",
+            {
+                "accept": accept,
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+            },
+        )
+
+
+class AsyncMentionsOperations:
+    """``mentions`` operations (awaitable): ``client.mentions.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def reply(
+        self,
+        *,
+        ig_user_id: str,
+        media_id: str,
+        message: str,
+        comment_id: str | None = None,
+    ) -> JsonDict:
+        """Reply to a mention of the account.
+
+        Reply with a comment where another account @mentioned yours: on the media whose caption
+        mentions you (``media_id`` only) or under the comment that mentions you (``media_id`` and
+        ``comment_id``, both from the ``mentions`` webhook). Returns the new comment's ``{id}``.
+
+        ``POST /{ig_user_id}/mentions`` · operation ``mentions.reply`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), the one that was mentioned.
+                Required.
+            media_id: Id of the media with the mention (from the ``mentions`` webhook). Required.
+            message: Text of the reply (at most 2200 characters). At most 2200 characters. Required.
+            comment_id: Id of the comment with the mention, when the mention is in a comment rather
+                than the caption.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (with Instagram Login, reply to the comment with comments.reply)
+            - message at most 2200 characters
+            - needs instagram_manage_comments
+        """
+        return await self._call(
+            "mentions.reply",
+            {
+                "ig_user_id": ig_user_id,
+                "media_id": media_id,
+                "message": message,
+                "comment_id": comment_id,
             },
         )
 
@@ -1050,7 +3862,7 @@ class AsyncMediaOperations:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
             since: Only media published at or after this time (Unix seconds or a date such as
                 ``2026-01-31``). Also accepts a ``datetime`` (naive = UTC) or ``date``.
@@ -1111,6 +3923,244 @@ class AsyncMediaOperations:
             },
         )
 
+    async def children(
+        self,
+        *,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get the items of a carousel.
+
+        List the items (images and videos) of a carousel album, in album order.
+
+        ``GET /{media_id}/children`` · operation ``media.children`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id of the carousel (``media_type`` ``CAROUSEL_ALBUM``). Required.
+            fields: Fields of each item, comma-separated in Graph syntax (items have no caption or
+                permalink). Default: ``id,media_type,media_url,thumbnail_url,timestamp``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - carousels only; other media have no items
+            - items carry no caption, permalink, likes or comments
+        """
+        return await self._call(
+            "media.children",
+            {
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
+    async def collaborators(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """List a media's collaborators.
+
+        List the collaborators of a media (accounts invited to co-author it), each with ``id``,
+        ``username`` and ``invite_status`` (accepted, pending or declined).
+
+        ``GET /{media_id}/collaborators`` · operation ``media.collaborators`` · logins: facebook.
+
+        Args:
+            media_id: IG media id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (Meta documents the edge for the Instagram API with Facebook
+                Login)
+            - the media's creator only; feed images, reels and carousels (not stories)
+            - up to 5 collaborators; only accounts that allow collaborator tagging are returned
+        """
+        return await self._call(
+            "media.collaborators",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    async def set_comments_enabled(
+        self,
+        *,
+        comment_enabled: bool,
+        media_id: str,
+    ) -> JsonDict:
+        """Turn comments on or off.
+
+        Turn comments on or off for a media. Returns ``{"success": true}``.
+
+        ``POST /{media_id}?comment_enabled=true|false`` · operation ``media.set_comments_enabled`` · logins: facebook, instagram.
+
+        Args:
+            comment_enabled: ``true`` to allow comments, ``false`` to turn them off. Required.
+            media_id: IG media id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - not for live video
+        """
+        return await self._call(
+            "media.set_comments_enabled",
+            {
+                "comment_enabled": comment_enabled,
+                "media_id": media_id,
+            },
+        )
+
+    async def delete(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Delete a media.
+
+        Delete a media of the account: a post, carousel, reel or story. Returns ``{"success": true,
+        "deleted_id": "…"}``.
+
+        ``DELETE /{media_id}`` · operation ``media.delete`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of the account's own media. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (Meta documents DELETE /{media_id} for graph.facebook.com; not for
+                Instagram Login)
+            - posts, carousels, reels and stories of the account itself; needs
+                instagram_manage_contents
+            - other media types fail with code -1 / subcode 2207073 (Media Type Not Supported)
+        """
+        return await self._call(
+            "media.delete",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    async def poll_attachment(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Get a media's caption poll results.
+
+        Read the caption poll of a media and the share of votes of each option (``option_a``…
+        ``option_d``, ``option_*_votes_percentage`` as fractions). ``null`` when the media has no
+        poll.
+
+        ``GET /{media_id}/poll_attachment`` · operation ``media.poll_attachment`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of a feed post, carousel or reel (stories are not supported).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (caption add-ons, Sep 2026)
+            - its own call: the edge does not support field expansion
+            - not for stories; null when the media has no poll
+            - timestamps come in ISO 8601 (date_format is a removed Graph feature and is never sent)
+        """
+        return await self._call(
+            "media.poll_attachment",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    async def prompt_response(
+        self,
+        *,
+        media_id: str,
+    ) -> JsonDict:
+        """Get responses to a media's comment prompt.
+
+        Read the responses to a media's caption comment prompt. ``null`` when the media has no
+        comment prompt.
+
+        ``GET /{media_id}/prompt_response`` · operation ``media.prompt_response`` · logins: facebook.
+
+        Args:
+            media_id: IG media id of a feed post, carousel or reel (stories are not supported).
+                Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only (caption add-ons, Sep 2026)
+            - its own call: the edge does not support field expansion
+            - not for stories; null when the media has no comment prompt
+        """
+        return await self._call(
+            "media.prompt_response",
+            {
+                "media_id": media_id,
+            },
+        )
+
+    async def by_shortcode(
+        self,
+        *,
+        shortcode: str,
+        ig_user_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Find a media by shortcode or URL.
+
+        Find the account's Graph media for a shortcode or a post/reel URL. Graph has no lookup by
+        shortcode, so this lists the account's media (newest first, 100 per page) and stops at the
+        first page that contains it. It also stops early, with ``not_found``, once the list reaches
+        media published more than a day before the time encoded in the shortcode, provided every
+        media seen so far agrees with that encoding (Instagram's ids carry their creation time; Meta
+        does not document it, so it is checked against the account's own media before being used).
+
+        ``GET /{ig_user_id}/media?fields=id,shortcode,permalink,… (paged until found)`` · operation ``media.by_shortcode`` · logins: facebook, instagram.
+
+        Args:
+            shortcode: A shortcode (``BGvuInzyFAe``) or a post/reel URL
+                (``https://www.instagram.com/p/BGvuInzyFAe/``, ``/reel/``, ``/reels/``, ``/tv/``).
+                Required.
+            ig_user_id: IG professional account id (``1784…``) that owns the media. Optional with
+                Instagram Login (defaults to ``me``); required with Facebook Login. Required with
+                Facebook Login.
+            fields: Fields of the media, comma-separated in Graph syntax (``id``, ``shortcode``,
+                ``permalink`` and ``timestamp`` are always added). Default:
+                ``id,caption,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp,like_count,comments_count,shortcode``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the account's own feed media and reels (not stories, not other accounts' media)
+            - Graph has no lookup by shortcode: lists /media 100 at a time until found (at most the
+                10,000 most recent media)
+            - stops early, not found, once media are older than the shortcode's encoded creation
+                time minus a day (used only while the account's media agree with that encoding; Meta
+                does not document it)
+        """
+        return await self._call(
+            "media.by_shortcode",
+            {
+                "shortcode": shortcode,
+                "ig_user_id": ig_user_id,
+                "fields": fields,
+            },
+        )
+
 
 class AsyncStoriesOperations:
     """``stories`` operations (awaitable): ``client.stories.<operation>(...)``."""
@@ -1141,7 +4191,7 @@ class AsyncStoriesOperations:
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
             ig_user_id: IG professional account id (``1784…``). Optional with Instagram Login
-                (defaults to ``me``); required with Facebook Login.
+                (defaults to ``me``); required with Facebook Login. Required with Facebook Login.
             limit: Page size (1–100; Graph's default is 25).
             fields: Fields of each story, comma-separated in Graph syntax. Default:
                 ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
@@ -1165,6 +4215,39 @@ class AsyncStoriesOperations:
             },
         )
 
+    async def get(
+        self,
+        *,
+        media_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get one live story.
+
+        Read one live story by its media id. A story is readable for 24 hours after it was posted;
+        after that Graph no longer finds it and the call fails with ``not_found``.
+
+        ``GET /{media_id}`` · operation ``stories.get`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id of the story (from stories.list or a ``story_insights``/mention
+                webhook). Required.
+            fields: Fields to return, comma-separated in Graph syntax. Default:
+                ``id,media_type,media_product_type,media_url,thumbnail_url,permalink,timestamp``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - live stories only: 24 hours after posting a story is gone (not_found)
+        """
+        return await self._call(
+            "stories.get",
+            {
+                "media_id": media_id,
+                "fields": fields,
+            },
+        )
+
 
 class AsyncCommentsOperations:
     """``comments`` operations (awaitable): ``client.comments.<operation>(...)``."""
@@ -1180,13 +4263,14 @@ class AsyncCommentsOperations:
         media_id: str,
         after: str | None = None,
         before: str | None = None,
+        include_replies: bool | None = None,
         limit: int | None = None,
         fields: str | None = None,
     ) -> JsonDict:
         """List comments on a media.
 
         List the top-level comments on a media, newest first, in cursor pages. Replies come nested
-        under ``replies`` when selected in ``fields``.
+        under ``replies`` when ``include_replies`` is set (or when selected in ``fields``).
 
         ``GET /{media_id}/comments`` · operation ``comments.list`` · logins: facebook, instagram.
 
@@ -1194,6 +4278,9 @@ class AsyncCommentsOperations:
             media_id: IG media id whose comments to list. Required.
             after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
             before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            include_replies: Also return each comment's replies, nested under ``replies`` (adds
+                ``replies{id,text,timestamp,username,like_count,hidden,parent_id}`` to ``fields``
+                unless they already select ``replies``). Default: ``False``.
             limit: Page size (1–50; Graph's default is 25).
             fields: Fields of each comment, comma-separated in Graph syntax (``username`` and
                 ``from`` need comment-management permission). Default:
@@ -1205,7 +4292,7 @@ class AsyncCommentsOperations:
 
         Limits:
             - limit ≤ 50 per page
-            - top-level comments only; replies via the replies edge
+            - top-level comments only; replies nested with include_replies or via comments.replies
             - no time filter
         """
         return await self._call(
@@ -1214,8 +4301,1292 @@ class AsyncCommentsOperations:
                 "media_id": media_id,
                 "after": after,
                 "before": before,
+                "include_replies": include_replies,
                 "limit": limit,
                 "fields": fields,
+            },
+        )
+
+    async def get(
+        self,
+        *,
+        comment_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get one comment.
+
+        Read one comment or reply.
+
+        ``GET /{comment_id}`` · operation ``comments.get`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id. Required.
+            fields: Fields to return, comma-separated in Graph syntax (``username`` and ``from``
+                need comment-management permission). Default:
+                ``id,text,timestamp,username,like_count,hidden,parent_id``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return await self._call(
+            "comments.get",
+            {
+                "comment_id": comment_id,
+                "fields": fields,
+            },
+        )
+
+    async def replies(
+        self,
+        *,
+        comment_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List replies to a comment.
+
+        List the replies to a top-level comment, in cursor pages.
+
+        ``GET /{comment_id}/replies`` · operation ``comments.replies`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id (a top-level comment; replies have no replies). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each reply, comma-separated in Graph syntax. Default:
+                ``id,text,timestamp,username,like_count,hidden,parent_id``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("comments.replies", {...})``.
+
+        Limits:
+            - limit ≤ 50 per page
+        """
+        return await self._call(
+            "comments.replies",
+            {
+                "comment_id": comment_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    async def create(
+        self,
+        *,
+        media_id: str,
+        message: str,
+    ) -> JsonDict:
+        """Comment on a media.
+
+        Comment on a media as the account. Returns the new comment's ``{id}``.
+
+        ``POST /{media_id}/comments`` · operation ``comments.create`` · logins: facebook, instagram.
+
+        Args:
+            media_id: IG media id to comment on. Required.
+            message: Comment text (1–2,200 characters). At most 2200 characters. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 2,200 characters
+            - fails when comments are turned off on the media
+            - needs instagram_manage_comments (Facebook Login) or instagram_business_manage_comments
+        """
+        return await self._call(
+            "comments.create",
+            {
+                "media_id": media_id,
+                "message": message,
+            },
+        )
+
+    async def reply(
+        self,
+        *,
+        comment_id: str,
+        message: str,
+    ) -> JsonDict:
+        """Reply to a comment.
+
+        Reply to a top-level comment as the account. Returns the reply's ``{id}``.
+
+        ``POST /{comment_id}/replies`` · operation ``comments.reply`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id of a top-level comment (replies cannot be replied to).
+                Required.
+            message: Reply text (1–2,200 characters). At most 2200 characters. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 2,200 characters
+            - only top-level comments take replies
+        """
+        return await self._call(
+            "comments.reply",
+            {
+                "comment_id": comment_id,
+                "message": message,
+            },
+        )
+
+    async def hide(
+        self,
+        *,
+        comment_id: str,
+        hide: bool,
+    ) -> JsonDict:
+        """Hide or unhide a comment.
+
+        Hide a comment from the public (or show it again). Returns ``{"success": true}``.
+
+        ``POST /{comment_id}?hide=true|false`` · operation ``comments.hide`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id on one of the account's media. Required.
+            hide: ``true`` to hide, ``false`` to show it again. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - comments by the media's owner cannot be hidden
+        """
+        return await self._call(
+            "comments.hide",
+            {
+                "comment_id": comment_id,
+                "hide": hide,
+            },
+        )
+
+    async def delete(
+        self,
+        *,
+        comment_id: str,
+    ) -> JsonDict:
+        """Delete a comment.
+
+        Delete a comment on one of the account's media, or one of the account's own comments.
+        Returns ``{"success": true}``.
+
+        ``DELETE /{comment_id}`` · operation ``comments.delete`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id. Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - comments on the account's media, or the account's own comments
+        """
+        return await self._call(
+            "comments.delete",
+            {
+                "comment_id": comment_id,
+            },
+        )
+
+    async def private_reply(
+        self,
+        *,
+        comment_id: str,
+        text: str,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Reply privately to a comment.
+
+        Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta
+        allows one per comment, within 7 days of it (Live comments: only while the broadcast is
+        live); it does not open the 24-hour messaging window. Instagram Login sends as the account
+        (``/me/messages``); Facebook Login sends as the Page with the Page's token, like the
+        ``messages.*`` operations. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`` · operation ``comments.private_reply`` · logins: facebook, instagram.
+
+        Args:
+            comment_id: IG comment id to answer privately. Required.
+            text: Message text (UTF-8, at most 1,000 bytes). At most 1000 characters. Required.
+            page_id: Facebook Login: the Page that sends (with its Page token); may be left out when
+                the token manages exactly one Page with a linked Instagram account. Only with
+                Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - one private reply per comment, within 7 days of the comment (Live comments: only while
+                live)
+            - text ≤ 1,000 bytes UTF-8
+            - does not open the 24-hour messaging window; more messages only after the person
+                replies
+            - Facebook Login: sent by the Page with its Page token (page_id optional with exactly
+                one linked Page)
+            - rate: 750 calls per hour per account for posts and reels
+        """
+        return await self._call(
+            "comments.private_reply",
+            {
+                "comment_id": comment_id,
+                "text": text,
+                "page_id": page_id,
+            },
+        )
+
+
+class AsyncHashtagsOperations:
+    """``hashtags`` operations (awaitable): ``client.hashtags.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def search(
+        self,
+        *,
+        ig_user_id: str,
+        name: str,
+    ) -> JsonDict:
+        """Find a hashtag's id by name.
+
+        Find a hashtag's id by its name (``#`` optional, case-insensitive). Returns ``{id, name}``.
+        Ids are cached by the client, so repeats cost nothing; a new name is checked against Meta's
+        budget of 30 unique hashtags per rolling 7 days (read from user.recently_searched_hashtags)
+        and refused before searching when the budget is spent.
+
+        ``GET /{ig_user_id}/recently_searched_hashtags, then GET /ig_hashtag_search?user_id={ig_user_id}&q={name}`` · operation ``hashtags.search`` · logins: facebook.
+
+        Args:
+            ig_user_id: Your IG professional account id (``1784…``), from accounts.list: the account
+                whose budget the search uses. Required.
+            name: The hashtag to find, with or without ``#`` (e.g. ``coffee``). Required.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only; needs the Instagram Public Content Access feature
+            - 30 unique hashtags per rolling 7 days per account: a new one beyond that is refused
+                before searching; repeats are free
+            - ids are cached per client (hashtag ids never change)
+            - no emoji hashtags
+        """
+        return await self._call(
+            "hashtags.search",
+            {
+                "ig_user_id": ig_user_id,
+                "name": name,
+            },
+        )
+
+    async def get(
+        self,
+        *,
+        hashtag_id: str,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a hashtag.
+
+        Read a hashtag by its id (from hashtags.search): its ``id`` and ``name``.
+
+        ``GET /{hashtag_id}`` · operation ``hashtags.get`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            fields: Fields to return: ``id``, ``name``. Default: ``id,name``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - Facebook Login only
+        """
+        return await self._call(
+            "hashtags.get",
+            {
+                "hashtag_id": hashtag_id,
+                "fields": fields,
+            },
+        )
+
+    async def top_media(
+        self,
+        *,
+        hashtag_id: str,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a hashtag's top media.
+
+        List the most popular public media tagged with a hashtag, in pages (only ``after``).
+
+        ``GET /{hashtag_id}/top_media?user_id={ig_user_id}`` · operation ``hashtags.top_media`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            ig_user_id: Your IG professional account id (``1784…``): the account making the query
+                (Graph's ``user_id``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax (no ``username``: Graph
+                does not return it). Default:
+                ``id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("hashtags.top_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - limit ≤ 50 per page; only an after cursor
+            - no username or owner; no ads; not strictly chronological
+        """
+        return await self._call(
+            "hashtags.top_media",
+            {
+                "hashtag_id": hashtag_id,
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+    async def recent_media(
+        self,
+        *,
+        hashtag_id: str,
+        ig_user_id: str,
+        after: str | None = None,
+        limit: int | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a hashtag's media of the last 24 hours.
+
+        List the public media tagged with a hashtag in the last 24 hours, in pages (only ``after``).
+
+        ``GET /{hashtag_id}/recent_media?user_id={ig_user_id}`` · operation ``hashtags.recent_media`` · logins: facebook.
+
+        Args:
+            hashtag_id: Hashtag id (from hashtags.search). Required.
+            ig_user_id: Your IG professional account id (``1784…``): the account making the query
+                (Graph's ``user_id``). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            limit: Page size (1–50; Graph's default is 25).
+            fields: Fields of each media, comma-separated in Graph syntax (no ``username``: Graph
+                does not return it). Default:
+                ``id,caption,media_type,media_url,permalink,timestamp,like_count,comments_count``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("hashtags.recent_media", {...})``.
+
+        Limits:
+            - Facebook Login only
+            - only media of the last 24 hours
+            - limit ≤ 50 per page; only an after cursor
+            - no username or owner; no ads; not strictly chronological
+        """
+        return await self._call(
+            "hashtags.recent_media",
+            {
+                "hashtag_id": hashtag_id,
+                "ig_user_id": ig_user_id,
+                "after": after,
+                "limit": limit,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncMessagesOperations:
+    """``messages`` operations (awaitable): ``client.messages.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def send_text(
+        self,
+        *,
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        reply_to: str | None = None,
+    ) -> JsonDict:
+        """Send a text message.
+
+        Send a text message to a person (an IGSID who has messaged the account). Optionally as an
+        inline reply to one of their messages (``reply_to``, on both login flavours since Sep 2026).
+        Returns Meta's ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_text`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID), from a messaging webhook or a
+                conversation. Required.
+            text: The message text, at most 1000 bytes in UTF-8. At most 1000 characters. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            reply_to: Reply inline to this message id (``mid``) of the conversation.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 1000 bytes (UTF-8)
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_text",
+            {
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "reply_to": reply_to,
+            },
+        )
+
+    async def send_media(
+        self,
+        *,
+        recipient_id: str,
+        type: Literal["image", "audio", "video", "file"],
+        attachment_id: str | None = None,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        url: str | None = None,
+    ) -> JsonDict:
+        """Send an image, audio, video or file.
+
+        Send an image, audio, video or file (PDF) message, by https URL or by the id of an
+        attachment uploaded before (``messages.upload_attachment``). Returns ``{recipient_id,
+        message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_media`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            type: Attachment type: image (png, jpeg ≤ 8 MB), audio (aac, m4a, wav, mp4 ≤ 25 MB),
+                video (mp4, ogg, avi, mov, webm ≤ 25 MB) or file (pdf ≤ 25 MB). One of ``image``,
+                ``audio``, ``video``, ``file``. Required.
+            attachment_id: Id of a reusable attachment from messages.upload_attachment (give this or
+                url).
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            url: Public https URL of the media (give this or attachment_id).
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - image png/jpeg ≤ 8 MB; audio aac/m4a/wav/mp4, video mp4/ogg/avi/mov/webm, file pdf ≤
+                25 MB
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_media",
+            {
+                "recipient_id": recipient_id,
+                "type": type,
+                "attachment_id": attachment_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "url": url,
+            },
+        )
+
+    async def send_images(
+        self,
+        *,
+        recipient_id: str,
+        urls: Sequence[str],
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send up to 10 images in one message.
+
+        Send several images in one message (up to 10, by https URL). Returns ``{recipient_id,
+        message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_images`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            urls: Public https URLs of the images (png or jpeg, ≤ 8 MB each), 1 to 10. At most 10
+                items. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - 1–10 images, png/jpeg ≤ 8 MB each
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_images",
+            {
+                "recipient_id": recipient_id,
+                "urls": urls,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    async def send_sticker(
+        self,
+        *,
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+        sticker: Literal["like_heart"] | None = None,
+    ) -> JsonDict:
+        """Send a heart sticker.
+
+        Send a sticker: Instagram's heart (``like_heart``). Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_sticker`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            sticker: The sticker; Instagram offers the heart (``like_heart``). One of
+                ``like_heart``. Default: ``like_heart``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_sticker",
+            {
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+                "sticker": sticker,
+            },
+        )
+
+    async def share_post(
+        self,
+        *,
+        media_id: str,
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Share one of the account's posts.
+
+        Share one of the account's own posts in a message (``MEDIA_SHARE``). Returns
+        ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.share_post`` · logins: facebook, instagram.
+
+        Args:
+            media_id: Id of the account's own IG media to share. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the account's own media
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.share_post",
+            {
+                "media_id": media_id,
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    async def send_button_template(
+        self,
+        *,
+        buttons: Sequence[MessagesSendButtonTemplateButton],
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a text with buttons.
+
+        Send a text with up to 3 buttons (button template): ``web_url`` buttons open an https URL,
+        ``postback`` buttons send their payload back in a ``messaging_postbacks`` webhook. Returns
+        ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_button_template`` · logins: facebook, instagram.
+
+        Args:
+            buttons: 1 to 3 buttons. At most 3 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            text: The text above the buttons, at most 640 characters. At most 640 characters.
+                Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 640 characters; 1–3 buttons (web_url or postback), title ≤ 20 characters,
+                payload ≤ 1000
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_button_template",
+            {
+                "buttons": buttons,
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    async def send_generic_template(
+        self,
+        *,
+        elements: Sequence[MessagesSendGenericTemplateElement],
+        recipient_id: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a carousel of cards.
+
+        Send a carousel of up to 10 cards (generic template), each with a title, optional subtitle,
+        image, tap URL and up to 3 buttons. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_generic_template`` · logins: facebook, instagram.
+
+        Args:
+            elements: 1 to 10 cards. At most 10 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - 1–10 elements; title and subtitle ≤ 80 characters; ≤ 3 buttons each (title ≤ 20
+                characters)
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_generic_template",
+            {
+                "elements": elements,
+                "recipient_id": recipient_id,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    async def send_quick_replies(
+        self,
+        *,
+        quick_replies: Sequence[MessagesSendQuickRepliesQuickReply],
+        recipient_id: str,
+        text: str,
+        human_agent: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Send a text with quick replies.
+
+        Send a text with up to 13 quick replies. Returns ``{recipient_id, message_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.send_quick_replies`` · logins: facebook, instagram.
+
+        Args:
+            quick_replies: 1 to 13 quick replies. At most 13 items. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            text: The message text, at most 1000 bytes in UTF-8. At most 1000 characters. Required.
+            human_agent: A human is replying: send with the HUMAN_AGENT tag, allowed up to 7 days
+                after the person's last message (instead of 24 hours). Never for automated replies.
+            page_id: Facebook Login: the Page to send as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - text ≤ 1000 bytes; 1–13 quick replies, text only, title ≤ 20 characters, payload ≤
+                1000
+            - inside 24 hours of the person's last message; with human_agent=true (HUMAN_AGENT tag,
+                a human replying) up to 7 days
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.send_quick_replies",
+            {
+                "quick_replies": quick_replies,
+                "recipient_id": recipient_id,
+                "text": text,
+                "human_agent": human_agent,
+                "page_id": page_id,
+            },
+        )
+
+    async def react(
+        self,
+        *,
+        mid: str,
+        recipient_id: str,
+        page_id: str | None = None,
+        reaction: str | None = None,
+    ) -> JsonDict:
+        """React to a message.
+
+        React to one of the person's messages (Instagram's reaction is ``love``). Returns
+        ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.react`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``) to react to. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+            reaction: The reaction. Default: ``love``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.react",
+            {
+                "mid": mid,
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+                "reaction": reaction,
+            },
+        )
+
+    async def unreact(
+        self,
+        *,
+        mid: str,
+        recipient_id: str,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Remove a reaction from a message.
+
+        Remove the account's reaction from one of the person's messages. Returns ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.unreact`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``) whose reaction to remove. Required.
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.unreact",
+            {
+                "mid": mid,
+                "recipient_id": recipient_id,
+                "page_id": page_id,
+            },
+        )
+
+    async def sender_action(
+        self,
+        *,
+        recipient_id: str,
+        sender_action: Literal["typing_on", "typing_off", "mark_seen"],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Show typing or mark as seen.
+
+        Show a typing indicator (``typing_on``, ``typing_off``) or mark the person's last message as
+        seen (``mark_seen``). Sent alone, without a message. Returns ``{recipient_id}``.
+
+        ``POST /me/messages (Instagram) · POST /{page_id}/messages or /me/messages (Facebook, Page token)`` · operation ``messages.sender_action`` · logins: facebook, instagram.
+
+        Args:
+            recipient_id: The person's Instagram-scoped id (IGSID). Required.
+            sender_action: ``typing_on``, ``typing_off`` or ``mark_seen``. One of ``typing_on``,
+                ``typing_off``, ``mark_seen``. Required.
+            page_id: Facebook Login: the Page to act as; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - inside the messaging window of the person's last message
+            - not idempotent: never resent automatically
+        """
+        return await self._call(
+            "messages.sender_action",
+            {
+                "recipient_id": recipient_id,
+                "sender_action": sender_action,
+                "page_id": page_id,
+            },
+        )
+
+    async def upload_attachment(
+        self,
+        *,
+        type: Literal["image", "audio", "video", "file"],
+        url: str,
+        is_reusable: bool | None = None,
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Upload a reusable attachment.
+
+        Upload media once and get a reusable ``attachment_id`` for messages.send_media (``POST
+        /{page_id|me}/message_attachments``). Returns Meta's ``{attachment_id}``.
+
+        ``POST /me/message_attachments (Instagram) · POST /{page_id}/message_attachments or /me/message_attachments (Facebook, Page token)`` · operation ``messages.upload_attachment`` · logins: facebook, instagram.
+
+        Args:
+            type: Attachment type: image, audio, video or file (pdf). One of ``image``, ``audio``,
+                ``video``, ``file``. Required.
+            url: Public https URL Meta fetches the media from. Required.
+            is_reusable: Keep the attachment for reuse across recipients. Default: ``True``.
+            page_id: Facebook Login: the Page to upload for; may be left out when the token manages
+                exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - image png/jpeg ≤ 8 MB; audio, video, file (pdf) ≤ 25 MB
+        """
+        return await self._call(
+            "messages.upload_attachment",
+            {
+                "type": type,
+                "url": url,
+                "is_reusable": is_reusable,
+                "page_id": page_id,
+            },
+        )
+
+    async def get(
+        self,
+        *,
+        mid: str,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """Get a message.
+
+        Read one message: who sent it to whom, when, its text and attachments. Only the 20 most
+        recent messages of a conversation can be read in detail.
+
+        ``GET /{mid}`` · operation ``messages.get`` · logins: facebook, instagram.
+
+        Args:
+            mid: The message id (``mid``). Required.
+            page_id: Facebook Login: the Page whose conversation holds the message; may be left out
+                when the token manages exactly one Page with a linked Instagram account. Only with
+                Facebook Login.
+            fields: Fields to return, comma-separated in Graph syntax. Default:
+                ``id,created_time,from,to,message``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - only the 20 most recent messages of a conversation can be read in detail
+        """
+        return await self._call(
+            "messages.get",
+            {
+                "mid": mid,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncConversationsOperations:
+    """``conversations`` operations (awaitable): ``client.conversations.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def list(
+        self,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        page_id: str | None = None,
+        user_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List conversations.
+
+        List the account's Instagram conversations, most recently active first, in cursor pages;
+        with ``user_id``, only the conversation with that person. Conversations in the Requests
+        folder inactive for 30 days are not returned.
+
+        ``GET /me/conversations?platform=instagram (Instagram) · GET /{page_id}/conversations?platform=instagram (Facebook, Page token)`` · operation ``conversations.list`` · logins: facebook, instagram.
+
+        Args:
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            page_id: Facebook Login: the Page whose conversations to list; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+            user_id: Only the conversation with this person (their IGSID).
+            fields: Fields of each conversation, comma-separated in Graph syntax (``participants``,
+                ``messages{...}`` expand). Default: ``id,updated_time``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("conversations.list", {...})``.
+
+        Limits:
+            - Conversations API: 2 calls per second per account
+            - conversations in the Requests folder inactive for 30 days are not returned
+        """
+        return await self._call(
+            "conversations.list",
+            {
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "page_id": page_id,
+                "user_id": user_id,
+                "fields": fields,
+            },
+        )
+
+    async def messages(
+        self,
+        *,
+        conversation_id: str,
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+        page_id: str | None = None,
+        fields: str | None = None,
+    ) -> JsonDict:
+        """List a conversation's messages.
+
+        List the messages of a conversation, newest first, in cursor pages (each with the chosen
+        fields). Only the 20 most recent messages can be read in detail.
+
+        ``GET /{conversation_id}?fields=messages{...}`` · operation ``conversations.messages`` · logins: facebook, instagram.
+
+        Args:
+            conversation_id: The conversation id (from conversations.list). Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            limit: Page size (1–100; Graph's default is 25).
+            page_id: Facebook Login: the Page whose conversation it is; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+            fields: Fields of each message, comma-separated in Graph syntax. Default:
+                ``id,created_time,from,to,message``.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("conversations.messages", {...})``.
+
+        Limits:
+            - Conversations API: 2 calls per second per account
+            - only the 20 most recent messages can be read in detail
+        """
+        return await self._call(
+            "conversations.messages",
+            {
+                "conversation_id": conversation_id,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+
+class AsyncMessengerProfileOperations:
+    """``messenger_profile`` operations (awaitable): ``client.messenger_profile.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def get(
+        self,
+        *,
+        page_id: str | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> JsonDict:
+        """Get ice breakers and persistent menu.
+
+        Read the account's ice breakers and persistent menu.
+
+        ``GET /{page_id|me}/messenger_profile?platform=instagram`` · operation ``messenger_profile.get`` · logins: facebook, instagram.
+
+        Args:
+            page_id: Facebook Login: the Page whose profile to read; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+            fields: Which settings to read: ice_breakers, persistent_menu. Default:
+                ``['ice_breakers', 'persistent_menu']``.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return await self._call(
+            "messenger_profile.get",
+            {
+                "page_id": page_id,
+                "fields": fields,
+            },
+        )
+
+    async def set_ice_breakers(
+        self,
+        *,
+        ice_breakers: Sequence[MessengerProfileSetIceBreakersIceBreaker],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Set the ice breakers.
+
+        Set the ice breakers (up to 4 questions per locale, a ``default`` locale required); replaces
+        the current ones. Returns Meta's ``{"result": "success"}``.
+
+        ``POST /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.set_ice_breakers`` · logins: facebook, instagram.
+
+        Args:
+            ice_breakers: Per locale, its questions; one entry must have locale ``default``.
+                Required.
+            page_id: Facebook Login: the Page whose profile to set; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - ≤ 4 questions per locale; a default locale is required
+            - question ≤ 80 characters, payload ≤ 1000
+        """
+        return await self._call(
+            "messenger_profile.set_ice_breakers",
+            {
+                "ice_breakers": ice_breakers,
+                "page_id": page_id,
+            },
+        )
+
+    async def set_persistent_menu(
+        self,
+        *,
+        persistent_menu: Sequence[MessengerProfileSetPersistentMenuPersistentMenuItem],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Set the persistent menu.
+
+        Set the persistent menu (always available in the conversation; ``web_url`` and ``postback``
+        items only), replacing the current one. Returns Meta's ``{"result": "success"}``.
+
+        ``POST /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.set_persistent_menu`` · logins: facebook, instagram.
+
+        Args:
+            persistent_menu: Per locale, its menu; one entry must have locale ``default``. Required.
+            page_id: Facebook Login: the Page whose profile to set; may be left out when the token
+                manages exactly one Page with a linked Instagram account. Only with Facebook Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+
+        Limits:
+            - web_url and postback items only; a default locale is required
+            - composer_input_disabled and webview_height_ratio are not supported on Instagram
+        """
+        return await self._call(
+            "messenger_profile.set_persistent_menu",
+            {
+                "persistent_menu": persistent_menu,
+                "page_id": page_id,
+            },
+        )
+
+    async def delete(
+        self,
+        *,
+        fields: Sequence[str],
+        page_id: str | None = None,
+    ) -> JsonDict:
+        """Remove ice breakers or the persistent menu.
+
+        Remove settings from the profile (``ice_breakers``, ``persistent_menu``). Returns Meta's
+        ``{"result": "success"}``.
+
+        ``DELETE /{page_id|me}/messenger_profile (platform=instagram)`` · operation ``messenger_profile.delete`` · logins: facebook, instagram.
+
+        Args:
+            fields: Which settings to remove: ice_breakers, persistent_menu. Required.
+            page_id: Facebook Login: the Page whose profile to change; may be left out when the
+                token manages exactly one Page with a linked Instagram account. Only with Facebook
+                Login.
+
+        Returns:
+            The Graph object as a dict (Graph's snake_case field names).
+        """
+        return await self._call(
+            "messenger_profile.delete",
+            {
+                "fields": fields,
+                "page_id": page_id,
+            },
+        )
+
+
+class AsyncGraphOperations:
+    """``graph`` operations (awaitable): ``client.graph.<operation>(...)``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCall) -> None:
+        self._call = call
+
+    async def request(
+        self,
+        *,
+        path: str,
+        after: str | None = None,
+        before: str | None = None,
+        body: Mapping[str, Any] | None = None,
+        body_format: Literal["form", "json"] | None = None,
+        idempotent: bool | None = None,
+        limit: int | None = None,
+        method: Literal["GET", "POST", "DELETE"] | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> JsonDict:
+        """Send any Graph API request.
+
+        Send any Graph API request relative to the versioned base URL (``me``,
+        ``{ig_user_id}/media``, ``{media_id}/comments``): the client adds the token and
+        ``appsecret_proof``, maps errors, paces and retries (GETs, or writes declared idempotent)
+        like every other operation. Paginate it to walk a list endpoint's cursor pages
+        (``paging.next``).
+
+        ``{method} /{path}?{query}`` · operation ``graph.request`` · logins: facebook, instagram.
+
+        Args:
+            path: Path after the version, e.g. ``me``, ``17841400000000001/media``; no host,
+                version, ``..`` or query string. Required.
+            after: Resume after this cursor (``paging.cursors.after`` of an earlier page).
+            before: Go back before this cursor (``paging.cursors.before`` of an earlier page).
+            body: Body of a POST or DELETE as an object, sent as a form (default) or as JSON
+                (``body_format``).
+            body_format: How the body travels: ``form`` (default) or ``json``. One of ``form``,
+                ``json``. Default: ``form``.
+            idempotent: Whether repeating the request is harmless, so a write may be retried after
+                an ambiguous failure (GETs always are). Default false.
+            limit: Page size (1–100; Graph's default is 25).
+            method: HTTP method: GET (default), POST or DELETE. One of ``GET``, ``POST``,
+                ``DELETE``. Default: ``GET``.
+            query: Query parameters as an object (``{"fields": "id,caption"}``); objects and arrays
+                are sent as JSON text. Never ``access_token`` or ``appsecret_proof``: the client
+                adds them.
+
+        Returns:
+            One page, ``{"data": [...], "paging": {...}}``. To walk every page use
+            ``client.paginate("graph.request", {...})``.
+
+        Limits:
+            - the path is relative to the versioned base URL of the client's login flavour
+            - access_token and appsecret_proof are added by the client
+            - removed Graph features (ids=, pretty, debug, date_format, method, callback, field
+                aliases) are refused
+            - writes are retried only with idempotent: true
+            - paginate follows paging.next and cursors.after (edges without next stop after one
+                page)
+        """
+        return await self._call(
+            "graph.request",
+            {
+                "path": path,
+                "after": after,
+                "before": before,
+                "body": body,
+                "body_format": body_format,
+                "idempotent": idempotent,
+                "limit": limit,
+                "method": method,
+                "query": query,
             },
         )
 
@@ -1774,8 +6145,14 @@ class AsyncSubscribedAppsOperations:
 class AsyncOperations:
     """The resource namespaces of ``AsyncClient``."""
 
+    accounts: AsyncAccountsOperations
+    """``accounts`` operations."""
+
     user: AsyncUserOperations
     """``user`` operations."""
+
+    mentions: AsyncMentionsOperations
+    """``mentions`` operations."""
 
     media: AsyncMediaOperations
     """``media`` operations."""
@@ -1785,6 +6162,21 @@ class AsyncOperations:
 
     comments: AsyncCommentsOperations
     """``comments`` operations."""
+
+    hashtags: AsyncHashtagsOperations
+    """``hashtags`` operations."""
+
+    messages: AsyncMessagesOperations
+    """``messages`` operations."""
+
+    conversations: AsyncConversationsOperations
+    """``conversations`` operations."""
+
+    messenger_profile: AsyncMessengerProfileOperations
+    """``messenger_profile`` operations."""
+
+    graph: AsyncGraphOperations
+    """``graph`` operations."""
 
     pages: AsyncPagesOperations
     """``pages`` operations."""
@@ -1799,10 +6191,17 @@ class AsyncOperations:
     """``subscribed_apps`` operations."""
 
     def _bind_operations(self, call: AsyncCall) -> None:
+        self.accounts = AsyncAccountsOperations(call)
         self.user = AsyncUserOperations(call)
+        self.mentions = AsyncMentionsOperations(call)
         self.media = AsyncMediaOperations(call)
         self.stories = AsyncStoriesOperations(call)
         self.comments = AsyncCommentsOperations(call)
+        self.hashtags = AsyncHashtagsOperations(call)
+        self.messages = AsyncMessagesOperations(call)
+        self.conversations = AsyncConversationsOperations(call)
+        self.messenger_profile = AsyncMessengerProfileOperations(call)
+        self.graph = AsyncGraphOperations(call)
         self.pages = AsyncPagesOperations(call)
         self.auth = AsyncAuthOperations(call)
         self.subscriptions = AsyncSubscriptionsOperations(call)

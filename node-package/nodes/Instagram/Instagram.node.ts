@@ -12,7 +12,8 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { InstagramClient, type ClientOptions } from '../../src/client';
 import { InstagramError } from '../../src/errors';
-import type { AbortSignalLike, Progress } from '../../src/types';
+import { parse as parseShortcode } from '../../src/shortcode';
+import type { AbortSignalLike, Page, Progress } from '../../src/types';
 import {
 	authenticationFor,
 	authenticationProperty as authentication,
@@ -27,6 +28,9 @@ import { OPERATION_META, properties, type OperationMeta } from './generated/prop
 import { isEdgePage, plainItems } from './output';
 import { collectParams, fieldNames } from './params';
 import { getAccounts, searchAccounts, searchComments, searchConversations, searchMedia, searchPages } from './search';
+
+/** The raw request: paginated when its path is a list, one item otherwise. */
+const RAW_REQUEST = 'graph.request';
 
 /** The value n8n gives the "Custom API Call" it adds to every node whose credential authenticates. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
@@ -145,17 +149,33 @@ function hintClient(ctx: IExecuteFunctions, client: InstagramClient, credential:
 	}
 }
 
-/** Turns a media "By URL or Shortcode" into its id (media.by_shortcode, or the id given). */
+/**
+ * Turns a media "By URL or Shortcode" into its id: the shortcode is read from the URL locally
+ * (the pure `shortcode.parse`), then media.by_shortcode finds the account's media.
+ */
 async function resolveLookups(
+	ctx: IExecuteFunctions,
+	i: number,
+	meta: OperationMeta,
 	client: InstagramClient,
 	params: IDataObject,
 	lookups: Array<{ param: string; shortcode: string }>,
 	signal: AbortSignalLike | undefined,
 ): Promise<void> {
 	for (const l of lookups) {
+		let code: string;
+		try {
+			code = parseShortcode(l.shortcode);
+		} catch {
+			const label = meta.params[l.param]?.label ?? l.param;
+			throw new NodeOperationError(ctx.getNode(), `${label}: not an Instagram post or reel URL, nor a shortcode`, {
+				itemIndex: i,
+				description: 'Paste the link of the post or reel (https://www.instagram.com/p/…/) or its shortcode, or pick the media from the list.',
+			});
+		}
 		const found = await client.call(
 			'media.by_shortcode' as never,
-			{ shortcode: l.shortcode, ...(typeof params.ig_user_id === 'string' ? { ig_user_id: params.ig_user_id } : {}) },
+			{ shortcode: code, ...(typeof params.ig_user_id === 'string' ? { ig_user_id: params.ig_user_id } : {}) },
 			{ signal },
 		);
 		params[l.param] = String(found.id);
@@ -287,7 +307,7 @@ export class Instagram implements INodeType {
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${opId}"`, { itemIndex: i });
 				}
 				const { params, lookups } = collectParams(this, i, meta);
-				await resolveLookups(client, params, lookups, signal);
+				await resolveLookups(this, i, meta, client, params, lookups, signal);
 				const requested = requestedFields(meta, params);
 				const onProgress = progressLogger(this, i);
 				if (meta.paginated) {
@@ -298,8 +318,19 @@ export class Instagram implements INodeType {
 							itemIndex: i,
 						});
 					}
-					const items: unknown[] = [];
-					for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+					let items: unknown[] = [];
+					if (opId === RAW_REQUEST) {
+						// Any path: a list is walked like a paginated edge, anything else is one item.
+						const first = await client.call(opId as never, params, { onProgress, signal });
+						if (!isEdgePage(first)) items = [first];
+						else if (first.data.length >= (maxItems ?? Infinity) || !(first as Page).paging?.next || (params.method ?? 'GET') !== 'GET') {
+							items = first.data.slice(0, maxItems);
+						} else {
+							for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+						}
+					} else {
+						for await (const item of client.paginate(opId as never, params, { maxItems, onProgress, signal })) items.push(item);
+					}
 					for (const json of plainItems(items, requested)) out.push({ json, pairedItem: { item: i } });
 				} else {
 					const result = await client.call(opId as never, params, { onProgress, signal });

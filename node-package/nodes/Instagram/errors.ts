@@ -97,7 +97,7 @@ function graphDetails(error: InstagramError): string | undefined {
 }
 
 /** The n8n error of a failed item: NodeApiError when Graph answered, else NodeOperationError. */
-export function uiError(node: INode, error: unknown, itemIndex: number, ctx: ErrorContext): NodeApiError | NodeOperationError {
+export function uiError(node: INode, error: unknown, itemIndex: number | undefined, ctx: ErrorContext): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof InstagramError) {
 		const message = uiMessage(error.message, ctx);

@@ -169,8 +169,11 @@ export function collectParams(
 		try {
 			value = convertParam(ctx.getNode(), p.label, p, raw);
 		} catch (error) {
-			if (error instanceof NodeOperationError) error.context.itemIndex = i;
-			throw error;
+			// A new error (n8n returns a NodeOperationError given as is, without the item index).
+			throw new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), {
+				itemIndex: i,
+				description: FIX,
+			});
 		}
 		if (value === undefined) continue;
 		if (p.locator === 'media' && typeof value === 'string' && (rl?.mode === 'url' || MEDIA_URL.test(value))) {

@@ -9,12 +9,11 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeProperties,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ClientOptions } from '../../src/client';
 import { graphBase, renewalPlan, textField, tokenView, type RenewalStep } from '../../src/credential-token';
-import { InstagramError } from '../../src/errors';
+import { uiError } from '../Instagram/errors';
 
 /** The nodes' "Authentication" values. */
 export const AUTHENTICATIONS = ['accessToken', 'instagramOAuth2', 'facebookOAuth2'] as const;
@@ -237,20 +236,10 @@ export async function resolveCredential(ctx: CredentialContext, kind: Authentica
 	return { options: optionsFrom(kind, creds), note, advice };
 }
 
-/** Graph answered (or the network failed): NodeApiError; a local refusal: NodeOperationError. */
+/**
+ * Graph answered (or the network failed): NodeApiError; a local refusal: NodeOperationError.
+ * In the panel's words, with Graph's code and type (see nodes/Instagram/errors.ts).
+ */
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof InstagramError) {
-		const description = error.errorUserMsg ?? `${error.code}${error.fbtraceId ? ` (fbtrace_id ${error.fbtraceId})` : ''}`;
-		if (error.httpStatus !== null || error.kind === 'transport') {
-			return new NodeApiError(node, error.toJSON() as unknown as JsonObject, {
-				message: error.message,
-				description,
-				httpCode: error.httpStatus !== null ? String(error.httpStatus) : undefined,
-				itemIndex,
-			});
-		}
-		return new NodeOperationError(node, error.message, { description, itemIndex });
-	}
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	return uiError(node, error, itemIndex, {});
 }

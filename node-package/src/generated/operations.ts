@@ -161,7 +161,7 @@ export interface UserContentPublishingLimitParams {
  */
 export interface UserTagsParams {
 	/**
-	 * IG professional account id (`1784…`), from pages.list.
+	 * IG professional account id (`1784…`), from accounts.list.
 	 */
 	ig_user_id: string;
 	/**
@@ -631,11 +631,7 @@ export interface CommentsPrivateReplyParams {
 	 */
 	text: string;
 	/**
-	 * Instagram Login: the account that sends (defaults to `me`). Facebook Login: picks the Page linked to this account when `page_id` is left out.
-	 */
-	ig_user_id?: string;
-	/**
-	 * Facebook Login: the Page that sends; may be left out when the token manages exactly one Page with a linked Instagram account (or give `ig_user_id`).
+	 * Facebook Login: the Page that sends (with its Page token); may be left out when the token manages exactly one Page with a linked Instagram account.
 	 * Only with Facebook Login.
 	 */
 	page_id?: string;
@@ -1699,7 +1695,7 @@ export interface UserMethods {
 	 *
 	 * Read the profile of a person who messaged the account, by their Instagram-scoped id (IGSID, the `sender.id` of a message webhook): name, username, profile picture, follower count, whether they follow the account and it them, and whether they are verified. Instagram shares it only after the person has messaged the account.
 	 *
-	 * Limits: only after the person has messaged the account (their consent); profile_pic URLs expire; name may be empty; Facebook Login reads with the Page's token.
+	 * Limits: only after the person has messaged the account (their consent); before that a permission error; profile_pic URLs expire; name may be empty; Facebook Login reads with the Page's token (page_id, or the only Page with a linked account).
 	 * Logins: facebook, instagram. Operation id `user.profile`.
 	 */
 	profile(params: UserProfileParams): Promise<GraphObject>;
@@ -2043,9 +2039,9 @@ export interface CommentsMethods {
 	 */
 	delete(params: CommentsDeleteParams): Promise<GraphObject>;
 	/**
-	 * Reply privately to a comment. `POST /{ig_user_id|me}/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`
+	 * Reply privately to a comment. `POST /me/messages (Instagram Login) or /{page_id}/messages with the Page token (Facebook Login), recipient {comment_id}`
 	 *
-	 * Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta allows one per comment, within 7 days of it (Live comments: only while the broadcast is live); it does not open the 24-hour messaging window. Facebook Login sends through the Page with the Page's token; Instagram Login through the account. Returns `{recipient_id, message_id}`.
+	 * Send a private reply: a DM to the person who wrote a comment, answering that comment. Meta allows one per comment, within 7 days of it (Live comments: only while the broadcast is live); it does not open the 24-hour messaging window. Instagram Login sends as the account (`/me/messages`); Facebook Login sends as the Page with the Page's token, like the `messages.*` operations. Returns `{recipient_id, message_id}`.
 	 *
 	 * Limits: one private reply per comment, within 7 days of the comment (Live comments: only while live); text ≤ 1,000 bytes UTF-8; does not open the 24-hour messaging window; more messages only after the person replies; Facebook Login: sent by the Page with its Page token (page_id optional with exactly one linked Page); rate: 750 calls per hour per account for posts and reels.
 	 * Logins: facebook, instagram. Operation id `comments.private_reply`.
