@@ -1506,3 +1506,42 @@ async fn webhook_activity_shows_in_conversations() {
         .iter()
         .any(|c| c["id"] == m(&sb, "conversation_id")));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thread_control_follows_simulated_handovers() {
+    let sb = start();
+    let to = m(&sb, "recipient_id");
+    // The Page Inbox takes the thread: this app's sends are refused (10/2018300).
+    simulate(
+        &sb,
+        json!({"event": "handover", "action": "take", "sender_id": to}),
+    )
+    .await;
+    let e = send_err(&sb, text_to(&to, "still here?")).await;
+    assert_eq!(code(&e), (10, Some(2_018_300)), "{e}");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("another app is controlling this thread"));
+    let (s, v) = post(
+        &sb,
+        &page_token(&sb),
+        &format!("/{}/messages", sb.page_id()),
+        text_to(&to, "still here?"),
+    )
+    .await;
+    assert_eq!(code(&error(s, &v)), (10, Some(2_018_300)));
+    // A request changes nothing; passing it back restores sending.
+    simulate(
+        &sb,
+        json!({"event": "handover", "action": "request", "sender_id": to}),
+    )
+    .await;
+    send_err(&sb, text_to(&to, "now?")).await;
+    simulate(
+        &sb,
+        json!({"event": "handover", "action": "pass", "sender_id": to}),
+    )
+    .await;
+    send_ok(&sb, text_to(&to, "back with you")).await;
+}

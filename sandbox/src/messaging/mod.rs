@@ -19,6 +19,14 @@
 //! | `GET /{message-id}` | `id,created_time,from,to,message,attachments,reactions,shares,story,is_unsupported,reply_to` (20 newest of a conversation only) |
 //! | `GET /{IGSID}` | the person's profile once they wrote to the business (else 230) |
 //! | `GET/POST/DELETE …/messenger_profile` | `ice_breakers`, `persistent_menu` per platform |
+//!
+//! Errors of the policy: outside the window 10/2018278 (Facebook Login) or 403 `IGApiException`
+//! 10/2534022 (Instagram Login); an IGSID nobody knows 100/2018001; a person who blocked the
+//! account 551/1545041; a thread another app controls (simulated `handover` `take`, until
+//! `pass`) 10/2018300; a second private reply 10900; a profile before consent 230.
+//! Simulated webhooks feed the same conversations: messages and echoes join them (an incoming
+//! one opens the window and gives consent, like a postback), reactions, edits and deletions
+//! change the stored messages.
 
 mod model;
 mod profile;
@@ -255,6 +263,22 @@ pub(crate) fn record_webhook_change(world: &mut World, igsid: &str, mid: &str, c
             }
         }
         Change::Deleted => {}
+    }
+}
+
+/// A simulated handover: `ours` is whether this app controls the thread afterwards
+/// (`pass_thread_control` to it, or `take_thread_control` by the Inbox app).
+pub(crate) fn record_thread_control(world: &mut World, account: usize, igsid: &str, ours: bool) {
+    let now = world
+        .messaging
+        .by_person
+        .get(&(account, igsid.to_owned()))
+        .and_then(|c| world.messaging.conversations.get(c))
+        .map(|c| c.updated)
+        .unwrap_or(0);
+    let conv = model::conversation_for(world, account, igsid, now);
+    if let Some(c) = world.messaging.conversations.get_mut(&conv) {
+        c.other_app_controls = !ours;
     }
 }
 

@@ -62,6 +62,8 @@ pub(crate) struct Conversation {
     pub updated: i64,
     /// The person wrote to the business (message, ice breaker, menu): the profile is readable.
     pub consent: bool,
+    /// Another app (the Page Inbox) took thread control: this app's sends are refused.
+    pub other_app_controls: bool,
 }
 
 /// One message of a conversation.
@@ -224,6 +226,7 @@ pub(crate) fn conversation_for(world: &mut World, account: usize, igsid: &str, n
             last_incoming_at: None,
             updated: now,
             consent: false,
+            other_app_controls: false,
         },
     );
     st.by_person.insert((account, igsid.to_owned()), id.clone());

@@ -279,3 +279,48 @@ fn add_thread(
     }
     mids
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::messaging::{HUMAN_AGENT_WINDOW_SECS, PRIVATE_REPLY_SECS, STANDARD_WINDOW_SECS};
+    use crate::seed::build;
+
+    #[test]
+    fn seeded_windows_are_relative_to_the_seed_clock() {
+        let now = 1_800_000_000;
+        let w = build(42, 30, 0, now);
+        let again = build(42, 30, 0, now + 999);
+        assert_eq!(w.messaging.info, again.messaging.info);
+        let info = &w.messaging.info;
+        let last = |key: &str| {
+            let igsid = info[key].as_str().unwrap().to_owned();
+            let conv = &w
+                .messaging
+                .by_person
+                .get(&(0, igsid))
+                .map(|c| &w.messaging.conversations[c]);
+            conv.and_then(|c| c.last_incoming_at)
+        };
+        let age = |key: &str| now - last(key).unwrap();
+        assert!(age("recipient_id") < STANDARD_WINDOW_SECS);
+        assert!((STANDARD_WINDOW_SECS..HUMAN_AGENT_WINDOW_SECS)
+            .contains(&age("recipient_id_human_agent")));
+        assert!(age("recipient_id_closed") >= HUMAN_AGENT_WINDOW_SECS);
+        assert_eq!(last("recipient_id_no_consent"), None);
+        let acc = &w.accounts[0];
+        let fresh = &acc.comments[info["comment_id_private_reply"].as_str().unwrap()];
+        let old = &acc.comments[info["comment_id_old"].as_str().unwrap()];
+        assert!(now - fresh.timestamp < PRIVATE_REPLY_SECS);
+        assert!(now - old.timestamp > PRIVATE_REPLY_SECS);
+        assert_eq!(fresh.from_id, info["recipient_id_no_consent"]);
+        assert!(w.lookup(&fresh.id).is_some() && w.lookup(&old.id).is_some());
+        // The newest message of the open conversation is the person's, and it is `mid`.
+        let conv = &w.messaging.conversations[info["conversation_id"].as_str().unwrap()];
+        assert_eq!(
+            conv.messages.last().map(String::as_str),
+            info["mid"].as_str()
+        );
+        assert!(!w.messaging.messages[info["mid"].as_str().unwrap()].from_business);
+        assert_ne!(build(43, 30, 0, now).messaging.info, w.messaging.info);
+    }
+}

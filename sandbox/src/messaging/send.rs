@@ -53,6 +53,17 @@ pub(crate) fn outside_window(family: Family) -> GraphError {
     }
 }
 
+/// 10/2018300: another app (Conversation Routing, formerly Handover) controls the thread
+/// (graph-api.md §1.10.5, [M-HOP]). UNCONFIRMED: the exact sentence; Meta quotes only
+/// "another app is controlling this thread now".
+fn thread_controlled() -> GraphError {
+    GraphError::new(
+        10,
+        "(#10) This message could not be sent: another app is controlling this thread now.",
+    )
+    .with_subcode(2_018_300)
+}
+
 /// 551/1545041 `This person isn't available right now.` (§4.2). UNCONFIRMED: from secondary
 /// sources only.
 fn unavailable() -> GraphError {
@@ -578,6 +589,9 @@ fn open_conversation(
         .is_some_and(|p| p.unavailable)
     {
         return Err(unavailable());
+    }
+    if conv.other_app_controls {
+        return Err(thread_controlled());
     }
     match conv.last_incoming_at {
         Some(t) if t <= now && now - t < window => Ok(conv.id.clone()),

@@ -485,7 +485,14 @@ fn messaging_item(
         "handover" => {
             let app = world.app.id.clone();
             let metadata = opt_str(o, "metadata")?.unwrap_or("Handed over by the sandbox");
-            match one_of(o, "action", &["pass", "take", "request"])?.unwrap_or("pass") {
+            let action = one_of(o, "action", &["pass", "take", "request"])?.unwrap_or("pass");
+            // Thread control moves between the apps: the Send API follows it.
+            match action {
+                "take" => crate::messaging::record_thread_control(world, c.account, c.igsid, false),
+                "pass" => crate::messaging::record_thread_control(world, c.account, c.igsid, true),
+                _ => {}
+            }
+            match action {
                 "take" => (
                     "take_thread_control",
                     json!({"previous_owner_app_id": app, "new_owner_app_id": INBOX_APP_ID, "metadata": metadata}),
