@@ -139,6 +139,11 @@ async function runCase(id, kase, login) {
 		let params;
 		try {
 			for (const step of kase.before ?? []) {
+				if (step.admin) {
+					const v = await admin(env.sb.url, 'POST', step.admin, resolve(step.body ?? {}, ctx, false));
+					if (step.save) ctx.saved[step.save] = v;
+					continue;
+				}
 				const v = await c.call(step.op, resolve(step.params, ctx, false)).catch((e) => {
 					throw new Error(`before-step ${step.op} failed: ${e.kind} ${e.message}`);
 				});

@@ -184,6 +184,12 @@ async def run_case(
             admin(env.url, "POST", "/_sandbox/clock", {"advance_seconds": case["clock"]})
         try:
             for step in case.get("before", []):
+                if step.get("admin"):
+                    body = resolve(step.get("body", {}), ctx, False)
+                    answer = admin(env.url, "POST", step["admin"], body)
+                    if step.get("save"):
+                        ctx["saved"][step["save"]] = answer
+                    continue
                 try:
                     v = await env.call(mode, login, step["op"], resolve(step["params"], ctx, False))
                 except ig.errors.InstagramError as e:

@@ -281,6 +281,15 @@ async fn run_case(id: &str, case: &Value, login: &str) -> Result<Option<String>,
         .await;
     }
     for step in case["before"].as_array().into_iter().flatten() {
+        if let Some(path) = step["admin"].as_str() {
+            let body =
+                resolve(&step["body"], &ctx, false).map_err(|n| format!("admin step: {n}"))?;
+            let v = admin(env.url(), "POST", path, Some(body)).await;
+            if let Some(name) = step["save"].as_str() {
+                ctx["saved"][name] = v;
+            }
+            continue;
+        }
         let op = step["op"].as_str().expect("before.op");
         let params = match resolve(&step["params"], &ctx, false) {
             Ok(p) => p,
