@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { ig, REPO_DIR } from './helpers.mjs';
 
@@ -128,11 +129,23 @@ function checkShape(kase, ctx, got) {
 const kindsOf = (k) => (Array.isArray(k) ? k : [k]);
 const caseLogins = (entry, kase) => (kase.login ? [kase.login] : entry.logins);
 
+/** A webhook receiver answering Meta's GET handshake when the verify token matches (403 otherwise). */
+async function receiver(verify) {
+	const server = createServer((req, res) => {
+		const q = new URL(req.url, 'http://x').searchParams;
+		const ok = q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === verify && q.get('hub.challenge');
+		res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' }).end(ok ? q.get('hub.challenge') : '');
+	});
+	await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+	return { url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
 /** One valid or rule case on a fresh sandbox: null (passed), {skip}, or {fail}. */
 async function runCase(id, kase, login) {
 	const env = await startEnv();
+	const hook = kase.callback ? await receiver(kase.callback.verify_token) : null;
 	try {
-		const ctx = { ...env.info, saved: {} };
+		const ctx = { ...env.info, saved: {}, ...(hook ? { callback_url: hook.url } : {}) };
 		for (const need of kase.requires ?? []) if (lookup(ctx, need) === undefined) return { skip: `sandbox info lacks ${need}` };
 		const c = env.client(login);
 		if (kase.clock) await admin(env.sb.url, 'POST', '/_sandbox/clock', { advance_seconds: kase.clock });
@@ -175,6 +188,7 @@ async function runCase(id, kase, login) {
 		if (kase.requests !== undefined && sent !== kase.requests) p.push(`${sent} HTTP requests, expected ${kase.requests}`);
 		return p.length ? { fail: p.join('; ') } : null;
 	} finally {
+		await hook?.close();
 		await env.sb.stop();
 	}
 }

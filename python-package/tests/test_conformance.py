@@ -6,8 +6,11 @@ suites; every case runs through the blocking ``Client`` and the ``AsyncClient``.
 from __future__ import annotations
 
 import copy
+import http.server
 import json
 import re
+import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -126,6 +129,32 @@ class Env:
         self.sb.stop()
 
 
+class Receiver:
+    """A webhook receiver answering Meta's GET handshake when the verify token matches."""
+
+    def __init__(self, verify: str) -> None:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                ok = q.get("hub.mode") == "subscribe" and q.get("hub.verify_token") == verify
+                challenge = q.get("hub.challenge", "") if ok else ""
+                self.send_response(200 if ok and challenge else 403)
+                self.send_header("content-type", "text/plain")
+                self.end_headers()
+                self.wfile.write(challenge.encode())
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def names_path(message: str, path: str) -> bool:
     """Whether ``message`` names ``params.<path>`` (followed by a separator)."""
     return re.search(re.escape(f"params.{path}") + r"(?![A-Za-z0-9_])", message) is not None
@@ -175,8 +204,11 @@ async def run_case(
 ) -> tuple[str, str] | None:
     """One valid or rule case on a fresh sandbox: None (passed), ("skip", why) or ("fail", why)."""
     env = Env()
+    hook = Receiver(case["callback"]["verify_token"]) if case.get("callback") else None
     try:
         ctx = {**env.info, "saved": {}}
+        if hook is not None:
+            ctx["callback_url"] = hook.url
         for need in case.get("requires", []):
             if lookup(ctx, need) is None:
                 return ("skip", f"sandbox info lacks {need}")
@@ -227,6 +259,8 @@ async def run_case(
             p.append(f"{sent} HTTP requests, expected {case['requests']}")
         return ("fail", "; ".join(p)) if p else None
     finally:
+        if hook is not None:
+            hook.close()
         env.stop()
 
 

@@ -169,6 +169,35 @@ async fn requests(url: &str) -> u64 {
         .expect("stats.requests")
 }
 
+/// A webhook receiver answering Meta's GET handshake (`hub.challenge`) when the verify token
+/// matches, 403 otherwise; its URL.
+async fn receiver(verify: String) -> String {
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::get(move |uri: axum::http::Uri| {
+            let verify = verify.clone();
+            async move {
+                let q: std::collections::HashMap<String, String> =
+                    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+                        .into_owned()
+                        .collect();
+                let ok = q.get("hub.mode").map(String::as_str) == Some("subscribe")
+                    && q.get("hub.verify_token") == Some(&verify);
+                match (ok, q.get("hub.challenge")) {
+                    (true, Some(c)) => (axum::http::StatusCode::OK, c.clone()),
+                    _ => (axum::http::StatusCode::FORBIDDEN, String::new()),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("receiver binds");
+    let url = format!("http://{}/hook", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    url
+}
+
 struct Env {
     sb: Sandbox,
     info: Value,
@@ -269,6 +298,9 @@ async fn run_case(id: &str, case: &Value, login: &str) -> Result<Option<String>,
         if lookup(&ctx, &need).is_none() {
             return Ok(Some(format!("sandbox info lacks {need}")));
         }
+    }
+    if let Some(token) = case["callback"]["verify_token"].as_str() {
+        ctx["callback_url"] = json!(receiver(token.to_owned()).await);
     }
     let c = env.client(login);
     if let Some(secs) = case["clock"].as_i64() {
