@@ -31,8 +31,9 @@ export const CATALOGUE_NODES = [
 	{ name: 'Hashtags: search', op: 'hashtags.search', login: 'facebook', params: { ig_user_id: '$ig_user_id', name: '$content.hashtag' } },
 	{ name: 'Conversations: list', op: 'conversations.list', params: {} },
 	{ name: 'Messenger profile: get', op: 'messenger_profile.get', params: {} },
-	// A path that answers a page: the node pages graph.request (see the report about `me`).
-	{ name: 'Graph: raw request', op: 'graph.request', params: { method: 'GET', path: '${ig_user_id}/media', query: { fields: 'id,timestamp' } } },
+	// An object answer (one item) and a list answer (walked like an edge, Limit applies).
+	{ name: 'Graph: raw request', op: 'graph.request', params: { method: 'GET', path: 'me', query: { fields: 'id,username' } } },
+	{ name: 'Graph: raw request (a list)', op: 'graph.request', params: { method: 'GET', path: '${ig_user_id}/media', query: { fields: 'id,timestamp' } } },
 	{ name: 'DM: reply inside the window', op: 'messages.send_text', params: { recipient_id: '$dm.sender_id', text: 'Thanks for your message!' } },
 	{ name: 'DM: refused outside the window', op: 'messages.send_text', params: { recipient_id: '$messaging.recipient_id', text: 'Sorry for the delay' }, error: 'outside_window' },
 ];
