@@ -264,6 +264,13 @@ function derivedInvalid(op, base, login) {
 			if (typeof p.maximum === 'number') out.push([withKey(name, p.maximum + 1), name, 'above maximum']);
 		}
 	}
+	// A param of the other flavour only (x-login) is refused, naming it.
+	for (const [name, p] of Object.entries(props)) {
+		if (p['x-login'] && p['x-login'] !== login) {
+			const v = p.type === 'boolean' ? true : p.type === 'integer' || p.type === 'number' ? 1 : DUMMY_ID;
+			out.push([withKey(name, v), name, "other flavour's param"]);
+		}
+	}
 	out.push([withKey('zz_unknown', 1), 'zz_unknown', 'unknown key']);
 	return out;
 }

@@ -340,6 +340,12 @@ def derived_invalid(
                 out.append(({**base, name: p["minimum"] - 1}, name, "below minimum"))
             if isinstance(p.get("maximum"), int):
                 out.append(({**base, name: p["maximum"] + 1}, name, "above maximum"))
+    # A param of the other flavour only (x-login) is refused, naming it.
+    for name, p in props.items():
+        if p.get("x-login") and p["x-login"] != login:
+            t = p.get("type")
+            v: Any = True if t == "boolean" else 1 if t in ("integer", "number") else DUMMY_ID
+            out.append(({**base, name: v}, name, "other flavour's param"))
     out.append(({**base, "zz_unknown": 1}, "zz_unknown", "unknown key"))
     return out
 

@@ -515,6 +515,17 @@ fn derived_invalid(op: &Value, base: &Value, login: &str) -> Vec<(Value, String,
             }
         }
     }
+    // A param of the other flavour only (`x-login`) is refused, naming it.
+    for (name, p) in &props {
+        if p["x-login"].as_str().is_some_and(|l| l != login) {
+            let v = match p["type"].as_str() {
+                Some("boolean") => json!(true),
+                Some("integer") | Some("number") => json!(1),
+                _ => json!(DUMMY_ID),
+            };
+            out.push((with(name, v), name.clone(), "other flavour's param".into()));
+        }
+    }
     out.push((
         with("zz_unknown", json!(1)),
         "zz_unknown".into(),
