@@ -110,6 +110,8 @@ function checkShape(kase, ctx, got) {
 				const i = page.data.findIndex((it) => !it || typeof it !== 'object' || !(k in it));
 				if (i >= 0) p.push(`data[${i}] lacks ${k}: ${short(page.data[i])}`);
 			}
+	} else if (kase.shape === 'null') {
+		if (got !== null) p.push(`expected null, got ${short(got)}`);
 	} else if (Array.isArray(kase.shape)) {
 		if (!got || typeof got !== 'object' || Array.isArray(got)) p.push(`expected an object, got ${short(got)}`);
 		else for (const k of kase.shape) if (!(k in got)) p.push(`answer lacks ${k}: ${short(got)}`);

@@ -177,6 +177,9 @@ def check_shape(case: dict[str, Any], ctx: Any, got: Any) -> list[str]:
                 ]
                 if bad:
                     p.append(f"data[{bad[0]}] lacks {k}: {short(page['data'][bad[0]])}")
+    elif shape == "null":
+        if got is not None:
+            p.append(f"expected null, got {short(got)}")
     elif isinstance(shape, list):
         if not isinstance(got, dict):
             p.append(f"expected an object, got {short(got)}")

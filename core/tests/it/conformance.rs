@@ -262,6 +262,11 @@ fn check_shape(case: &Value, ctx: &Value, got: &Value) -> Vec<String> {
                 }
             }
         },
+        Value::String(s) if s == "null" => {
+            if !got.is_null() {
+                p.push(format!("expected null, got {}", short(got)));
+            }
+        }
         Value::Array(keys) => {
             if !got.is_object() {
                 p.push(format!("expected an object, got {}", short(got)));
