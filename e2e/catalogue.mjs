@@ -327,17 +327,31 @@ export async function dynamicCalls(request, credsByLogin, paramsByLogin = {}, ex
 				credentials: { instagramGraphApi: { id: cred.id, name: cred.name } },
 			};
 			if (d.kind === 'resource-locator') body.filter = '';
-			const r = await request('POST', `/rest/dynamic-node-parameters/${d.kind === 'options' ? 'options' : 'resource-locator-results'}`, body);
+			const endpoint = `/rest/dynamic-node-parameters/${d.kind === 'options' ? 'options' : 'resource-locator-results'}`;
+			const r = await request('POST', endpoint, body);
 			const data = r.json?.data;
 			const list = d.kind === 'options' ? data : data?.results;
-			calls.push({
+			const call = {
 				...d,
 				login,
 				http: r.status,
 				count: Array.isArray(list) ? list.length : null,
 				sample: Array.isArray(list) ? list.slice(0, 2) : null,
 				message: r.status === 200 ? '' : String(r.json?.message ?? r.text).slice(0, 500),
-			});
+			};
+			// The search box: a word of the first result's name must find that result again.
+			const word = d.kind === 'resource-locator' && typeof list?.[0]?.name === 'string' ? list[0].name.match(/[A-Za-z0-9]{3,}/)?.[0] : null;
+			if (word) {
+				const f = await request('POST', endpoint, { ...body, filter: word });
+				const found = f.json?.data?.results;
+				call.filter = {
+					word,
+					http: f.status,
+					count: Array.isArray(found) ? found.length : null,
+					hit: Array.isArray(found) && found.some((x) => x?.value === list[0].value),
+				};
+			}
+			calls.push(call);
 		}
 	}
 	return { declared: declared.length, unused, calls };
@@ -356,7 +370,11 @@ export function checkDynamic(result, short) {
 		if (!c.count) return { name, status: 'FAIL', detail: `no results for ${c.path} (${c.resource}.${c.operation})` };
 		const bad = c.sample.find((x) => typeof x?.name !== 'string' || x.value === undefined || x.value === '');
 		if (bad) return { name, status: 'FAIL', detail: `a result without name/value: ${short(bad)}` };
-		const note = c.unused ? ' (no parameter uses this method: the editor never calls it)' : '';
+		if (c.filter && (c.filter.http !== 200 || !c.filter.hit)) {
+			return { name, status: 'FAIL', detail: `searching "${c.filter.word}" (a word of the first result's name) gave HTTP ${c.filter.http}, ${c.filter.count} result(s), without that result` };
+		}
+		const searched = c.filter ? `; "${c.filter.word}" finds it again (${c.filter.count} result(s))` : '';
+		const note = (c.unused ? ' (no parameter uses this method: the editor never calls it)' : '') + searched;
 		return { name, status: 'PASS', detail: `${c.count} result(s) for ${c.path}${note}, e.g. ${short(c.sample[0], 100)}` };
 	});
 }
