@@ -351,6 +351,13 @@ export async function dynamicCalls(request, credsByLogin, paramsByLogin = {}, ex
 					hit: Array.isArray(found) && found.some((x) => x?.value === list[0].value),
 				};
 			}
+			// Before the account is picked (Facebook Login needs it for media and comments): what
+			// the editor shows then is noted, not judged (see the report of the catalogue e2e).
+			if (paramsByLogin[login] && d.kind === 'resource-locator' && !d.path.endsWith('ig_user_id')) {
+				const u = await request('POST', endpoint, { ...body, currentNodeParameters: { resource: d.resource, operation: d.operation, authentication: 'accessToken' } });
+				const got = u.json?.data?.results;
+				call.unpicked = u.status === 200 ? `${Array.isArray(got) ? got.length : '?'} result(s)` : `HTTP ${u.status}: ${String(u.json?.message ?? u.text).slice(0, 160)}`;
+			}
 			calls.push(call);
 		}
 	}
@@ -374,7 +381,8 @@ export function checkDynamic(result, short) {
 			return { name, status: 'FAIL', detail: `searching "${c.filter.word}" (a word of the first result's name) gave HTTP ${c.filter.http}, ${c.filter.count} result(s), without that result` };
 		}
 		const searched = c.filter ? `; "${c.filter.word}" finds it again (${c.filter.count} result(s))` : '';
-		const note = (c.unused ? ' (no parameter uses this method: the editor never calls it)' : '') + searched;
+		const unpicked = c.unpicked ? `; before an account is picked: ${c.unpicked}` : '';
+		const note = (c.unused ? ' (no parameter uses this method: the editor never calls it)' : '') + searched + unpicked;
 		return { name, status: 'PASS', detail: `${c.count} result(s) for ${c.path}${note}, e.g. ${short(c.sample[0], 100)}` };
 	});
 }
