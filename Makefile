@@ -20,7 +20,7 @@ include mk/dist.mk
 include mk/dist-check.mk
 include mk/bench.mk
 
-.PHONY: help deps build demo test dist bench lint e2e e2e-queue gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox leak-reset leak-scan
+.PHONY: help deps build demo test dist bench lint e2e e2e-browser e2e-queue gen gen-check rust-build rust-test rust-lint sandbox-bin sandbox leak-reset leak-scan
 
 # `| tee FILE` of a test run's output while the secrets scan is on (make test), else nothing.
 leak_tee = $(if $(IG_LEAK_DIR),2>&1 | tee $(IG_LEAK_DIR)/$(1))
@@ -31,7 +31,7 @@ help:
 	@echo "make test    everything CI runs: build, Rust + Node + Python tests, lint, e2e in a real n8n (also in queue mode)"
 	@echo "make build   native addon + Node package + Python package installed in .venv/"
 	@echo "make lint    rustfmt, clippy, tsc, n8n lint, ruff, mypy, generated-files check"
-	@echo "make e2e     the n8n nodes inside a real n8n (installed offline into .e2e/): actions, triggers"
+	@echo "make e2e     the n8n nodes inside a real n8n (installed offline into .e2e/): actions, triggers, the panel in Chromium"
 	@echo "make e2e-queue  the Instagram Trigger in n8n's queue mode (main + 2 workers, PostgreSQL + Redis)"
 	@echo "make gen     regenerate TypeScript/n8n/Python surfaces from the core's catalogue"
 	@echo "make sandbox run the sandbox Graph API in the foreground (prints its URL and token)"
@@ -75,10 +75,17 @@ lint: rust-lint node-lint py-lint
 
 E2E_TGZ = "$$(ls -t node-package/n8n-nodes-instagram-graph-*.tgz | head -1)"
 
-# The action node's checks, then the webhook and polling triggers (single n8n process, SQLite).
+# The action node's checks, then the webhook and polling triggers (single n8n process, SQLite),
+# then the node's panel in Chromium (Debian's package + playwright-core, installed on first use
+# by scripts/e2e-browser-install.sh; about a minute, plus the install once).
 e2e: node-pack sandbox-bin
 	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-run.sh $(E2E_TGZ)
 	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-trigger.sh $(E2E_TGZ)
+	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-browser.sh $(E2E_TGZ)
+
+# Only the browser check (the node panel in a real Chromium).
+e2e-browser: node-pack sandbox-bin
+	IG_SANDBOX_BIN=$(SANDBOX_BIN) scripts/e2e-browser.sh $(E2E_TGZ)
 
 # n8n's distributed mode: Debian's redis-server and postgresql (installed when missing, started
 # on loopback under .e2e/ and stopped afterwards by scripts/e2e-queue/services.sh), one main

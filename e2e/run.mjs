@@ -2,11 +2,16 @@
 // Helper for scripts/e2e-run.sh: everything that handles JSON. Plain Node, no dependencies.
 //   run.mjs free-ports N                      print N free loopback TCP ports
 //   run.mjs strip-package DIR/package.json    drop dev/peer/optional deps as n8n's installer does
-//   run.mjs prepare SANDBOX_JSON OUT_DIR      write credentials.json + workflow.json, move the sandbox's
-//                                             clock a day on (so its token may be refreshed), print the workflow id
+//   run.mjs prepare SANDBOX_JSON OUT_DIR PKG_DIR
+//                                             write credentials.json + workflow.json, move the sandbox's
+//                                             clock a day on (so its token may be refreshed), have the
+//                                             sandbox deliver a DM (opens the messaging window), add the
+//                                             catalogue nodes (e2e/catalogue.mjs; plan in OUT_DIR), print
+//                                             the workflow id
 //   run.mjs cred-test SANDBOX_JSON BASE_URL SERVER_PID OUT_JSON DEADLINE_S
 //                                             drive a running `n8n start` through its REST API: owner
 //                                             setup, then POST /rest/credentials/test (the "Test" button)
+//                                             and the editor's dynamic-parameter calls (locators, options)
 //   run.mjs check SANDBOX_JSON EXEC_RC N8N_LOG EXEC_STDOUT CRED_TEST_JSON CREDS_AFTER_JSON EXEC2_RC N8N_LOG2 SCAN_PATH...
 //                                             compare n8n's output with the sandbox, check the token renewals
 //                                             n8n persisted (CREDS_AFTER_JSON: export:credentials --decrypted
@@ -17,6 +22,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogueWorkflowNodes, checkCatalogue, checkDynamic, dynamicCalls, loadNode, remapTemplateNodes } from './catalogue.mjs';
 import { dieFor, readSandbox as readSandboxLine, redactor, scanForSecrets } from './common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +32,9 @@ const BAD_CRED = { id: 'igE2eCredBad0001', name: 'IG e2e wrong token' };
 // Its stored session says the token expires in 3 days and is 57 days old: the node has n8n
 // refresh it (the credential's preAuthentication), and n8n persists the new token.
 const EXP_CRED = { id: 'igE2eCredExpir01', name: 'IG e2e expiring token' };
+// Facebook Login (the Facebook user token; the node sends messages with the Page's token).
+const FB_CRED = { id: 'igE2eCredFbLgn01', name: 'IG e2e Facebook Login' };
+const PLAN_FILE = 'catalogue-plan.json';
 const NODE_EXPIRING = 'Read with an expiring token';
 const DAY = 24 * 3600;
 const NODE_ALL = 'List all media';
@@ -99,7 +108,7 @@ function credData(sb, token, extra = {}) {
   };
 }
 
-async function prepare(sandboxFile, outDir) {
+async function prepare(sandboxFile, outDir, pkgDir) {
   const sb = readSandbox(sandboxFile);
   const now = Math.floor(Date.now() / 1000);
   const expiring = credData(sb, sb.access_token, {
@@ -112,6 +121,7 @@ async function prepare(sandboxFile, outDir) {
     { ...CRED, type: 'instagramGraphApi', data: credData(sb, sb.access_token) },
     { ...BAD_CRED, type: 'instagramGraphApi', data: credData(sb, sb.wrong_token) },
     { ...EXP_CRED, type: 'instagramGraphApi', data: expiring },
+    { ...FB_CRED, type: 'instagramGraphApi', data: credData(sb, sb.facebook_access_token, { login: 'facebook', appId: sb.app_id }) },
   ];
   // The sandbox issued its token at start: a day on, Meta's 24-hour rule lets it be refreshed.
   const clock = await fetch(`${sb.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advance_seconds: DAY + 3600 }) });
@@ -135,6 +145,39 @@ async function prepare(sandboxFile, outDir) {
     return v;
   };
   const wf = fill(JSON.parse(readFileSync(join(HERE, 'workflow.template.json'), 'utf8')));
+  // The catalogue nodes. A DM from a person (the sandbox's simulate endpoint, as a webhook
+  // would bring it) after the clock moved: its window is open, while the seeded conversation of
+  // `messaging.recipient_id` (messaged "minutes" before the day's jump) is now outside it. The
+  // DM comes from the person whose last message was 8 days old (`recipient_id_closed`).
+  const info = await (await fetch(`${sb.url}/_sandbox/info`)).json();
+  const dmFrom = info.messaging?.recipient_id_closed;
+  const sim = await fetch(`${sb.url}/_sandbox/webhooks/simulate`, {
+    method: 'POST',
+    body: JSON.stringify({ event: 'message', text: 'Hi! Is the blue one still available?', ...(dmFrom ? { sender_id: dmFrom } : {}) }),
+  });
+  const simBody = await sim.json().catch(() => ({}));
+  if (!sim.ok) die(`POST /_sandbox/webhooks/simulate: HTTP ${sim.status} ${short(simBody)}`);
+  let dm = {};
+  try {
+    const m = JSON.parse(simBody.body).entry[0].messaging[0];
+    dm = { sender_id: m.sender.id, mid: m.message.mid };
+  } catch (e) {
+    die(`the simulated DM has no sender/mid: ${e.message}`);
+  }
+  let loaded;
+  try {
+    loaded = loadNode(pkgDir);
+  } catch (e) {
+    die(`cannot load the installed node from ${pkgDir}: ${e.message}`);
+  }
+  const remapped = remapTemplateNodes(loaded.description, wf.nodes);
+  if (remapped.length) die(`the template's nodes do not fit the node any more: ${remapped.join('; ')}`);
+  const { nodes, plan } = catalogueWorkflowNodes(loaded, { ...info, dm }, { instagram: CRED, facebook: FB_CRED }, wf.nodes.length);
+  wf.nodes.push(...nodes);
+  const fromTrigger = wf.connections['Manual Trigger'].main[0];
+  for (const n of nodes) fromTrigger.push({ node: n.name, type: 'main', index: 0 });
+  const methods = { listSearch: Object.keys(loaded.methods.listSearch ?? {}), loadOptions: Object.keys(loaded.methods.loadOptions ?? {}) };
+  writeFileSync(join(outDir, PLAN_FILE), JSON.stringify({ plan, dm, methods }, null, 2));
   writeFileSync(join(outDir, 'credentials.json'), JSON.stringify(creds, null, 2), { mode: 0o600 });
   writeFileSync(join(outDir, 'workflow.json'), JSON.stringify(wf, null, 2));
   console.log(wf.id);
@@ -256,6 +299,21 @@ async function credTest(sandboxFile, base, serverPid, outFile, deadlineS) {
         ms: Date.now() - started,
       });
     }
+    out.ms.credentials = Date.now() - t0;
+
+    // 4. The editor's dynamic parameters: resource-locator searches and load-options methods.
+    let methods = {};
+    try {
+      methods = JSON.parse(readFileSync(join(dirname(outFile), PLAN_FILE), 'utf8')).methods ?? {};
+    } catch {
+      /* no plan: only the description's methods */
+    }
+    out.dynamic = await dynamicCalls(
+      request,
+      { instagram: CRED, facebook: FB_CRED },
+      { facebook: { ig_user_id: { __rl: true, mode: 'id', value: sb.ig_user_id } } },
+      methods,
+    );
     out.ms.total = Date.now() - t0;
   } catch (e) {
     out.error = String(e.message ?? e);
@@ -678,6 +736,25 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
     record('credential-test', problems, detail);
   }
 
+  // 5c. The catalogue nodes (one operation per resource, the DM inside/outside the window) and
+  // the editor's dynamic-parameter calls (run during the REST phase).
+  {
+    let planned = null;
+    try {
+      planned = JSON.parse(readFileSync(join(dirname(credTestFile), PLAN_FILE), 'utf8'));
+    } catch (e) {
+      record('catalogue', [`no catalogue plan (${e.code ?? e.message})`], '');
+    }
+    if (planned) for (const r of checkCatalogue(run, planned.plan, short)) results.push({ name: r.name, ok: r.status !== 'FAIL', skip: r.status === 'SKIP', detail: r.detail });
+    let dyn = null;
+    try {
+      dyn = JSON.parse(readFileSync(credTestFile, 'utf8')).dynamic ?? null;
+    } catch {
+      /* reported by credential-test */
+    }
+    for (const r of checkDynamic(dyn, short)) results.push({ name: r.name, ok: r.status !== 'FAIL', skip: r.status === 'SKIP', detail: r.detail });
+  }
+
   // 6. No secret in anything n8n printed or wrote (output, logs, database, event logs).
   {
     const { problems, files, bytes } = scanForSecrets([logFile, stdoutFile, ...scanPaths], secretsOf(sb), [sandboxFile]);
@@ -687,9 +764,10 @@ async function check(sandboxFile, rcText, logFile, stdoutFile, credTestFile, cre
   let failed = 0;
   for (const r of results) {
     if (!r.ok) failed++;
-    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${redact(r.detail)}`);
+    console.log(`${r.skip ? 'SKIP' : r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${redact(r.detail)}`);
   }
-  console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+  const skipped = results.filter((r) => r.skip).length;
+  console.log(`e2e: ${results.length - failed - skipped} passed, ${skipped} skipped, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
 
@@ -702,7 +780,7 @@ switch (cmd) {
     stripPackage(args[0]);
     break;
   case 'prepare':
-    await prepare(args[0], args[1]);
+    await prepare(args[0], args[1], args[2]);
     break;
   case 'tail':
     tail(args[0], Number(args[1]), args.slice(2));

@@ -8,11 +8,16 @@
 #    serves until its stdin closes);
 # 2. installs the tarball the way n8n installs community packages (shared/reference/n8n.md §2.10)
 #    into a fresh N8N_USER_FOLDER under .e2e/run/;
-# 3. imports credentials + e2e/workflow.template.json and runs `n8n execute --id --rawOutput` twice
+# 3. imports credentials + e2e/workflow.template.json (its Instagram nodes fitted to the installed
+#    node's description, plus e2e/catalogue.mjs's nodes: one operation per resource, a DM reply to
+#    a DM the sandbox's simulate endpoint delivered, a DM refused outside the window) and runs
+#    `n8n execute --id --rawOutput` twice
 #    (the first renews tokens through n8n's preAuthentication, the second must find them stored),
 #    then exports the credentials decrypted (into the unscanned TMP) for the token checks;
 # 4. starts `n8n start` on free ports and, as its owner, presses the credential "Test" button
 #    through the REST API (POST /rest/credentials/test): n8n runs the node's testedBy function;
+#    then asks, as the editor does, for every resource-locator search and load-options method
+#    (POST /rest/node-types, /rest/dynamic-node-parameters/resource-locator-results and /options);
 # 5. e2e/run.mjs compares the node's items with the media the sandbox serves, checks the limit,
 #    profile (user.get: user_id vs the app-scoped id), error and credential-test paths (both
 #    login flavours), and scans everything n8n printed or wrote (the server's logs too) for the
@@ -20,7 +25,7 @@
 # Prints PASS/FAIL per check, exits non-zero on any failure.
 #
 # Environment: IG_SANDBOX_BIN, IG_SANDBOX_ARGS (extra sandbox flags; default --require-appsecret-proof),
-# E2E_DIR (default <repo>/.e2e), E2E_KEEP=1 keeps .e2e/run/ afterwards,
+# E2E_DIR (default <repo>/.e2e), E2E_RUN_ROOT (default E2E_DIR), E2E_KEEP=1 keeps .e2e/run/ afterwards,
 # E2E_EXEC_TIMEOUT (seconds for each n8n command, default 300),
 # E2E_SERVER_TIMEOUT (seconds for `n8n start` to answer and the credential tests to finish, default 120).
 set -euo pipefail
@@ -46,7 +51,9 @@ if [[ ! -x "$SANDBOX_BIN" ]]; then
   exit 2
 fi
 
-RUN_DIR="$E2E_DIR/run"
+# E2E_RUN_ROOT: where the run's folders go (default E2E_DIR; another checkout sharing one
+# installed runtime points it elsewhere).
+RUN_DIR="${E2E_RUN_ROOT:-$E2E_DIR}/run"
 TMP="$RUN_DIR/tmp"          # holds secrets (sandbox line, credentials): never scanned, always removed
 LOGS="$RUN_DIR/logs"        # everything n8n prints: scanned for secrets
 export N8N_USER_FOLDER="$RUN_DIR/home"
@@ -104,7 +111,8 @@ export N8N_PORT="$PORT_MAIN" N8N_RUNNERS_BROKER_PORT="$PORT_BROKER" N8N_RUNNERS_
 # execution JSON of --rawOutput through the same logger, so run.mjs reads it from that file.
 export N8N_LOG_LEVEL=debug N8N_LOG_OUTPUT=file N8N_LOG_FILE_LOCATION="$LOGS/n8n.log"
 
-node "$RUN_MJS" prepare "$TMP/sandbox.json" "$TMP" >"$TMP/workflow.id"
+# NODE_PATH: the installed node loads n8n-workflow from the n8n install, as inside n8n.
+NODE_PATH="$E2E_DIR/node_modules" node "$RUN_MJS" prepare "$TMP/sandbox.json" "$TMP" "$PKG_DIR" >"$TMP/workflow.id"
 WF_ID="$(cat "$TMP/workflow.id")"
 
 n8n_cmd() { # n8n_cmd <log-name> <args...>

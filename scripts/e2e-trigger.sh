@@ -36,7 +36,7 @@ fi
 TGZ="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 [[ -x "$SANDBOX_BIN" ]] || { echo "e2e-trigger: sandbox binary not found: $SANDBOX_BIN (cargo build -p instagram-graph-sandbox)" >&2; exit 2; }
 
-RUN_DIR="$E2E_DIR/trigger-$MODE"
+RUN_DIR="${E2E_RUN_ROOT:-$E2E_DIR}/trigger-$MODE"   # E2E_RUN_ROOT: as in e2e-run.sh
 TMP="$RUN_DIR/tmp"        # secrets (sandbox line, credentials): never scanned, always removed
 LOGS="$RUN_DIR/logs"      # everything n8n prints: scanned for secrets
 SERVICES="$RUN_DIR/services"

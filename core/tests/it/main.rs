@@ -2,6 +2,7 @@
 
 mod auth;
 mod comments;
+mod conformance;
 mod engine;
 mod fake;
 mod fixtures;
