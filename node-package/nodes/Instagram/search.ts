@@ -4,6 +4,7 @@
  * credential, exactly as an execution would.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { InstagramClient } from '../../src/client';
 import type { GraphObject, Page } from '../../src/types';
 import { resolveCredential, toAuthentication } from '../shared/credentials';
@@ -106,6 +107,27 @@ export async function searchPages(this: ILoadOptionsFunctions, filter?: string, 
 	}
 }
 
+/**
+ * The account the panel lists for: the picked IG User ID, else with Facebook Login the one
+ * account the credential manages (as messaging picks the only linked Page). Several accounts
+ * and none picked: say so in the panel's words instead of the core's missing-param error.
+ */
+async function accountFor(ctx: ILoadOptionsFunctions, client: InstagramClient): Promise<string | undefined> {
+	const picked = current(ctx, 'ig_user_id');
+	if (picked || client.login !== 'facebook') return picked;
+	const p = OPERATION_META['accounts.list']
+		? await page(client, 'accounts.list', {})
+		: await page(client, 'pages.list', { fields: 'id,name,instagram_business_account{id,username}' });
+	const ids = (p.data ?? []).map(accountOf).flatMap((a) => (a ? [a.id] : []));
+	if (ids.length === 1) return ids[0];
+	throw new NodeOperationError(
+		ctx.getNode(),
+		ids.length
+			? `Pick the account first: this credential manages ${ids.length} Instagram accounts (IG User ID)`
+			: 'This Facebook Login credential manages no Page with a linked Instagram account',
+	);
+}
+
 /** The selected account's media, newest first. */
 export async function searchMedia(this: ILoadOptionsFunctions, filter?: string, token?: string): Promise<INodeListSearchResult> {
 	const client = await clientOf(this);
@@ -113,7 +135,7 @@ export async function searchMedia(this: ILoadOptionsFunctions, filter?: string, 
 		const p = await page(
 			client,
 			'media.list',
-			{ ig_user_id: current(this, 'ig_user_id'), fields: 'id,caption,media_type,timestamp,permalink' },
+			{ ig_user_id: await accountFor(this, client), fields: 'id,caption,media_type,timestamp,permalink' },
 			token,
 		);
 		const results = (p.data ?? [])
@@ -159,7 +181,7 @@ export async function searchComments(this: ILoadOptionsFunctions, filter?: strin
 		const selected = current(this, 'media_id');
 		const mediaIds = selected
 			? [selected]
-			: ((await client.call('media.list', paramsFor('media.list', { ig_user_id: current(this, 'ig_user_id'), fields: 'id', limit: 5 }))) as unknown as Page).data.map(
+			: ((await client.call('media.list', paramsFor('media.list', { ig_user_id: await accountFor(this, client), fields: 'id', limit: 5 }))) as unknown as Page).data.map(
 					(m) => String(m.id),
 				);
 		const results: INodeListSearchItems[] = [];
