@@ -84,7 +84,8 @@ def main() -> None:
         )
         last = thread["data"][0]
         sender = last.get("from") or {}
-        print(f"  last message  @{sender.get('username', sender.get('id'))}: {excerpt(last.get('message'))}")
+        who = sender.get("username", sender.get("id"))
+        print(f"  last message  @{who}: {excerpt(last.get('message'))}")
         sent = client.messages.send_text(
             recipient_id=messaging["recipient_id"],
             text="Thanks for writing! We ship on Mondays.",
@@ -92,7 +93,9 @@ def main() -> None:
         )
         print(f"  replied       {sent['message_id']}")
         try:
-            client.messages.send_text(recipient_id=messaging["recipient_id_closed"], text="Still there?")
+            client.messages.send_text(
+                recipient_id=messaging["recipient_id_closed"], text="Still there?"
+            )
         except ig.errors.InstagramError as e:
             print(f"  refused       {e.kind}: {e}")
     print()
