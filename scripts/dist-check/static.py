@@ -29,8 +29,10 @@ from packaging.tags import Tag
 from packaging.utils import parse_wheel_filename
 
 MIB = 1 << 20
-ADDON_BUDGET = 8 * MIB
-TARBALL_BUDGET = 25 * MIB
+# Budgets catch bloat, not growth by design: with the 70 operations of the catalogue (issue 8)
+# the release addons measure 8.2-8.7 MiB and the npm tarball (all seven addons) 25.0 MiB.
+ADDON_BUDGET = 10 * MIB
+TARBALL_BUDGET = 32 * MIB
 WHEEL_BUDGET = 10 * MIB
 PKG_NAME = "n8n-nodes-instagram-graph"
 PY_DIST = "instagram_graph"
